@@ -1,0 +1,33 @@
+package dev.athena.maintenance;
+
+import java.util.HashSet;
+import java.util.Set;
+
+import dev.athena.repository.BlobId;
+import dev.athena.repository.Manifest;
+import dev.athena.repository.Repository;
+import dev.athena.volume.TreeEntry;
+import dev.athena.volume.TreeReader;
+
+/** Every blob that the existing backups of a namespace refer to: their trees and their files' chunks. */
+final class ReferencedBlobs {
+    private ReferencedBlobs() {
+    }
+
+    static Set<BlobId> of(Repository repository) {
+        Set<BlobId> used = new HashSet<>();
+        for (String ts : repository.timestamps()) {
+            Manifest m = repository.readManifest(ts);
+            for (Manifest.ComponentSnapshot c : m.components().values()) {
+                used.addAll(c.treeIds());
+                for (TreeReader r = new TreeReader(repository, c.treeIds()); r.hasNext(); ) {
+                    TreeEntry e = r.next();
+                    if (e.chunks() != null) {
+                        e.chunks().forEach(id -> used.add(BlobId.parse(id)));
+                    }
+                }
+            }
+        }
+        return used;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.athena.maintenance;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.athena.repository.BlobId;
+import dev.athena.repository.Manifest;
+import dev.athena.repository.Repository;
+import dev.athena.repository.RepositoryLock;
+import dev.athena.repository.Verifier;
+import dev.athena.volume.TreeCheck;
+
+/** Reads back backups and checks every hash; the report names each damaged backup, component and file. */
+public final class VerifyCommand {
+    public record Report(List<String> backups, List<String> problems) {
+        public boolean ok() {
+            return problems.isEmpty();
+        }
+    }
+
+    private final Repository repository;
+    private List<String> timestamps;
+    private Verifier.Depth depth = Verifier.Depth.BLOBS;
+
+    public VerifyCommand(Repository repository) {
+        this.repository = repository;
+    }
+
+    /** Only these backups; all of them when not called. */
+    public VerifyCommand backups(List<String> timestamps) {
+        this.timestamps = timestamps;
+        return this;
+    }
+
+    public VerifyCommand depth(Verifier.Depth depth) {
+        this.depth = depth;
+        return this;
+    }
+
+    public Report call() {
+        try (RepositoryLock lock = RepositoryLock.shared(repository, "verify")) {
+            List<String> backups = timestamps != null ? timestamps : repository.timestamps();
+            List<String> problems = new ArrayList<>();
+            for (BlobId pack : new Verifier(repository).missingPacks()) {
+                problems.add("pack " + pack.shortHex() + " named by the index is missing");
+            }
+            for (String ts : backups) {
+                Manifest m;
+                try {
+                    m = repository.readManifest(ts);
+                } catch (RuntimeException e) {
+                    problems.add("backup " + ts + ": " + e.getMessage());
+                    continue;
+                }
+                m.components().forEach((name, c) -> problems.addAll(TreeCheck.check(repository, ts, name, c.treeIds(), depth)));
+            }
+            return new Report(backups, problems);
+        }
+    }
+}

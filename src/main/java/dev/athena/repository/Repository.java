@@ -1,0 +1,285 @@
+package dev.athena.repository;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.athena.storage.ObjectNotFoundException;
+import dev.athena.storage.ObjectStore;
+import dev.athena.storage.StoredObject;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One namespace's deduplicated store of blobs, and its backups' manifests. Blobs are saved from
+ * any number of threads; {@link #flush()} makes them durable (packs, then an index file), and only
+ * after that may a manifest that refers to them be written.
+ */
+public final class Repository {
+    private static final Logger log = LoggerFactory.getLogger(Repository.class);
+    static final int PACK_TARGET = 16 * 1024 * 1024;
+    static final int COMPRESSION_LEVEL = 1;
+
+    private final ObjectStore store;
+    private final RepositoryLayout layout;
+    private final Envelope envelope;
+    private final Index index = new Index();
+    private final Set<String> indexFiles = ConcurrentHashMap.newKeySet();
+    /** Blobs saved by this process whose pack is not yet in an index file: skip them, don't store twice. */
+    private final Set<BlobId> pending = ConcurrentHashMap.newKeySet();
+    private final Map<BlobId, List<PackWriter.Entry>> unindexedPacks = new HashMap<>();
+    private final Object packLock = new Object();
+    private PackWriter current = new PackWriter();
+    private final AtomicLong storedBytes = new AtomicLong();
+
+    private Repository(ObjectStore store, RepositoryLayout layout, Envelope envelope) {
+        this.store = store;
+        this.layout = layout;
+        this.envelope = envelope;
+    }
+
+    /** Opens the repository of {@code namespace}, creating it when {@code create} and it does not exist yet. */
+    public static Repository open(ObjectStore store, String namespace, String passphrase, boolean create) {
+        RepositoryLayout layout = new RepositoryLayout(namespace);
+        String where = store.locate(layout.repositoryFolder());
+        RepositoryConfig config;
+        try {
+            config = Json.read(store.get(layout.config()), RepositoryConfig.class, "repository config " + where);
+        } catch (ObjectNotFoundException e) {
+            if (!create) {
+                throw new RepositoryException("no backups of namespace '" + namespace + "' at " + store.locate(layout.namespaceFolder()));
+            }
+            config = RepositoryConfig.create(passphrase);
+            store.put(layout.config(), Json.write(config));
+            log.info("created repository {}{}", where, passphrase == null ? "" : " (encrypted)");
+        }
+        Repository repo = new Repository(store, layout, config.envelope(passphrase, where));
+        repo.loadIndex();
+        return repo;
+    }
+
+    public static boolean exists(ObjectStore store, String namespace) {
+        return store.exists(new RepositoryLayout(namespace).config());
+    }
+
+    public ObjectStore store() {
+        return store;
+    }
+
+    public RepositoryLayout layout() {
+        return layout;
+    }
+
+    public String namespace() {
+        return layout.namespace();
+    }
+
+    public Index index() {
+        return index;
+    }
+
+    Envelope envelope() {
+        return envelope;
+    }
+
+    Set<String> indexFiles() {
+        return indexFiles;
+    }
+
+    /** Reads index files written by other processes since this one opened the repository. */
+    public void reloadIndex() {
+        loadIndex();
+    }
+
+    /** Reads every index file not read yet. */
+    void loadIndex() {
+        for (StoredObject o : store.list(layout.indexFolder())) {
+            if (indexFiles.contains(o.key())) {
+                continue;
+            }
+            byte[] data;
+            try {
+                data = envelope.open(store.get(o.key()));
+            } catch (ObjectNotFoundException e) {
+                continue; // replaced by a concurrent prune; its successor is in the listing too
+            } catch (CorruptDataException e) {
+                throw new CorruptDataException("index file " + store.locate(o.key()) + " is damaged: " + e.getMessage(), e);
+            }
+            index.addAll(Json.read(data, Index.IndexFile.class, "index file " + o.key()));
+            indexFiles.add(o.key());
+        }
+    }
+
+    /** True when the blob is stored (or being stored by this process), so it need not be saved again. */
+    public boolean has(BlobId id) {
+        return index.contains(id) || pending.contains(id);
+    }
+
+    /** Saves a blob unless the repository has it already; thread-safe. Returns its id. */
+    public BlobId save(BlobType type, byte[] data, int offset, int length) {
+        BlobId id = BlobId.of(data, offset, length);
+        if (index.contains(id) || !pending.add(id)) {
+            return id;
+        }
+        append(id, type, data, offset, length);
+        return id;
+    }
+
+    private void append(BlobId id, BlobType type, byte[] data, int offset, int length) {
+        byte[] sealed = envelope.seal(Compression.pack(data, offset, length, COMPRESSION_LEVEL));
+        PackWriter full = null;
+        synchronized (packLock) {
+            current.add(id, type, sealed, length);
+            if (current.size() >= PACK_TARGET) {
+                full = current;
+                current = new PackWriter();
+            }
+        }
+        if (full != null) {
+            upload(full);
+        }
+    }
+
+    public BlobId save(BlobType type, byte[] data) {
+        return save(type, data, 0, data.length);
+    }
+
+    private void upload(PackWriter writer) {
+        PackWriter.Finished pack = writer.finish(envelope);
+        store.put(layout.pack(pack.id()), pack.bytes());
+        storedBytes.addAndGet(pack.bytes().length);
+        synchronized (unindexedPacks) {
+            unindexedPacks.put(pack.id(), pack.entries());
+        }
+    }
+
+    /** Uploads the open pack and writes an index file naming every pack uploaded since the last flush. */
+    public void flush() {
+        Map<BlobId, List<PackWriter.Entry>> packs = flushPacks();
+        if (packs.isEmpty()) {
+            return;
+        }
+        writeIndexFile(packs);
+        packs.forEach(index::add);
+        packs.values().forEach(entries -> entries.forEach(e -> pending.remove(e.id())));
+    }
+
+    /** Uploads the open pack; returns the packs uploaded since the last flush, not yet in any index file. */
+    Map<BlobId, List<PackWriter.Entry>> flushPacks() {
+        PackWriter last;
+        synchronized (packLock) {
+            last = current;
+            current = new PackWriter();
+        }
+        if (last.count() > 0) {
+            upload(last);
+        }
+        synchronized (unindexedPacks) {
+            Map<BlobId, List<PackWriter.Entry>> packs = new HashMap<>(unindexedPacks);
+            unindexedPacks.clear();
+            return packs;
+        }
+    }
+
+    /** Saves a blob even though an index names it: prune moves live blobs out of mostly-dead packs. */
+    void rewrite(BlobType type, byte[] data) {
+        BlobId id = BlobId.of(data);
+        if (!pending.add(id)) {
+            return;
+        }
+        append(id, type, data, 0, data.length);
+    }
+
+    /** Replaces every index file by one naming exactly {@code packs}; used by prune under an exclusive lock. */
+    void replaceIndex(Map<BlobId, List<PackWriter.Entry>> packs) {
+        Set<String> old = new java.util.HashSet<>(indexFiles);
+        String fresh = writeIndexFile(packs);
+        for (String key : old) {
+            if (!key.equals(fresh)) {
+                store.delete(key);
+            }
+        }
+        indexFiles.retainAll(Set.of(fresh));
+        index.clear();
+        packs.forEach(index::add);
+        pending.clear();
+    }
+
+    String writeIndexFile(Map<BlobId, List<PackWriter.Entry>> packs) {
+        byte[] sealed = envelope.seal(Json.write(Index.serialize(packs)));
+        String key = layout.index(BlobId.of(sealed).hex());
+        store.put(key, sealed);
+        indexFiles.add(key);
+        return key;
+    }
+
+    /** Bytes of packs uploaded by this process so far. */
+    public long storedBytes() {
+        return storedBytes.get();
+    }
+
+    /** Loads a blob and checks its hash; {@link CorruptDataException} names the blob and its pack when it does not. */
+    public byte[] load(BlobId id) {
+        BlobLocation loc = index.find(id);
+        if (loc == null) {
+            throw new CorruptDataException("blob " + id.shortHex() + " is in no index: its data is missing");
+        }
+        String key = layout.pack(loc.pack());
+        byte[] sealed;
+        try {
+            sealed = store.getRange(key, loc.offset(), loc.length());
+        } catch (ObjectNotFoundException e) {
+            throw new CorruptDataException("pack " + loc.pack().shortHex() + " holding blob " + id.shortHex() + " is missing", e);
+        }
+        if (sealed.length != loc.length()) {
+            throw new CorruptDataException("pack " + loc.pack().shortHex() + " is truncated at blob " + id.shortHex());
+        }
+        try {
+            return PackReader.blob(sealed, id, loc.rawLength(), envelope);
+        } catch (CorruptDataException e) {
+            throw new CorruptDataException("blob " + id.shortHex() + " in pack " + loc.pack().shortHex() + " is damaged: " + e.getMessage(), e);
+        }
+    }
+
+    // ---- manifests -------------------------------------------------------------------------
+
+    public void writeManifest(Manifest manifest) {
+        store.put(layout.manifest(manifest.timestamp()), envelope.seal(Json.write(manifest)));
+    }
+
+    public Manifest readManifest(String timestamp) {
+        String key = layout.manifest(timestamp);
+        byte[] data;
+        try {
+            data = store.get(key);
+        } catch (ObjectNotFoundException e) {
+            throw new RepositoryException("no backup " + timestamp + " in namespace " + namespace() + " at " + store.locate(layout.backupFolder(timestamp)));
+        }
+        try {
+            return Json.read(envelope.open(data), Manifest.class, "manifest " + key);
+        } catch (CorruptDataException e) {
+            throw new CorruptDataException("manifest of backup " + timestamp + " is damaged: " + e.getMessage(), e);
+        }
+    }
+
+    /** Timestamps of the backups that exist (those with a manifest), oldest first. */
+    public List<String> timestamps() {
+        List<String> out = new ArrayList<>();
+        for (String folder : store.listFolders(layout.namespaceFolder())) {
+            if (RepositoryLayout.TIMESTAMP.matcher(folder).matches() && store.exists(layout.manifest(folder))) {
+                out.add(folder);
+            }
+        }
+        return out;
+    }
+
+    /** Removes a backup's manifest, so it stops existing; its data goes at the next prune. */
+    public void deleteManifest(String timestamp) {
+        store.delete(layout.manifest(timestamp));
+    }
+}

@@ -1,0 +1,96 @@
+package dev.athena.repository;
+
+import java.util.regex.Pattern;
+
+/**
+ * The one place that knows where things live in a store. Everything of namespace N is under
+ * {@code N/}: its backups at {@code N/<timestamp>/} and the shared deduplicated data at
+ * {@code N/repository/}, so copying the folder {@code N/} is enough to restore N elsewhere.
+ */
+public final class RepositoryLayout {
+    /** The seed's timestamp form, {@code 2023-02-02t17-03-15}; it also names a backup's folder. */
+    public static final Pattern TIMESTAMP = Pattern.compile("\\d{4}-\\d{2}-\\d{2}t\\d{2}-\\d{2}-\\d{2}");
+    /** A Kubernetes namespace: a DNS label. */
+    public static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    public static final String MANIFEST = "manifest.json";
+
+    private final String namespace;
+
+    public RepositoryLayout(String namespace) {
+        this.namespace = checkNamespace(namespace);
+    }
+
+    public static String checkNamespace(String namespace) {
+        if (namespace == null || !NAMESPACE.matcher(namespace).matches()) {
+            throw new IllegalArgumentException("invalid namespace '" + namespace
+                    + "': expected a Kubernetes namespace (lowercase letters, digits and '-', at most 63)");
+        }
+        return namespace;
+    }
+
+    public static String checkTimestamp(String timestamp) {
+        if (timestamp == null || !TIMESTAMP.matcher(timestamp).matches()) {
+            throw new IllegalArgumentException("invalid timestamp '" + timestamp + "': expected yyyy-MM-dd't'HH-mm-ss, e.g. 2023-02-02t17-03-15");
+        }
+        return timestamp;
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    public String namespaceFolder() {
+        return namespace + "/";
+    }
+
+    public String repositoryFolder() {
+        return namespace + "/repository/";
+    }
+
+    public String config() {
+        return repositoryFolder() + "config";
+    }
+
+    public String packFolder() {
+        return repositoryFolder() + "data/";
+    }
+
+    public String pack(BlobId id) {
+        String hex = id.hex();
+        return packFolder() + hex.substring(0, 2) + "/" + hex;
+    }
+
+    /** The pack id named by a key under {@link #packFolder()}, or null for anything else found there. */
+    public BlobId packIdOf(String key) {
+        String name = key.substring(key.lastIndexOf('/') + 1);
+        try {
+            return key.startsWith(packFolder()) ? BlobId.parse(name) : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    public String indexFolder() {
+        return repositoryFolder() + "index/";
+    }
+
+    public String index(String id) {
+        return indexFolder() + id;
+    }
+
+    public String lockFolder() {
+        return repositoryFolder() + "locks/";
+    }
+
+    public String lock(String id) {
+        return lockFolder() + id;
+    }
+
+    public String backupFolder(String timestamp) {
+        return namespace + "/" + checkTimestamp(timestamp) + "/";
+    }
+
+    public String manifest(String timestamp) {
+        return backupFolder(timestamp) + MANIFEST;
+    }
+}

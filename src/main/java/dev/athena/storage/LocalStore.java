@@ -1,0 +1,201 @@
+package dev.athena.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+
+/** Objects as files under a root folder (LOCAL_BACKUP_LOCATION), written to a temp file and renamed into place. */
+public final class LocalStore implements ObjectStore {
+    private static final String TEMP_SUFFIX = ".athena-tmp";
+    private final Path root;
+
+    public LocalStore(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(this.root);
+        } catch (IOException e) {
+            throw new StorageException("cannot create backup folder " + this.root + ": " + e.getMessage(), e);
+        }
+        if (!Files.isWritable(this.root)) {
+            throw new StorageException("backup folder " + this.root + " is not writable", null);
+        }
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    private Path path(String key) {
+        return root.resolve(Keys.check(key));
+    }
+
+    @Override
+    public void put(String key, byte[] data) {
+        Path target = path(key);
+        Path temp = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
+        try {
+            Files.createDirectories(target.getParent());
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer buf = ByteBuffer.wrap(data);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                // Without fsync a power cut could leave a renamed but empty pack behind a manifest that names it.
+                ch.force(true);
+            }
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // the temp file is skipped by list() and removed by prune
+            }
+            throw new StorageException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public byte[] get(String key) {
+        try {
+            return Files.readAllBytes(path(key));
+        } catch (NoSuchFileException e) {
+            throw new ObjectNotFoundException(key);
+        } catch (IOException e) {
+            throw new StorageException("cannot read " + path(key) + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public byte[] getRange(String key, long offset, int length) {
+        try (FileChannel ch = FileChannel.open(path(key), StandardOpenOption.READ)) {
+            long available = Math.max(0, ch.size() - offset);
+            ByteBuffer buf = ByteBuffer.allocate((int) Math.min(length, available));
+            while (buf.hasRemaining()) {
+                if (ch.read(buf, offset + buf.position()) < 0) {
+                    break;
+                }
+            }
+            return buf.position() == buf.capacity() ? buf.array() : java.util.Arrays.copyOf(buf.array(), buf.position());
+        } catch (NoSuchFileException e) {
+            throw new ObjectNotFoundException(key);
+        } catch (IOException e) {
+            throw new StorageException("cannot read " + path(key) + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public InputStream open(String key) {
+        try {
+            return Files.newInputStream(path(key));
+        } catch (NoSuchFileException e) {
+            throw new ObjectNotFoundException(key);
+        } catch (IOException e) {
+            throw new StorageException("cannot read " + path(key) + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean exists(String key) {
+        return Files.isRegularFile(path(key));
+    }
+
+    @Override
+    public List<StoredObject> list(String prefix) {
+        // Walk only the folder that can hold the prefix, not the whole root.
+        int slash = prefix.lastIndexOf('/');
+        Path start = slash < 0 ? root : root.resolve(prefix.substring(0, slash));
+        List<StoredObject> out = new ArrayList<>();
+        if (!Files.isDirectory(start)) {
+            return out;
+        }
+        try {
+            Files.walkFileTree(start, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    String key = root.relativize(file).toString();
+                    if (attrs.isRegularFile() && key.startsWith(prefix) && !key.endsWith(TEMP_SUFFIX)) {
+                        out.add(new StoredObject(key, attrs.size(), attrs.lastModifiedTime().toInstant()));
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException exc) {
+                    // A file removed by a concurrent prune or retention sweep is simply gone.
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.sort(Comparator.comparing(StoredObject::key));
+        return out;
+    }
+
+    @Override
+    public List<String> listFolders(String prefix) {
+        Path dir = prefix.isEmpty() ? root : root.resolve(Keys.check(prefix.replaceAll("/+$", "")));
+        List<String> out = new ArrayList<>();
+        if (Files.isDirectory(dir)) {
+            try (var entries = Files.list(dir)) {
+                entries.filter(Files::isDirectory).forEach(p -> out.add(p.getFileName().toString()));
+            } catch (IOException e) {
+                throw new StorageException("cannot list " + dir + ": " + e.getMessage(), e);
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    @Override
+    public void delete(String key) {
+        Path p = path(key);
+        try {
+            Files.deleteIfExists(p);
+            // Remove folders left empty, up to the root, so deleted backups leave no trace.
+            Path dir = p.getParent();
+            while (dir != null && !dir.equals(root) && dir.startsWith(root)) {
+                try (var entries = Files.list(dir)) {
+                    if (entries.findAny().isPresent()) {
+                        break;
+                    }
+                }
+                Files.deleteIfExists(dir);
+                dir = dir.getParent();
+            }
+        } catch (java.nio.file.DirectoryNotEmptyException | NoSuchFileException e) {
+            // a concurrent writer put something in the folder: keep it
+        } catch (IOException e) {
+            throw new StorageException("cannot delete " + p + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String locate(String key) {
+        return "file://" + root + "/" + key;
+    }
+
+    @Override
+    public String toString() {
+        return "local folder " + root;
+    }
+}

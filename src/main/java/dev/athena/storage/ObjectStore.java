@@ -1,0 +1,38 @@
+package dev.athena.storage;
+
+import java.io.InputStream;
+import java.util.List;
+
+/**
+ * The smallest interface Athena needs from a place that keeps bytes: a local folder or an S3 bucket.
+ * Keys are '/'-separated relative paths. Objects are written whole and never modified in place,
+ * so every implementation can make a write atomic (temp file + rename, or a single S3 PUT).
+ */
+public interface ObjectStore {
+
+    /** Writes the object whole; a reader sees either the old object, none, or all of the new one. */
+    void put(String key, byte[] data);
+
+    /** The whole object; {@link ObjectNotFoundException} when it does not exist. */
+    byte[] get(String key);
+
+    /** {@code length} bytes from {@code offset}; fewer only if the object ends first. */
+    byte[] getRange(String key, long offset, int length);
+
+    /** Streams the object; the caller closes the stream. */
+    InputStream open(String key);
+
+    boolean exists(String key);
+
+    /** Every object whose key starts with {@code prefix}, in key order. */
+    List<StoredObject> list(String prefix);
+
+    /** The names of the immediate sub-folders of {@code prefix} (which ends with '/'), sorted. */
+    List<String> listFolders(String prefix);
+
+    /** Deletes the object; deleting a missing object is not an error. */
+    void delete(String key);
+
+    /** Where a key lives, as a URL a person can follow (a file:// path or the bucket's address). */
+    String locate(String key);
+}

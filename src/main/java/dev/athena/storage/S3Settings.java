@@ -1,0 +1,26 @@
+package dev.athena.storage;
+
+import java.net.URI;
+import java.util.Optional;
+
+/**
+ * Where and how to reach a bucket. The secret key is deliberately left out of {@link #toString()}
+ * so a settings object can be logged.
+ */
+public record S3Settings(String bucket, String region, Optional<URI> endpoint,
+                         Optional<String> accessKey, Optional<String> secretKey) {
+
+    public S3Settings {
+        if (bucket == null || bucket.isBlank()) {
+            throw new IllegalArgumentException("AWS_S3_BUCKET_NAME is empty");
+        }
+        if (accessKey.isPresent() != secretKey.isPresent()) {
+            throw new IllegalArgumentException("AWS_ACCESS_KEY and AWS_SECRET_KEY must be set together");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "s3://" + bucket + " (region " + region + endpoint.map(e -> ", endpoint " + e).orElse("") + ")";
+    }
+}

@@ -1,0 +1,250 @@
+package dev.athena.storage;
+
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** Objects in an S3 bucket (AWS or any S3-compatible store through AWS_S3_ENDPOINT, path-style). */
+public final class S3Store implements ObjectStore, AutoCloseable {
+    /** Objects larger than this go up in parts, so a lost connection costs one part, not a whole pack. */
+    static final int MULTIPART_THRESHOLD = 8 * 1024 * 1024;
+    static final int PART_SIZE = 5 * 1024 * 1024;
+
+    private final S3Settings settings;
+    private final S3Client s3;
+
+    public S3Store(S3Settings settings) {
+        this.settings = settings;
+        this.s3 = client(settings);
+        checkBucket();
+    }
+
+    private static S3Client client(S3Settings settings) {
+        AwsCredentialsProvider credentials = settings.accessKey().isPresent()
+                ? StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKey().get(), settings.secretKey().get()))
+                : DefaultCredentialsProvider.builder().build();
+        S3ClientBuilder builder = S3Client.builder()
+                .credentialsProvider(credentials)
+                .region(Region.of(settings.region() == null || settings.region().isBlank() ? "us-east-1" : settings.region()))
+                .httpClientBuilder(ApacheHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(10))
+                        .socketTimeout(Duration.ofSeconds(60)))
+                .overrideConfiguration(o -> o.apiCallAttemptTimeout(Duration.ofMinutes(5)));
+        settings.endpoint().ifPresent(e -> builder.endpointOverride(e).forcePathStyle(true));
+        return builder.build();
+    }
+
+    /** Fails at once with one clear message instead of on the first pack upload. */
+    private void checkBucket() {
+        try {
+            s3.headBucket(b -> b.bucket(settings.bucket()));
+        } catch (NoSuchBucketException e) {
+            throw new StorageException("S3 bucket '" + settings.bucket() + "' does not exist (AWS_S3_BUCKET_NAME, " + settings + ")", e);
+        } catch (S3Exception e) {
+            int status = e.statusCode();
+            if (status == 404) {
+                throw new StorageException("S3 bucket '" + settings.bucket() + "' does not exist (AWS_S3_BUCKET_NAME, " + settings + ")", e);
+            }
+            if (status == 401 || status == 403) {
+                throw new StorageException("access to S3 bucket '" + settings.bucket() + "' denied (HTTP " + status
+                        + "): check AWS_ACCESS_KEY and AWS_SECRET_KEY, or the role's permissions", e);
+            }
+            throw translate("check bucket", settings.bucket(), e);
+        } catch (SdkException e) {
+            throw translate("reach", settings.bucket(), e);
+        }
+    }
+
+    @Override
+    public void put(String key, byte[] data) {
+        Keys.check(key);
+        try {
+            if (data.length > MULTIPART_THRESHOLD) {
+                putMultipart(key, data);
+            } else {
+                s3.putObject(b -> b.bucket(settings.bucket()).key(key), RequestBody.fromBytes(data));
+            }
+        } catch (SdkException e) {
+            throw translate("write", key, e);
+        }
+    }
+
+    private void putMultipart(String key, byte[] data) {
+        String uploadId = s3.createMultipartUpload(b -> b.bucket(settings.bucket()).key(key)).uploadId();
+        try {
+            List<CompletedPart> parts = new ArrayList<>();
+            for (int offset = 0, number = 1; offset < data.length; offset += PART_SIZE, number++) {
+                int end = Math.min(data.length, offset + PART_SIZE);
+                final int partNumber = number;
+                String etag = s3.uploadPart(b -> b.bucket(settings.bucket()).key(key).uploadId(uploadId).partNumber(partNumber),
+                        RequestBody.fromBytes(Arrays.copyOfRange(data, offset, end))).eTag();
+                parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
+            }
+            s3.completeMultipartUpload(b -> b.bucket(settings.bucket()).key(key).uploadId(uploadId)
+                    .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
+        } catch (RuntimeException e) {
+            try {
+                s3.abortMultipartUpload(b -> b.bucket(settings.bucket()).key(key).uploadId(uploadId));
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public byte[] get(String key) {
+        Keys.check(key);
+        try {
+            ResponseBytes<GetObjectResponse> bytes = s3.getObjectAsBytes(b -> b.bucket(settings.bucket()).key(key));
+            return bytes.asByteArray();
+        } catch (SdkException e) {
+            throw translate("read", key, e);
+        }
+    }
+
+    @Override
+    public byte[] getRange(String key, long offset, int length) {
+        Keys.check(key);
+        if (length == 0) {
+            return new byte[0];
+        }
+        try {
+            return s3.getObjectAsBytes(b -> b.bucket(settings.bucket()).key(key)
+                    .range("bytes=" + offset + "-" + (offset + length - 1))).asByteArray();
+        } catch (SdkException e) {
+            throw translate("read", key, e);
+        }
+    }
+
+    @Override
+    public InputStream open(String key) {
+        Keys.check(key);
+        try {
+            return s3.getObject(b -> b.bucket(settings.bucket()).key(key));
+        } catch (SdkException e) {
+            throw translate("read", key, e);
+        }
+    }
+
+    @Override
+    public boolean exists(String key) {
+        Keys.check(key);
+        try {
+            s3.headObject(b -> b.bucket(settings.bucket()).key(key));
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return false;
+            }
+            throw translate("check", key, e);
+        } catch (SdkException e) {
+            throw translate("check", key, e);
+        }
+    }
+
+    @Override
+    public List<StoredObject> list(String prefix) {
+        try {
+            List<StoredObject> out = new ArrayList<>();
+            for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(settings.bucket()).prefix(prefix)).contents()) {
+                out.add(new StoredObject(o.key(), o.size(), o.lastModified()));
+            }
+            return out;
+        } catch (SdkException e) {
+            throw translate("list", prefix, e);
+        }
+    }
+
+    @Override
+    public List<String> listFolders(String prefix) {
+        try {
+            List<String> out = new ArrayList<>();
+            for (var page : s3.listObjectsV2Paginator(b -> b.bucket(settings.bucket()).prefix(prefix).delimiter("/"))) {
+                for (var common : page.commonPrefixes()) {
+                    String p = common.prefix();
+                    out.add(p.substring(prefix.length(), p.length() - 1));
+                }
+            }
+            out.sort(null);
+            return out;
+        } catch (SdkException e) {
+            throw translate("list", prefix, e);
+        }
+    }
+
+    @Override
+    public void delete(String key) {
+        Keys.check(key);
+        try {
+            s3.deleteObject(b -> b.bucket(settings.bucket()).key(key));
+        } catch (SdkException e) {
+            throw translate("delete", key, e);
+        }
+    }
+
+    @Override
+    public String locate(String key) {
+        return settings.endpoint().map(e -> e.toString().replaceAll("/+$", "") + "/" + settings.bucket() + "/" + key)
+                .orElse("s3://" + settings.bucket() + "/" + key);
+    }
+
+    public S3Settings settings() {
+        return settings;
+    }
+
+    private StorageException translate(String action, String key, SdkException e) {
+        String where = "s3://" + settings.bucket() + "/" + key;
+        if (e instanceof NoSuchKeyException) {
+            return new ObjectNotFoundException(key);
+        }
+        if (e instanceof NoSuchBucketException) {
+            return new StorageException("S3 bucket '" + settings.bucket() + "' does not exist (AWS_S3_BUCKET_NAME)", e);
+        }
+        if (e instanceof S3Exception s3e) {
+            int status = s3e.statusCode();
+            if (status == 404) {
+                return new ObjectNotFoundException(key);
+            }
+            boolean retry = status >= 500 || status == 429 || "SlowDown".equals(s3e.awsErrorDetails() == null ? null : s3e.awsErrorDetails().errorCode());
+            String detail = s3e.awsErrorDetails() == null ? s3e.getMessage() : s3e.awsErrorDetails().errorMessage();
+            return new StorageException("cannot " + action + " " + where + ": HTTP " + status + " " + detail, e, retry);
+        }
+        // Client-side failures are connection problems and timeouts: worth another try.
+        return new StorageException("cannot " + action + " " + where + ": " + e.getMessage(), e, e instanceof SdkClientException);
+    }
+
+    @Override
+    public void close() {
+        s3.close();
+    }
+
+    @Override
+    public String toString() {
+        return settings.toString();
+    }
+}

@@ -1,0 +1,61 @@
+package dev.athena.volume;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.athena.repository.BlobId;
+import dev.athena.repository.CorruptDataException;
+import dev.athena.repository.Repository;
+import dev.athena.repository.Verifier;
+
+/**
+ * Checks that everything one component's tree needs can be read back, and names each damaged
+ * file: "backup 2023-02-02t16-00-00, component metagraph, file a/b: chunk 1f2e.. damaged in pack ..".
+ */
+public final class TreeCheck {
+    private TreeCheck() {
+    }
+
+    public static List<String> check(Repository repository, String backup, String component, List<BlobId> tree, Verifier.Depth depth) {
+        String where = "backup " + backup + ", component " + component;
+        List<String> problems = new ArrayList<>();
+        Map<BlobId, String> damagedTree = new Verifier(repository).check(tree, depth);
+        if (!damagedTree.isEmpty()) {
+            damagedTree.forEach((id, why) -> problems.add(where + ": file list (tree blob " + id.shortHex() + ") " + why));
+            return problems;
+        }
+        Set<BlobId> needed = new LinkedHashSet<>();
+        try {
+            for (TreeReader r = new TreeReader(repository, tree); r.hasNext(); ) {
+                TreeEntry e = r.next();
+                if (e.chunks() != null) {
+                    e.chunks().forEach(c -> needed.add(BlobId.parse(c)));
+                }
+            }
+        } catch (CorruptDataException e) {
+            problems.add(where + ": file list unreadable: " + e.getMessage());
+            return problems;
+        }
+        Map<BlobId, String> damaged = new Verifier(repository).check(needed, depth);
+        if (damaged.isEmpty()) {
+            return problems;
+        }
+        for (TreeReader r = new TreeReader(repository, tree); r.hasNext(); ) {
+            TreeEntry e = r.next();
+            if (e.chunks() == null) {
+                continue;
+            }
+            for (String c : e.chunks()) {
+                String why = damaged.get(BlobId.parse(c));
+                if (why != null) {
+                    problems.add(where + ", file " + e.displayPath() + ": chunk " + c.substring(0, 12) + " " + why);
+                    break;
+                }
+            }
+        }
+        return problems;
+    }
+}

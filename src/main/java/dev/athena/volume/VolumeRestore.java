@@ -1,0 +1,286 @@
+package dev.athena.volume;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import dev.athena.repository.BlobId;
+import dev.athena.repository.Repository;
+import dev.athena.repository.Verifier;
+
+/**
+ * Makes a folder an exact copy of a snapshot. First every pack the snapshot needs is read and its
+ * hash checked, and only then is the destination touched: a damaged backup changes nothing. Then
+ * one pass in tree order writes each entry (files through a temp file renamed into place) and, as
+ * each folder is finished, removes what the snapshot lacks and sets the folder's own metadata.
+ * Every name is checked, and every parent is a real folder the restore made, so no path read from
+ * the repository can reach outside the target.
+ */
+public final class VolumeRestore {
+    private static final int LOOKAHEAD_ENTRIES = 512;
+    private static final byte[] ZEROS = new byte[dev.athena.repository.Chunker.MAX_SIZE];
+
+    public record Result(Map<String, Long> stats, List<String> warnings) {
+    }
+
+    private record Dir(byte[] rel, Path path, TreeEntry entry, Set<String> children) {
+    }
+
+    private final Repository repository;
+    private final boolean root = "root".equals(System.getProperty("user.name"));
+    private final Map<String, Long> stats = new LinkedHashMap<>();
+    private final List<String> warnings = new ArrayList<>();
+    private final Map<String, Path> hardLinks = new HashMap<>();
+    private final Set<String> plannedLinks = new HashSet<>();
+
+    public VolumeRestore(Repository repository) {
+        this.repository = repository;
+        for (String s : List.of("dirs", "files", "symlinks", "hardlinks", "bytes", "removed")) {
+            stats.put(s, 0L);
+        }
+    }
+
+    /** Checks the snapshot's data; throws {@link DamagedBackupException} before touching {@code target}. */
+    public void precheck(String backup, String component, List<BlobId> tree) {
+        List<String> problems = TreeCheck.check(repository, backup, component, tree, Verifier.Depth.PACKS);
+        if (!problems.isEmpty()) {
+            throw new DamagedBackupException(problems);
+        }
+    }
+
+    public Result run(String backup, String component, List<BlobId> tree, Path target) throws IOException {
+        precheck(backup, component, tree);
+        Files.createDirectories(target);
+        Deque<Dir> stack = new ArrayDeque<>();
+        Deque<TreeEntry> ahead = new ArrayDeque<>();
+        TreeReader reader = new TreeReader(repository, tree);
+        byte[] previous = null;
+        try (ChunkPrefetcher fetcher = new ChunkPrefetcher(repository, Math.max(2, Runtime.getRuntime().availableProcessors()), 12)) {
+            while (true) {
+                while (ahead.size() < LOOKAHEAD_ENTRIES && reader.hasNext() && fetcher.plannedCount() < 64) {
+                    TreeEntry e = reader.next();
+                    planChunks(e, fetcher);
+                    ahead.addLast(e);
+                }
+                if (ahead.isEmpty()) {
+                    break;
+                }
+                TreeEntry e = ahead.removeFirst();
+                byte[] rel = e.pathBytes();
+                if (previous != null && FileNames.compare(previous, rel) >= 0) {
+                    throw new UnsafePathException("tree entries out of order or repeated at '" + e.displayPath() + "'");
+                }
+                previous = rel;
+                if (rel.length == 0) {
+                    if (!stack.isEmpty() || !e.isDir()) {
+                        throw new UnsafePathException("the tree's root entry is not a folder");
+                    }
+                    stack.push(new Dir(rel, target, e, new HashSet<>()));
+                    bump("dirs");
+                    continue;
+                }
+                byte[] parentRel = FileNames.parentOf(rel);
+                byte[] name = FileNames.lastName(rel);
+                FileNames.checkName(name, "backup " + backup + ", component " + component);
+                while (!stack.isEmpty() && !Arrays.equals(stack.peek().rel(), parentRel)) {
+                    finishDir(stack.pop());
+                }
+                if (stack.isEmpty()) {
+                    throw new UnsafePathException("'" + e.displayPath() + "' has no parent folder in the backup");
+                }
+                Dir parent = stack.peek();
+                parent.children().add(key(name));
+                Path path = FileNames.resolve(parent.path(), name);
+                if (e.isDir()) {
+                    makeDir(path);
+                    stack.push(new Dir(rel, path, e, new HashSet<>()));
+                    bump("dirs");
+                } else if (e.isFile()) {
+                    writeFile(e, path, fetcher);
+                } else if (e.isSymlink()) {
+                    makeSymlink(e, path);
+                } else {
+                    warnings.add("unknown entry type '" + e.type() + "' at " + e.displayPath() + ", skipped");
+                }
+            }
+        }
+        while (!stack.isEmpty()) {
+            finishDir(stack.pop());
+        }
+        return new Result(stats, warnings);
+    }
+
+    private static String key(byte[] name) {
+        return new String(name, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    private static String linkKey(TreeEntry e) {
+        return e.isFile() && e.nlink() != null && e.nlink() > 1 && e.inode() != null ? e.device() + ":" + e.inode() : null;
+    }
+
+    /** Queues the chunks this entry will read; later links to an already planned inode read none. */
+    private void planChunks(TreeEntry e, ChunkPrefetcher fetcher) {
+        if (!e.isFile() || e.chunks() == null) {
+            return;
+        }
+        String link = linkKey(e);
+        if (link != null && !plannedLinks.add(link)) {
+            return;
+        }
+        e.chunks().forEach(c -> fetcher.plan(BlobId.parse(c)));
+    }
+
+    private void makeDir(Path path) throws IOException {
+        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        removeAny(path);
+        Files.createDirectory(path);
+    }
+
+    private void writeFile(TreeEntry e, Path path, ChunkPrefetcher fetcher) throws IOException {
+        String link = linkKey(e);
+        Path first = link == null ? null : hardLinks.get(link);
+        Path temp = path.resolveSibling(".athena-restore-" + UUID.randomUUID());
+        if (first != null) {
+            Files.createLink(temp, first);
+            Files.move(temp, replaceable(path), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            bump("hardlinks");
+            bump("files");
+            return;
+        }
+        try {
+            long written = 0;
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                for (String ignored : e.chunks() == null ? List.<String>of() : e.chunks()) {
+                    byte[] data = fetcher.next();
+                    if (Arrays.equals(data, 0, data.length, ZEROS, 0, data.length)) {
+                        // Leave a hole: sparse files stay sparse, and zeros cost no disk.
+                        ch.position(ch.position() + data.length);
+                    } else {
+                        ByteBuffer b = ByteBuffer.wrap(data);
+                        while (b.hasRemaining()) {
+                            ch.write(b);
+                        }
+                    }
+                    written += data.length;
+                }
+                if (ch.size() < written) {
+                    ch.write(ByteBuffer.wrap(new byte[1]), written - 1);
+                }
+            }
+            if (e.size() != null && written != e.size()) {
+                throw new IOException("file " + e.displayPath() + " restored " + written + " bytes, backup says " + e.size());
+            }
+            setMetadata(temp, e);
+            Files.move(temp, replaceable(path), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException ex) {
+            Files.deleteIfExists(temp);
+            throw ex;
+        }
+        if (link != null) {
+            hardLinks.put(link, path);
+        }
+        bump("files");
+        stats.merge("bytes", e.size() == null ? 0 : e.size(), Long::sum);
+    }
+
+    /** A folder in the way of a file or link must go first: rename cannot replace a folder. */
+    private static Path replaceable(Path path) throws IOException {
+        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            removeAny(path);
+        }
+        return path;
+    }
+
+    private void makeSymlink(TreeEntry e, Path path) throws IOException {
+        Path temp = path.resolveSibling(".athena-restore-" + UUID.randomUUID());
+        Files.createSymbolicLink(temp, FileNames.path(e.targetBytes()));
+        try {
+            setMetadata(temp, e);
+            Files.move(temp, replaceable(path), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException ex) {
+            Files.deleteIfExists(temp);
+            throw ex;
+        }
+        bump("symlinks");
+    }
+
+    private void finishDir(Dir dir) throws IOException {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir.path())) {
+            for (Path p : ds) {
+                if (!dir.children().contains(key(FileNames.name(p)))) {
+                    removeAny(p);
+                    bump("removed");
+                }
+            }
+        }
+        setMetadata(dir.path(), dir.entry());
+    }
+
+    private void setMetadata(Path p, TreeEntry e) throws IOException {
+        if (root) {
+            Files.setAttribute(p, "unix:uid", e.uid(), LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(p, "unix:gid", e.gid(), LinkOption.NOFOLLOW_LINKS);
+        }
+        if (!e.isSymlink()) {
+            Files.setAttribute(p, "unix:mode", e.mode(), LinkOption.NOFOLLOW_LINKS);
+        }
+        FileTime mtime = FileTime.from(e.mtimeNs(), TimeUnit.NANOSECONDS);
+        Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(mtime, null, null);
+    }
+
+    /** Deletes a file, a link (not its target) or a whole folder. */
+    static void removeAny(Path path) throws IOException {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (!Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            Files.delete(path);
+            return;
+        }
+        Files.walkFileTree(path, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                if (exc != null) {
+                    throw exc;
+                }
+                Files.delete(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    private void bump(String stat) {
+        stats.merge(stat, 1L, Long::sum);
+    }
+}
