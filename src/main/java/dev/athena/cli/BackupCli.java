@@ -1,0 +1,42 @@
+package dev.athena.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import dev.athena.backup.BackupCommand;
+import dev.athena.repository.Manifest;
+import dev.athena.repository.Repository;
+import dev.athena.repository.RepositoryLayout;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "backup", mixinStandardHelpOptions = true, description = "Back up folders as components of one backup.")
+final class BackupCli implements Callable<Integer> {
+    @Mixin
+    RepositoryOptions repo;
+
+    @Option(names = "--volume", required = true, paramLabel = "NAME=FOLDER", converter = VolumeArg.Converter.class,
+            description = "A component and its folder; repeat for several.")
+    List<VolumeArg> volumes;
+
+    @Option(names = "--timestamp", description = "Name of the backup (yyyy-MM-dd't'HH-mm-ss); default: now, UTC.")
+    String timestamp;
+
+    @Override
+    public Integer call() {
+        if (timestamp != null) {
+            RepositoryLayout.checkTimestamp(timestamp);
+        }
+        Repository repository = repo.open(true);
+        BackupCommand command = new BackupCommand(repository).timestamp(timestamp)
+                .platformVersion(System.getenv("PLATFORM_VERSION"));
+        volumes.forEach(v -> command.volume(v.name(), v.folder()));
+        Manifest m = command.call();
+        System.out.println("backup " + m.timestamp() + " of namespace " + m.namespace() + ": Success");
+        m.components().forEach((name, c) -> System.out.println("  " + name + ": " + c.stats()));
+        m.warnings().stream().limit(20).forEach(w -> System.out.println("  warning: " + w));
+        System.out.println("  stored " + repository.storedBytes() + " new bytes at " + repository.store().locate(repository.layout().backupFolder(m.timestamp())));
+        return 0;
+    }
+}

@@ -1,0 +1,36 @@
+package dev.athena.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import dev.athena.maintenance.VerifyCommand;
+import dev.athena.repository.RepositoryLayout;
+import dev.athena.repository.Verifier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = "Read back backups and check every hash; exits 3 and names each damaged file when something is wrong.")
+final class VerifyCli implements Callable<Integer> {
+    @Mixin
+    RepositoryOptions repo;
+
+    @Option(names = "--timestamp", description = "Only this backup; repeat for several. Default: all.")
+    List<String> timestamps;
+
+    @Option(names = "--quick", description = "Check each pack's hash only, without opening every blob.")
+    boolean quick;
+
+    @Override
+    public Integer call() {
+        if (timestamps != null) {
+            timestamps.forEach(RepositoryLayout::checkTimestamp);
+        }
+        VerifyCommand.Report report = new VerifyCommand(repo.open(false)).backups(timestamps)
+                .depth(quick ? Verifier.Depth.PACKS : Verifier.Depth.BLOBS).call();
+        report.problems().forEach(p -> System.out.println("DAMAGED " + p));
+        System.out.println("verified " + report.backups().size() + " backups: " + (report.ok() ? "all intact" : report.problems().size() + " problems"));
+        return report.ok() ? 0 : 3;
+    }
+}
