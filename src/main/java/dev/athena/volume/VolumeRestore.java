@@ -69,6 +69,8 @@ public final class VolumeRestore {
         if (!problems.isEmpty()) {
             throw new DamagedBackupException(problems);
         }
+        TreeShape shape = new TreeShape("backup " + backup + ", component " + component);
+        new TreeReader(repository, tree).forEachRemaining(shape::accept);
     }
 
     public Result run(String backup, String component, List<BlobId> tree, Path target) throws IOException {
@@ -77,7 +79,7 @@ public final class VolumeRestore {
         Deque<Dir> stack = new ArrayDeque<>();
         Deque<TreeEntry> ahead = new ArrayDeque<>();
         TreeReader reader = new TreeReader(repository, tree);
-        byte[] previous = null;
+        TreeShape shape = new TreeShape("backup " + backup + ", component " + component);
         try (ChunkPrefetcher fetcher = new ChunkPrefetcher(repository, Math.max(2, Runtime.getRuntime().availableProcessors()), 12)) {
             while (true) {
                 while (ahead.size() < LOOKAHEAD_ENTRIES && reader.hasNext() && fetcher.plannedCount() < 64) {
@@ -89,27 +91,17 @@ public final class VolumeRestore {
                     break;
                 }
                 TreeEntry e = ahead.removeFirst();
+                shape.accept(e);
                 byte[] rel = e.pathBytes();
-                if (previous != null && FileNames.compare(previous, rel) >= 0) {
-                    throw new UnsafePathException("tree entries out of order or repeated at '" + e.displayPath() + "'");
-                }
-                previous = rel;
                 if (rel.length == 0) {
-                    if (!stack.isEmpty() || !e.isDir()) {
-                        throw new UnsafePathException("the tree's root entry is not a folder");
-                    }
                     stack.push(new Dir(rel, target, e, new HashSet<>()));
                     bump("dirs");
                     continue;
                 }
                 byte[] parentRel = FileNames.parentOf(rel);
                 byte[] name = FileNames.lastName(rel);
-                FileNames.checkName(name, "backup " + backup + ", component " + component);
-                while (!stack.isEmpty() && !Arrays.equals(stack.peek().rel(), parentRel)) {
+                while (!Arrays.equals(stack.peek().rel(), parentRel)) {
                     finishDir(stack.pop());
-                }
-                if (stack.isEmpty()) {
-                    throw new UnsafePathException("'" + e.displayPath() + "' has no parent folder in the backup");
                 }
                 Dir parent = stack.peek();
                 parent.children().add(key(name));

@@ -1,0 +1,67 @@
+package dev.athena.volume;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.athena.repository.BlobId;
+import dev.athena.repository.Repository;
+import dev.athena.storage.LocalStore;
+
+/** Trees crafted by an attacker who can write to the backup location never write outside the target. */
+class UnsafeTreeTest {
+    @TempDir
+    Path tmp;
+
+    private static TreeEntry dir(String path) {
+        return TreeEntry.create(path.getBytes(), TreeEntry.DIR, 0755, 0, 0, 0, null, null, null, null, null, null, null);
+    }
+
+    private static TreeEntry link(String path, String target) {
+        return TreeEntry.create(path.getBytes(), TreeEntry.SYMLINK, 0777, 0, 0, 0, null, null, null, null, null, null, target.getBytes());
+    }
+
+    private static TreeEntry file(String path) {
+        return TreeEntry.create(path.getBytes(), TreeEntry.FILE, 0644, 0, 0, 0, 0L, null, null, null, 1, List.of(), null);
+    }
+
+    private List<BlobId> tree(Repository repo, TreeEntry... entries) {
+        TreeWriter w = new TreeWriter(repo);
+        for (TreeEntry e : entries) {
+            w.add(e);
+        }
+        List<BlobId> ids = w.finish();
+        repo.flush();
+        return ids;
+    }
+
+    @Test
+    void dotDotSlashesAndFilesUnderSymlinksAreRefused() throws Exception {
+        Repository repo = Repository.open(new LocalStore(tmp.resolve("backups")), "app", null, true);
+        Path target = tmp.resolve("sandbox/target");
+        Files.createDirectories(target);
+        Files.writeString(target.resolve("keep.txt"), "the destination's own file");
+        Path outside = tmp.resolve("sandbox");
+
+        for (List<BlobId> evil : List.of(
+                tree(repo, dir(""), file("../escaped")),
+                tree(repo, dir(""), dir("a"), file("a/../../escaped")),
+                tree(repo, dir(""), link("escape", ".."), file("escape/escaped")),
+                tree(repo, dir(""), file("/escaped")),
+                tree(repo, dir(""), file("b"), file("a")))) {
+            assertThatThrownBy(() -> new VolumeRestore(repo).run("2023-02-02t16-00-00", "v", evil, target))
+                    .isInstanceOf(UnsafePathException.class);
+        }
+        assertThat(Files.exists(outside.resolve("escaped"))).isFalse();
+        assertThat(Files.readString(target.resolve("keep.txt"))).as("checks run before anything is written").isEqualTo("the destination's own file");
+        try (var s = Files.list(outside)) {
+            assertThat(s.toList()).containsExactly(target);
+        }
+    }
+}
