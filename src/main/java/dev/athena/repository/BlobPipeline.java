@@ -32,6 +32,35 @@ public final class BlobPipeline implements AutoCloseable {
         return new BlobPipeline(repository, Math.max(2, Runtime.getRuntime().availableProcessors()), 32 * 1024 * 1024);
     }
 
+    /** Chunk-sized buffers reused across chunks: fresh multi-MiB arrays per chunk cost the GC more than the hashing. */
+    private final java.util.concurrent.BlockingQueue<byte[]> buffers = new java.util.concurrent.LinkedBlockingQueue<>();
+    private final Semaphore bufferSlots = new Semaphore(6);
+
+    /** Saves a copy of {@code src[offset, offset+length)} (at most one chunk); blocks while all buffers are in use. */
+    public CompletableFuture<BlobId> saveCopy(BlobType type, byte[] src, int offset, int length) {
+        bufferSlots.acquireUninterruptibly();
+        byte[] buffer = buffers.poll();
+        if (buffer == null) {
+            buffer = new byte[Chunker.MAX_SIZE];
+        }
+        System.arraycopy(src, offset, buffer, 0, length);
+        final byte[] owned = buffer;
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    return repository.save(type, owned, 0, length);
+                } finally {
+                    buffers.add(owned);
+                    bufferSlots.release();
+                }
+            }, workers);
+        } catch (RuntimeException e) {
+            buffers.add(owned);
+            bufferSlots.release();
+            throw e;
+        }
+    }
+
     /** Saves {@code data}, which the pipeline now owns; blocks while too much is in flight. */
     public CompletableFuture<BlobId> save(BlobType type, byte[] data) {
         int permits = Math.min(budgetKiB, data.length / 1024 + 1);

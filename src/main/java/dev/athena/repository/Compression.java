@@ -1,27 +1,39 @@
 package dev.athena.repository;
 
 import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
+import com.github.luben.zstd.ZstdDecompressCtx;
 
 /** A blob's plaintext is one flag byte (0 stored, 1 zstd) followed by the payload. */
 final class Compression {
     static final int STORED = 0;
     static final int ZSTD = 1;
 
+    /** One context per thread: creating a zstd context per blob costs more than compressing a small file. */
+    private static final ThreadLocal<ZstdCompressCtx> COMPRESSOR = ThreadLocal.withInitial(ZstdCompressCtx::new);
+    private static final ThreadLocal<ZstdDecompressCtx> DECOMPRESSOR = ThreadLocal.withInitial(ZstdDecompressCtx::new);
+
     private Compression() {
     }
 
-    static byte[] pack(byte[] raw, int offset, int length, int level) {
-        byte[] out = new byte[1 + (int) Zstd.compressBound(length)];
-        long n = Zstd.compressByteArray(out, 1, out.length - 1, raw, offset, length, level);
+    /** A scratch buffer large enough for {@link #pack} of any chunk. */
+    static byte[] scratch() {
+        return new byte[1 + (int) Zstd.compressBound(Chunker.MAX_SIZE)];
+    }
+
+    /** Writes the blob plaintext (flag + payload) into {@code out} and returns its length. */
+    static int pack(byte[] raw, int offset, int length, int level, byte[] out) {
+        ZstdCompressCtx ctx = COMPRESSOR.get();
+        ctx.setLevel(level);
+        long n = ctx.compressByteArray(out, 1, out.length - 1, raw, offset, length);
         // Incompressible data (media, already-compressed dumps) is kept as it is: no gain, faster reads.
         if (n < length) {
             out[0] = ZSTD;
-            return java.util.Arrays.copyOf(out, 1 + (int) n);
+            return 1 + (int) n;
         }
-        byte[] stored = new byte[1 + length];
-        stored[0] = STORED;
-        System.arraycopy(raw, offset, stored, 1, length);
-        return stored;
+        out[0] = STORED;
+        System.arraycopy(raw, offset, out, 1, length);
+        return 1 + length;
     }
 
     static byte[] unpack(byte[] packed, int rawLength) {
@@ -38,7 +50,7 @@ final class Compression {
             case ZSTD -> {
                 try {
                     byte[] out = new byte[rawLength];
-                    long n = Zstd.decompressByteArray(out, 0, rawLength, packed, 1, packed.length - 1);
+                    long n = DECOMPRESSOR.get().decompressByteArray(out, 0, rawLength, packed, 1, packed.length - 1);
                     if (n != rawLength) {
                         throw new CorruptDataException("blob decompressed to " + n + " bytes, index says " + rawLength);
                     }

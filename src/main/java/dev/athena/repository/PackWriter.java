@@ -1,6 +1,5 @@
 package dev.athena.repository;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -17,19 +16,31 @@ final class PackWriter {
     record Entry(BlobId id, BlobType type, long offset, int length, int rawLength) {
     }
 
-    record Finished(BlobId id, byte[] bytes, List<Entry> entries) {
+    /** The pack is {@code bytes[0, length)}. */
+    record Finished(BlobId id, byte[] bytes, int length, List<Entry> entries) {
     }
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20);
+    private byte[] buffer = new byte[0];
+    private int size;
     private final List<Entry> entries = new ArrayList<>();
 
-    void add(BlobId id, BlobType type, byte[] sealed, int rawLength) {
-        entries.add(new Entry(id, type, out.size(), sealed.length, rawLength));
-        out.writeBytes(sealed);
+    void add(BlobId id, BlobType type, byte[] sealed, int length, int rawLength) {
+        entries.add(new Entry(id, type, size, length, rawLength));
+        write(sealed, 0, length);
+    }
+
+    private void write(byte[] data, int offset, int length) {
+        if (size + length > buffer.length) {
+            // Sized once for a full pack, so a pack is not copied again and again as it grows.
+            buffer = java.util.Arrays.copyOf(buffer, Math.max(size + length, Math.max(buffer.length * 2,
+                    Repository.PACK_TARGET + Chunker.MAX_SIZE + 64 * 1024)));
+        }
+        System.arraycopy(data, offset, buffer, size, length);
+        size += length;
     }
 
     int size() {
-        return out.size();
+        return size;
     }
 
     int count() {
@@ -42,9 +53,8 @@ final class PackWriter {
             header.put((byte) e.type().code).put(e.id().toBytes()).putInt(e.length()).putInt(e.rawLength());
         }
         byte[] sealedHeader = envelope.seal(header.array());
-        out.writeBytes(sealedHeader);
-        out.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(sealedHeader.length).array());
-        byte[] bytes = out.toByteArray();
-        return new Finished(BlobId.of(bytes), bytes, List.copyOf(entries));
+        write(sealedHeader, 0, sealedHeader.length);
+        write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(sealedHeader.length).array(), 0, 4);
+        return new Finished(BlobId.of(buffer, 0, size), buffer, size, List.copyOf(entries));
     }
 }

@@ -23,7 +23,23 @@ import org.slf4j.LoggerFactory;
 public final class Repository {
     private static final Logger log = LoggerFactory.getLogger(Repository.class);
     static final int PACK_TARGET = 16 * 1024 * 1024;
-    static final int COMPRESSION_LEVEL = 1;
+    /** zstd level for new blobs; ATHENA_COMPRESSION_LEVEL (-7 fastest .. 19 smallest) overrides it. */
+    static final int COMPRESSION_LEVEL = compressionLevel(System.getenv("ATHENA_COMPRESSION_LEVEL"));
+
+    static int compressionLevel(String value) {
+        if (value == null || value.isBlank()) {
+            return 1;
+        }
+        try {
+            int level = Integer.parseInt(value.trim());
+            if (level >= -7 && level <= 19) {
+                return level;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("ATHENA_COMPRESSION_LEVEL must be a zstd level from -7 to 19, got '" + value + "'");
+    }
 
     private final ObjectStore store;
     private final RepositoryLayout layout;
@@ -130,11 +146,16 @@ public final class Repository {
         return id;
     }
 
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(Compression::scratch);
+
     private void append(BlobId id, BlobType type, byte[] data, int offset, int length) {
-        byte[] sealed = envelope.seal(Compression.pack(data, offset, length, COMPRESSION_LEVEL));
+        byte[] scratch = SCRATCH.get();
+        int packed = Compression.pack(data, offset, length, COMPRESSION_LEVEL, scratch);
+        byte[] sealed = envelope.encrypts() ? envelope.seal(scratch, 0, packed) : scratch;
+        int sealedLength = envelope.encrypts() ? sealed.length : packed;
         PackWriter full = null;
         synchronized (packLock) {
-            current.add(id, type, sealed, length);
+            current.add(id, type, sealed, sealedLength, length);
             if (current.size() >= PACK_TARGET) {
                 full = current;
                 current = new PackWriter();
@@ -151,8 +172,8 @@ public final class Repository {
 
     private void upload(PackWriter writer) {
         PackWriter.Finished pack = writer.finish(envelope);
-        store.put(layout.pack(pack.id()), pack.bytes());
-        storedBytes.addAndGet(pack.bytes().length);
+        store.put(layout.pack(pack.id()), pack.bytes(), pack.length());
+        storedBytes.addAndGet(pack.length());
         synchronized (unindexedPacks) {
             unindexedPacks.put(pack.id(), pack.entries());
         }

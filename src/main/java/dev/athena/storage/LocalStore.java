@@ -46,12 +46,17 @@ public final class LocalStore implements ObjectStore {
 
     @Override
     public void put(String key, byte[] data) {
+        put(key, data, data.length);
+    }
+
+    @Override
+    public void put(String key, byte[] data, int length) {
         Path target = path(key);
         Path temp = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
         try {
             Files.createDirectories(target.getParent());
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer buf = ByteBuffer.wrap(data);
+                ByteBuffer buf = ByteBuffer.wrap(data, 0, length);
                 while (buf.hasRemaining()) {
                     ch.write(buf);
                 }

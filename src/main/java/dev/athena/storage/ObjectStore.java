@@ -13,6 +13,11 @@ public interface ObjectStore {
     /** Writes the object whole; a reader sees either the old object, none, or all of the new one. */
     void put(String key, byte[] data);
 
+    /** Writes {@code data[0, length)} as the object; stores that can write a prefix without copying override it. */
+    default void put(String key, byte[] data, int length) {
+        put(key, length == data.length ? data : java.util.Arrays.copyOf(data, length));
+    }
+
     /** The whole object; {@link ObjectNotFoundException} when it does not exist. */
     byte[] get(String key);
 

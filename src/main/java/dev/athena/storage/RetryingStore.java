@@ -62,6 +62,14 @@ public final class RetryingStore implements ObjectStore {
     }
 
     @Override
+    public void put(String key, byte[] data, int length) {
+        retry("write " + key, () -> {
+            inner.put(key, data, length);
+            return null;
+        });
+    }
+
+    @Override
     public byte[] get(String key) {
         return retry("read " + key, () -> inner.get(key));
     }

@@ -258,14 +258,16 @@ public final class VolumeBackup {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             if (base.size() < Chunker.MIN_SIZE) {
                 // Small files are one chunk: read them whole and skip the chunker.
-                ByteBuffer buf = ByteBuffer.allocate(base.size().intValue() + 1);
+                byte[] data = new byte[base.size().intValue()];
+                ByteBuffer buf = ByteBuffer.wrap(data);
                 while (buf.hasRemaining() && ch.read(buf) >= 0) {
-                    // keep reading until the file ends or proves longer than it was
+                    // keep reading until the file ends
                 }
-                if (buf.hasRemaining()) {
+                boolean grew = ch.read(ByteBuffer.allocate(1)) > 0;
+                if (!grew) {
                     read = buf.position();
                     if (read > 0) {
-                        chunks.add(pipeline.save(BlobType.DATA, Arrays.copyOf(buf.array(), (int) read)));
+                        chunks.add(pipeline.save(BlobType.DATA, read == data.length ? data : Arrays.copyOf(data, (int) read)));
                     }
                 } else {
                     read = chunkStream(Channels.newInputStream(ch.position(0)), chunks);
@@ -301,7 +303,7 @@ public final class VolumeBackup {
     }
 
     private long chunkStream(InputStream in, List<CompletableFuture<BlobId>> chunks) throws IOException {
-        return chunker.split(in, (buf, off, len) -> chunks.add(pipeline.save(BlobType.DATA, Arrays.copyOfRange(buf, off, off + len))));
+        return chunker.split(in, (buf, off, len) -> chunks.add(pipeline.saveCopy(BlobType.DATA, buf, off, len)));
     }
 
     private void enqueue(Pending p) throws IOException {

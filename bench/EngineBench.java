@@ -1,0 +1,43 @@
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+import dev.athena.backup.BackupCommand;
+import dev.athena.repository.Repository;
+import dev.athena.restore.RestoreCommand;
+import dev.athena.storage.LocalStore;
+
+/**
+ * Athena as the service runs it: one long-lived JVM, so the JIT has compiled the hot paths.
+ * Warms up with two throw-away backups and restores, then times a first backup into a fresh
+ * repository, an unchanged re-backup and a restore, and prints "name seconds" lines.
+ * Run: java --add-opens java.base/sun.nio.fs=ALL-UNNAMED -cp target/athena.jar bench/EngineBench.java TREE WORK
+ */
+public class EngineBench {
+    public static void main(String[] args) throws Exception {
+        Path tree = Path.of(args[0]);
+        Path work = Path.of(args[1]);
+        for (int i = 0; i < 2; i++) {
+            run(tree, work.resolve("warm-" + i), false);
+        }
+        run(tree, work.resolve("timed"), true);
+    }
+
+    private static void run(Path tree, Path work, boolean print) throws Exception {
+        Repository repo = Repository.open(new LocalStore(work.resolve("repo")), "app", null, true);
+        long t0 = System.nanoTime();
+        new BackupCommand(repo).volume("data", tree).timestamp("2026-01-01t00-00-00").call();
+        long t1 = System.nanoTime();
+        new BackupCommand(repo).volume("data", tree).timestamp("2026-01-01t00-00-01").call();
+        long t2 = System.nanoTime();
+        new RestoreCommand(repo, "2026-01-01t00-00-00").volume("data", work.resolve("restored")).call();
+        long t3 = System.nanoTime();
+        if (print) {
+            System.out.printf("warm_first %.3f%nwarm_second %.3f%nwarm_restore %.3f%n", (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
+        }
+        try (Stream<Path> s = Files.walk(work)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
