@@ -29,7 +29,7 @@ public final class BlobPipeline implements AutoCloseable {
     }
 
     public static BlobPipeline standard(Repository repository) {
-        return new BlobPipeline(repository, Math.max(2, Runtime.getRuntime().availableProcessors()), 32 * 1024 * 1024);
+        return new BlobPipeline(repository, Math.max(2, Runtime.getRuntime().availableProcessors()), 16 * 1024 * 1024);
     }
 
     /** Chunk-sized buffers reused across chunks: fresh multi-MiB arrays per chunk cost the GC more than the hashing. */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +15,7 @@ import dev.athena.backup.BackupCommand;
 import dev.athena.repository.Repository;
 import dev.athena.restore.RestoreCommand;
 import dev.athena.storage.LocalStore;
+import dev.athena.testing.AthenaProcess;
 import dev.athena.testing.Trees;
 
 /** A backup process killed with SIGKILL midway leaves nothing that later backups, prune or verify trip over. */
@@ -33,11 +33,9 @@ class CrashTest {
             Trees.write(source.resolve("file-" + i + ".bin"), b);
         }
         Path backups = tmp.resolve("backups");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-opens", "java.base/sun.nio.fs=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                "dev.athena.cli.Main", "backup", "--location", backups.toString(),
-                "--volume", "metagraph=" + source, "--timestamp", "2023-02-02t16-00-00"));
-        Process backup = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(tmp.resolve("backup.log").toFile()).start();
+        Process backup = AthenaProcess.builder(List.of(), "backup", "--location", backups.toString(),
+                "--volume", "metagraph=" + source, "--timestamp", "2023-02-02t16-00-00")
+                .redirectOutput(tmp.resolve("backup.log").toFile()).start();
         LocalStore store = new LocalStore(backups);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (store.list("app/repository/data/").size() < 2 && backup.isAlive() && System.nanoTime() < deadline) {
