@@ -85,7 +85,7 @@ public final class BackupCommand {
             }
             repository.flush();
             Manifest manifest = new Manifest(Manifest.VERSION, repository.namespace(), ts, started.toString(), clock.instant().toString(),
-                    hostname(), platformVersion, components, warnings);
+                    RepositoryLock.hostname(), platformVersion, components, warnings);
             repository.writeManifest(manifest);
             return manifest;
         }
@@ -102,12 +102,5 @@ public final class BackupCommand {
         }
         return null;
     }
-
-    private static String hostname() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            return "unknown-host";
-        }
     }
 }

@@ -115,7 +115,8 @@ public final class RepositoryLock implements AutoCloseable {
         }
     }
 
-    static String hostname() {
+    /** This host's name, as recorded in locks and manifests. */
+    public static String hostname() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (Exception e) {

@@ -87,7 +87,7 @@ class PruneTest {
         store.put("app/repository/locks/crashed", Json.write(new RepositoryLock.LockInfo(true, "other-host", 4242, "prune", old, old)));
         // A lock of a process on this host that no longer runs.
         store.put("app/repository/locks/dead-pid", Json.write(new RepositoryLock.LockInfo(true,
-                dev.athena.testing.Hosts.localHostname(), Long.MAX_VALUE - 1, "prune", Instant.now(), Instant.now())));
+                RepositoryLock.hostname(), Long.MAX_VALUE - 1, "prune", Instant.now(), Instant.now())));
 
         try (RepositoryLock lock = RepositoryLock.exclusive(repo, "prune")) {
             assertThat(store.list("app/repository/locks/")).hasSize(1);
