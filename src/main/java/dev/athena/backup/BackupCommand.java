@@ -1,7 +1,5 @@
 package dev.athena.backup;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -9,24 +7,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.athena.repository.BlobId;
+import dev.athena.component.Component;
+import dev.athena.component.VolumeComponent;
 import dev.athena.repository.Manifest;
 import dev.athena.repository.Repository;
 import dev.athena.repository.RepositoryLock;
-import dev.athena.volume.VolumeBackup;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Backs up named folders into one backup: each becomes a component of one manifest under one
- * timestamp. Data is flushed before the manifest is written, and the manifest is written last,
- * so a backup that fails or is killed midway does not exist.
+ * One consistent backup of several components under one timestamp and one manifest. Data is
+ * flushed before the manifest is written, and the manifest is written last, so a backup that
+ * fails or is killed midway does not exist. If any component fails, the backup fails.
  */
 public final class BackupCommand {
     private static final Logger log = LoggerFactory.getLogger(BackupCommand.class);
     private final Repository repository;
-    private final Map<String, Path> volumes = new LinkedHashMap<>();
+    private final List<Component> components = new ArrayList<>();
     private String timestamp;
     private String platformVersion;
     private Clock clock = Clock.systemUTC();
@@ -35,9 +33,13 @@ public final class BackupCommand {
         this.repository = repository;
     }
 
-    public BackupCommand volume(String component, Path folder) {
-        volumes.put(component, folder);
+    public BackupCommand component(Component component) {
+        components.add(component);
         return this;
+    }
+
+    public BackupCommand volume(String name, java.nio.file.Path folder) {
+        return component(new VolumeComponent(name, folder));
     }
 
     public BackupCommand timestamp(String timestamp) {
@@ -63,29 +65,23 @@ public final class BackupCommand {
                 throw new BackupException("backup " + ts + " already exists in namespace " + repository.namespace(), null);
             }
             Manifest parent = latest();
-            Map<String, Manifest.ComponentSnapshot> components = new LinkedHashMap<>();
+            Map<String, Manifest.ComponentSnapshot> snapshots = new LinkedHashMap<>();
             List<String> warnings = new ArrayList<>();
-            for (Map.Entry<String, Path> v : volumes.entrySet()) {
-                String name = v.getKey();
-                List<BlobId> parentTree = parent == null || !parent.components().containsKey(name) ? null
-                        : parent.components().get(name).treeIds();
-                long t0 = System.nanoTime();
-                VolumeBackup.Result r;
+            for (Component c : components) {
+                Manifest.ComponentSnapshot previous = parent == null ? null : parent.components().get(c.name());
+                Manifest.ComponentSnapshot snapshot;
                 try {
-                    r = new VolumeBackup(repository).run(v.getValue(), parentTree);
-                } catch (IOException | RuntimeException e) {
-                    throw new BackupException("backup " + ts + ", component " + name + " (" + v.getValue() + "): " + e.getMessage(), e);
+                    snapshot = c.backup(repository, previous);
+                } catch (Exception e) {
+                    throw new BackupException("component " + c.name() + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
                 }
-                Map<String, Long> stats = new LinkedHashMap<>(r.stats());
-                stats.put("durationMs", (System.nanoTime() - t0) / 1_000_000);
-                components.put(name, new Manifest.ComponentSnapshot("volume", r.tree().stream().map(BlobId::hex).toList(),
-                        stats, r.warnings(), Map.of("path", v.getValue().toString())));
-                r.warnings().forEach(w -> warnings.add(name + ": " + w));
-                log.info("backup {} component {}: {}", ts, name, stats);
+                snapshots.put(c.name(), snapshot);
+                snapshot.warnings().forEach(w -> warnings.add(c.name() + ": " + w));
+                log.info("backup {} component {}: {}", ts, c.name(), snapshot.stats());
             }
             repository.flush();
             Manifest manifest = new Manifest(Manifest.VERSION, repository.namespace(), ts, started.toString(), clock.instant().toString(),
-                    RepositoryLock.hostname(), platformVersion, components, warnings);
+                    RepositoryLock.hostname(), platformVersion, snapshots, warnings);
             repository.writeManifest(manifest);
             return manifest;
         }

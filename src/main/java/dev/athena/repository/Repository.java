@@ -267,6 +267,16 @@ public final class Repository {
         }
     }
 
+    /** Writes a small metadata object (a status record, a report), sealed like everything else. */
+    public void putSealed(String key, byte[] plaintext) {
+        store.put(key, envelope.seal(plaintext));
+    }
+
+    /** Reads an object written by {@link #putSealed}. */
+    public byte[] getSealed(String key) {
+        return envelope.open(store.get(key));
+    }
+
     // ---- manifests -------------------------------------------------------------------------
 
     public void writeManifest(Manifest manifest) {

@@ -93,4 +93,18 @@ public final class RepositoryLayout {
     public String manifest(String timestamp) {
         return backupFolder(timestamp) + MANIFEST;
     }
+
+    /** The backup's status record, written when it starts and when it ends. */
+    public String status(String timestamp) {
+        return backupFolder(timestamp) + "status.json";
+    }
+
+    /** Records of the restores made in this namespace from backup {@code timestamp} (of any namespace). */
+    public String restoreFolder(String backupTimestamp) {
+        return namespace + "/restores/" + checkTimestamp(backupTimestamp) + "/";
+    }
+
+    public String restoreRecord(String backupTimestamp, String restoreId) {
+        return restoreFolder(backupTimestamp) + restoreId + ".json";
+    }
 }

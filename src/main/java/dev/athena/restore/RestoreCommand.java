@@ -1,48 +1,53 @@
 package dev.athena.restore;
 
-import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
+import dev.athena.component.Component;
+import dev.athena.component.VolumeComponent;
 import dev.athena.repository.Manifest;
 import dev.athena.repository.Repository;
 import dev.athena.repository.RepositoryLock;
-import dev.athena.volume.VolumeRestore;
 
 /**
- * Restores volume components of one backup into folders. Every component's data is checked before
- * the first one is written, so a damaged backup leaves every destination as it was.
+ * Restores components of one backup. Every component's checks run before the first one is
+ * written, so a damaged backup or an unwritable destination leaves everything as it was.
  */
 public final class RestoreCommand {
     private final Repository repository;
     private final String timestamp;
-    private final Map<String, Path> targets = new LinkedHashMap<>();
+    private final List<Component> components = new ArrayList<>();
 
     public RestoreCommand(Repository repository, String timestamp) {
         this.repository = repository;
         this.timestamp = timestamp;
     }
 
-    public RestoreCommand volume(String component, Path target) {
-        targets.put(component, target);
+    public RestoreCommand component(Component component) {
+        components.add(component);
         return this;
     }
 
-    public Map<String, VolumeRestore.Result> call() throws IOException {
+    public RestoreCommand volume(String name, Path target) {
+        return component(new VolumeComponent(name, target));
+    }
+
+    public Map<String, Map<String, Long>> call() throws Exception {
         try (RepositoryLock lock = RepositoryLock.shared(repository, "restore of " + timestamp)) {
             Manifest manifest = repository.readManifest(timestamp);
-            for (String name : targets.keySet()) {
-                Manifest.ComponentSnapshot c = manifest.components().get(name);
-                if (c == null) {
-                    throw new IllegalArgumentException("backup " + timestamp + " has no component '" + name + "'; it holds " + manifest.components().keySet());
+            for (Component c : components) {
+                Manifest.ComponentSnapshot s = manifest.components().get(c.name());
+                if (s == null) {
+                    throw new IllegalArgumentException("backup " + timestamp + " has no component '" + c.name() + "'; it holds " + manifest.components().keySet());
                 }
-                new VolumeRestore(repository).precheck(timestamp, name, c.treeIds());
+                c.precheck(repository, timestamp, s);
             }
-            Map<String, VolumeRestore.Result> results = new LinkedHashMap<>();
-            for (Map.Entry<String, Path> t : targets.entrySet()) {
-                Manifest.ComponentSnapshot c = manifest.components().get(t.getKey());
-                results.put(t.getKey(), new VolumeRestore(repository).run(timestamp, t.getKey(), c.treeIds(), t.getValue()));
+            Map<String, Map<String, Long>> results = new LinkedHashMap<>();
+            for (Component c : components) {
+                results.put(c.name(), c.restore(repository, timestamp, manifest.components().get(c.name())));
             }
             return results;
         }

@@ -1,0 +1,179 @@
+package dev.athena.api;
+
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.athena.repository.Json;
+import dev.athena.repository.RepositoryLayout;
+import dev.athena.service.AthenaService;
+import dev.athena.service.BusyException;
+import dev.athena.service.NotFoundException;
+import dev.athena.service.RestoreRequest;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The seed's HTTP API under /athena/api/v1, plus /healthz and /metrics. */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+    public static final String BASE = "/athena/api/v1";
+    static final long MAX_BODY = 1024 * 1024;
+    static final Set<String> SERVICES = Set.of("gitserver", "metagraph", "postgres", "config");
+
+    private final AthenaService service;
+    private final ApiKeys keys;
+    private final Javalin app;
+
+    public ApiServer(AthenaService service, ApiKeys keys) {
+        this.service = service;
+        this.keys = keys;
+        this.app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.http.maxRequestSize = MAX_BODY;
+            config.http.prefer405over404 = true;
+            config.routes.get("/healthz", ctx -> json(ctx, 200, Map.of("status", "ok")));
+            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4")
+                    .result(service.metrics().render(service.jobs().running().isPresent())));
+            config.routes.before(BASE + "/*", this::authenticate);
+            config.routes.post(BASE + "/ondemandbackup", this::onDemandBackup);
+            config.routes.get(BASE + "/backup/latest", this::latest);
+            config.routes.get(BASE + "/backupstatus", this::backupStatus);
+            config.routes.get(BASE + "/backuplist", ctx -> json(ctx, 200, service.catalog().list()));
+            config.routes.post(BASE + "/ondemandrestore", this::onDemandRestore);
+            config.routes.get(BASE + "/restorestatus", this::restoreStatus);
+            config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
+            config.routes.exception(BusyException.class, (e, ctx) -> error(ctx, 409, e.getMessage()));
+            config.routes.exception(NotFoundException.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
+            config.routes.exception(IllegalStateException.class, (e, ctx) -> error(ctx, 409, e.getMessage()));
+            config.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                log.error("{} {} failed", ctx.method(), ctx.path(), e);
+                error(ctx, 500, "internal error: " + e.getClass().getSimpleName() + "; see Athena's log");
+            });
+            config.routes.error(404, ctx -> {
+                String result = ctx.result();
+                if (result == null || !result.startsWith("{")) {
+                    error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path());
+                }
+            });
+            config.routes.error(405, ctx -> error(ctx, 405, "method " + ctx.method() + " is not allowed on " + ctx.path()));
+            config.routes.error(413, ctx -> error(ctx, 413, "the body is larger than 1 MiB"));
+        });
+    }
+
+    public ApiServer start(int port) {
+        app.start(port);
+        log.info("HTTP API listening on port {}", app.port());
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    private void authenticate(Context ctx) {
+        if (!keys.accepts(ctx.header("Authorization"))) {
+            throw new ApiException(401, "missing or wrong API key: send it as 'Authorization: <api-key>' or 'Authorization: Bearer <api-key>'");
+        }
+        String length = ctx.header("Content-Length");
+        if (length != null) {
+            try {
+                if (Long.parseLong(length.trim()) > MAX_BODY) {
+                    throw new ApiException(413, "the body is larger than 1 MiB");
+                }
+            } catch (NumberFormatException e) {
+                throw new ApiException(400, "invalid Content-Length");
+            }
+        }
+    }
+
+    private static RequestBody body(Context ctx) {
+        byte[] bytes = ctx.bodyAsBytes();
+        if (bytes.length > MAX_BODY) {
+            throw new ApiException(413, "the body is larger than 1 MiB");
+        }
+        return RequestBody.parse(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private void onDemandBackup(Context ctx) {
+        boolean onlyConfig = body(ctx).bool("onlyConfig", false);
+        String ts = service.startBackup(onlyConfig);
+        json(ctx, 202, Map.of("code", 202, "message", "Request Accepted with timestamp " + ts));
+    }
+
+    private void latest(Context ctx) {
+        json(ctx, 200, service.catalog().latest().orElseThrow(() -> new ApiException(404, "there is no backup yet")));
+    }
+
+    private void backupStatus(Context ctx) {
+        String ts = RequestBody.timestamp(ctx.queryParam("timestamp"), body(ctx), true);
+        json(ctx, 200, service.catalog().find(ts).orElseThrow(() -> new ApiException(404, "no backup " + ts)));
+    }
+
+    private void restoreStatus(Context ctx) {
+        String ts = RequestBody.timestamp(ctx.queryParam("timestamp"), body(ctx), true);
+        json(ctx, 200, service.catalog().latestRestore(ts).orElseThrow(() -> new ApiException(404, "no restore from backup " + ts)));
+    }
+
+    private void onDemandRestore(Context ctx) {
+        RequestBody b = body(ctx);
+        String ts = RequestBody.timestamp(null, b, true);
+        String source = b.string("sourceNamespace");
+        if (source == null || source.isBlank()) {
+            source = service.config().namespace();
+        }
+        try {
+            RepositoryLayout.checkNamespace(source);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, "sourceNamespace: " + e.getMessage());
+        }
+        Set<String> disabled = new HashSet<>();
+        JsonNode svcs = b.node().get("svcs");
+        if (svcs != null && !svcs.isNull()) {
+            if (!svcs.isObject()) {
+                throw new ApiException(400, "field 'svcs' must be an object");
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = svcs.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!SERVICES.contains(e.getKey())) {
+                    throw new ApiException(400, "svcs: unknown service '" + e.getKey() + "'; known: " + new java.util.TreeSet<>(SERVICES));
+                }
+                if (!e.getValue().isObject()) {
+                    throw new ApiException(400, "field 'svcs." + e.getKey() + "' must be an object like {\"disable\": true}");
+                }
+                if (RequestBody.bool(e.getValue(), "disable", "svcs." + e.getKey() + ".disable", false)) {
+                    disabled.add(e.getKey());
+                }
+            }
+        }
+        RestoreRequest request = new RestoreRequest(ts, source, b.bool("enableReportGeneration", false), b.bool("enableJenkinsTestRun", false),
+                b.bool("disableUpgrade", false), b.bool("disablePreRestoreChecks", false), b.bool("disablePostRestoreChecks", false),
+                Set.copyOf(disabled), b.bool("dryRun", false));
+        service.startRestore(request);
+        json(ctx, 202, Map.of("code", 202, "message", "Request Accepted"));
+    }
+
+    private static void json(Context ctx, int status, Object value) {
+        ctx.status(status).contentType("application/json").result(Json.write(value));
+    }
+
+    private static void error(Context ctx, int status, String message) {
+        json(ctx, status, new ErrorBody(status, message == null ? "error" : message));
+    }
+
+    record ErrorBody(int code, String message) {
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

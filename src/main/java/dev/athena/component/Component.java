@@ -1,0 +1,30 @@
+package dev.athena.component;
+
+import java.util.Map;
+
+import dev.athena.repository.Manifest;
+import dev.athena.repository.Repository;
+
+/**
+ * One part of the platform (PostgreSQL, a volume, the ConfigMap) behind the operations the
+ * orchestration needs, so that backup and restore stay the same whatever the platform holds.
+ */
+public interface Component {
+
+    /** The name in manifests and requests: postgres, metagraph, gitserver, config. */
+    String name();
+
+    /** True for the environment configuration: the only part an {@code onlyConfig} backup holds. */
+    default boolean isConfig() {
+        return false;
+    }
+
+    /** Backs up into the repository; {@code parent} is this component in the previous backup, or null. */
+    Manifest.ComponentSnapshot backup(Repository repository, Manifest.ComponentSnapshot parent) throws Exception;
+
+    /** Checks, without writing anything, that {@code snapshot} can be restored here; throws naming what is wrong. */
+    void precheck(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception;
+
+    /** Restores {@code snapshot} over this cluster's component and returns what was done. */
+    Map<String, Long> restore(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception;
+}

@@ -1,0 +1,62 @@
+package dev.athena.component;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.athena.repository.BlobId;
+import dev.athena.repository.Manifest;
+import dev.athena.repository.Repository;
+import dev.athena.volume.VolumeBackup;
+import dev.athena.volume.VolumeRestore;
+
+/** A folder (a mounted persistent volume) kept with the engine's full fidelity. */
+public class VolumeComponent implements Component {
+    public static final String KIND = "volume";
+    private final String name;
+    private final Path folder;
+
+    public VolumeComponent(String name, Path folder) {
+        this.name = name;
+        this.folder = folder;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    public Path folder() {
+        return folder;
+    }
+
+    @Override
+    public Manifest.ComponentSnapshot backup(Repository repository, Manifest.ComponentSnapshot parent) throws Exception {
+        List<BlobId> parentTree = parent != null && KIND.equals(parent.kind()) ? parent.treeIds() : null;
+        long t0 = System.nanoTime();
+        VolumeBackup.Result r = new VolumeBackup(repository).run(folder, parentTree);
+        Map<String, Long> stats = new LinkedHashMap<>(r.stats());
+        stats.put("durationMs", (System.nanoTime() - t0) / 1_000_000);
+        return new Manifest.ComponentSnapshot(KIND, r.tree().stream().map(BlobId::hex).toList(), stats, r.warnings(),
+                Map.of("path", folder.toString()));
+    }
+
+    @Override
+    public void precheck(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
+        Path existing = folder;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
+            throw new IllegalStateException("component " + name + ": " + folder + " is not a writable folder");
+        }
+        new VolumeRestore(repository).precheck(backup, name, snapshot.treeIds());
+    }
+
+    @Override
+    public Map<String, Long> restore(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
+        return new VolumeRestore(repository).run(backup, name, snapshot.treeIds(), folder).stats();
+    }
+}

@@ -1,0 +1,114 @@
+package dev.athena.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.athena.repository.RepositoryLayout;
+import dev.athena.schedule.CronSchedule;
+
+/**
+ * Every setting of {@code athena serve}, read once from the environment and checked at start:
+ * an invalid value stops the service with a message naming the variable.
+ */
+public record AthenaConfig(String namespace, int port, List<String> apiKeys, StorageConfig storage,
+                           boolean regularBackups, CronSchedule frequency, int retentionDays,
+                           String encryptionKey, String platformVersion,
+                           Optional<Path> metagraphPath, Optional<Path> gitserverPath, Optional<Path> configMapPath,
+                           Path stateDir, int shutdownGraceSeconds) {
+
+    public static AthenaConfig fromEnv(Map<String, String> env) {
+        String namespace = first(env, "ATHENA_NAMESPACE", "POD_NAMESPACE").orElse("app");
+        try {
+            RepositoryLayout.checkNamespace(namespace);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("ATHENA_NAMESPACE: " + e.getMessage());
+        }
+        int port = integer(env, "ATHENA_PORT", 8080, 0, 65535);
+        List<String> keys = new ArrayList<>();
+        for (String k : env.getOrDefault("ATHENA_API_KEYS", "").split(",")) {
+            if (!k.isBlank()) {
+                keys.add(k.trim());
+            }
+        }
+        boolean regular = bool(env, "ENABLE_REGULAR_BACKUPS", false);
+        String cron = env.getOrDefault("BACKUP_FREQUENCY", "0 0 */2 * * *");
+        CronSchedule frequency;
+        try {
+            frequency = CronSchedule.parse(cron);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("BACKUP_FREQUENCY '" + cron + "' is not a valid cron expression: " + e.getMessage());
+        }
+        int retention = integer(env, "BACKUP_RETENTION_PERIOD", 90, 0, 100_000);
+        return new AthenaConfig(namespace, port, List.copyOf(keys), StorageConfig.fromEnv(env), regular, frequency, retention,
+                StorageConfig.blankToNull(env.get("ATHENA_ENCRYPTION_KEY")), StorageConfig.blankToNull(env.get("PLATFORM_VERSION")),
+                folder(env, "METAGRAPH_VOLUME_PATH"), folder(env, "GITSERVER_VOLUME_PATH"), path(env, "CONFIGMAP_PATH"),
+                Path.of(env.getOrDefault("ATHENA_STATE_DIR", Path.of(System.getProperty("user.home"), ".athena").toString())),
+                integer(env, "ATHENA_SHUTDOWN_GRACE_SECONDS", 60, 0, 86_400));
+    }
+
+    private static Optional<String> first(Map<String, String> env, String... names) {
+        return Arrays.stream(names).map(env::get).filter(v -> v != null && !v.isBlank()).map(String::trim).findFirst();
+    }
+
+    static int integer(Map<String, String> env, String name, int fallback, int min, int max) {
+        String v = StorageConfig.blankToNull(env.get(name));
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException(name + " must be a whole number from " + min + " to " + max + ", got '" + v + "'");
+    }
+
+    static boolean bool(Map<String, String> env, String name, boolean fallback) {
+        String v = StorageConfig.blankToNull(env.get(name));
+        if (v == null) {
+            return fallback;
+        }
+        return switch (v.toLowerCase()) {
+            case "true", "yes", "1" -> true;
+            case "false", "no", "0" -> false;
+            default -> throw new ConfigException(name + " must be true or false, got '" + v + "'");
+        };
+    }
+
+    private static Optional<Path> path(Map<String, String> env, String name) {
+        String v = StorageConfig.blankToNull(env.get(name));
+        if (v == null) {
+            return Optional.empty();
+        }
+        Path p = Path.of(v);
+        if (!p.isAbsolute()) {
+            throw new ConfigException(name + " must be an absolute path, got '" + v + "'");
+        }
+        return Optional.of(p);
+    }
+
+    private static Optional<Path> folder(Map<String, String> env, String name) {
+        Optional<Path> p = path(env, name);
+        if (p.isPresent() && !java.nio.file.Files.isDirectory(p.get())) {
+            throw new ConfigException(name + " is '" + p.get() + "', which is not a folder");
+        }
+        return p;
+    }
+
+    /** Secrets are left out so the configuration can be logged. */
+    @Override
+    public String toString() {
+        return "namespace=" + namespace + ", port=" + port + ", location=" + storage + ", apiKeys=" + apiKeys.size()
+                + ", regularBackups=" + regularBackups + " (" + frequency + "), retentionDays=" + retentionDays
+                + ", encryption=" + (encryptionKey != null) + ", platformVersion=" + platformVersion
+                + ", metagraph=" + metagraphPath.orElse(null) + ", gitserver=" + gitserverPath.orElse(null)
+                + ", configMap=" + configMapPath.orElse(null);
+    }
+}

@@ -1,0 +1,130 @@
+package dev.athena.service;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.athena.config.BackupUrls;
+import dev.athena.repository.Json;
+import dev.athena.repository.Manifest;
+import dev.athena.repository.Repository;
+import dev.athena.repository.RepositoryLayout;
+import dev.athena.storage.ObjectNotFoundException;
+import dev.athena.storage.StoredObject;
+
+/**
+ * The backups and restores of this namespace as the API shows them, read from the backup
+ * location. Finished records never change, so they are cached; one listing per request finds
+ * new and deleted backups.
+ */
+public final class BackupCatalog {
+    private final Repository repository;
+    private final BackupUrls urls;
+    private final Map<String, BackupRecord> finished = new ConcurrentHashMap<>();
+
+    public BackupCatalog(Repository repository, BackupUrls urls) {
+        this.repository = repository;
+        this.urls = urls;
+    }
+
+    public String url(String namespace, String timestamp) {
+        return urls.of(namespace, timestamp);
+    }
+
+    public void save(BackupRecord record) {
+        repository.putSealed(repository.layout().status(record.timestamp()), Json.write(record));
+        if (record.status().finished()) {
+            finished.put(record.timestamp(), record);
+        } else {
+            finished.remove(record.timestamp());
+        }
+    }
+
+    public Optional<BackupRecord> find(String timestamp) {
+        RepositoryLayout.checkTimestamp(timestamp);
+        BackupRecord cached = finished.get(timestamp);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Optional<BackupRecord> r = read(timestamp);
+        r.filter(x -> x.status().finished()).ifPresent(x -> finished.put(timestamp, x));
+        return r;
+    }
+
+    private Optional<BackupRecord> read(String timestamp) {
+        try {
+            return Optional.of(Json.read(repository.getSealed(repository.layout().status(timestamp)), BackupRecord.class, "status of " + timestamp));
+        } catch (ObjectNotFoundException e) {
+            // A backup made by the CLI has a manifest and no status record.
+            if (!repository.store().exists(repository.layout().manifest(timestamp))) {
+                return Optional.empty();
+            }
+            Manifest m = repository.readManifest(timestamp);
+            return Optional.of(new BackupRecord(url(repository.namespace(), timestamp), repository.namespace(), Status.Success, timestamp,
+                    null, m.startedAt(), m.finishedAt(), null, List.copyOf(m.components().keySet()), null, null, m.warnings(), null,
+                    m.platformVersion()));
+        }
+    }
+
+    /** Every backup of the namespace, newest first. */
+    public List<BackupRecord> list() {
+        List<String> folders = repository.store().listFolders(repository.layout().namespaceFolder());
+        finished.keySet().retainAll(folders);
+        List<BackupRecord> out = new ArrayList<>();
+        for (String folder : folders) {
+            if (RepositoryLayout.TIMESTAMP.matcher(folder).matches()) {
+                find(folder).ifPresent(out::add);
+            }
+        }
+        out.sort(Comparator.comparing(BackupRecord::timestamp).reversed());
+        return out;
+    }
+
+    public Optional<BackupRecord> latest() {
+        return list().stream().findFirst();
+    }
+
+    /** Deletes a backup: its manifest first, so it stops existing, then the rest of its folder. */
+    public void delete(String timestamp) {
+        repository.deleteManifest(timestamp);
+        for (StoredObject o : repository.store().list(repository.layout().backupFolder(timestamp))) {
+            repository.store().delete(o.key());
+        }
+        finished.remove(timestamp);
+    }
+
+    // ---- restores ----------------------------------------------------------------------------
+
+    public void save(RestoreRecord record) {
+        repository.putSealed(repository.layout().restoreRecord(record.timestamp(), record.restoreId()), Json.write(record));
+    }
+
+    /** The newest restore made here from backup {@code timestamp}. */
+    public Optional<RestoreRecord> latestRestore(String timestamp) {
+        List<StoredObject> records = repository.store().list(repository.layout().restoreFolder(timestamp));
+        for (int i = records.size() - 1; i >= 0; i--) {
+            try {
+                return Optional.of(Json.read(repository.getSealed(records.get(i).key()), RestoreRecord.class, "restore record"));
+            } catch (ObjectNotFoundException e) {
+                // deleted meanwhile: try the one before
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Every restore record of this namespace, for the crash recovery at start-up. */
+    public List<RestoreRecord> allRestores() {
+        List<RestoreRecord> out = new ArrayList<>();
+        for (StoredObject o : repository.store().list(repository.namespace() + "/restores/")) {
+            try {
+                out.add(Json.read(repository.getSealed(o.key()), RestoreRecord.class, "restore record"));
+            } catch (ObjectNotFoundException e) {
+                // gone meanwhile
+            }
+        }
+        return out;
+    }
+}

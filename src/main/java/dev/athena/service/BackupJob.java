@@ -1,0 +1,78 @@
+package dev.athena.service;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import dev.athena.backup.BackupCommand;
+import dev.athena.component.Component;
+import dev.athena.repository.Manifest;
+import dev.athena.repository.Repository;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One backup as the service runs it: the engine's backup, then its record and metrics. */
+final class BackupJob implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(BackupJob.class);
+    private final Supplier<Repository> repositories;
+    private final BackupCatalog catalog;
+    private final Metrics metrics;
+    private final Clock clock;
+    private final List<Component> components;
+    private final BackupRecord running;
+    private final Runnable afterwards;
+
+    BackupJob(Supplier<Repository> repositories, BackupCatalog catalog, Metrics metrics, Clock clock, List<Component> components,
+              BackupRecord running, Runnable afterwards) {
+        this.repositories = repositories;
+        this.catalog = catalog;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.components = components;
+        this.running = running;
+        this.afterwards = afterwards;
+    }
+
+    @Override
+    public void run() {
+        Instant start = clock.instant();
+        String ts = running.timestamp();
+        log.info("backup {} started: components {}{}", ts, components.stream().map(Component::name).toList(),
+                Boolean.TRUE.equals(running.onlyConfig()) ? " (onlyConfig)" : "");
+        try {
+            // A fresh view of the repository: another process may have pruned it since the last job.
+            Repository repository = repositories.get();
+            BackupCommand command = new BackupCommand(repository).timestamp(ts).platformVersion(running.platformVersion()).clock(clock);
+            components.forEach(command::component);
+            Manifest m = command.call();
+            long bytes = 0;
+            Map<String, Map<String, Long>> stats = new LinkedHashMap<>();
+            for (var e : m.components().entrySet()) {
+                bytes += e.getValue().stats().getOrDefault("bytes", 0L);
+                stats.put(e.getKey(), e.getValue().stats());
+            }
+            long duration = java.time.Duration.between(start, clock.instant()).toMillis();
+            catalog.save(running.finish(Status.Success, clock.instant().toString(), duration, List.copyOf(m.components().keySet()),
+                    bytes, repository.storedBytes(), limit(m.warnings()), null));
+            metrics.backupSucceeded(clock.instant().getEpochSecond(), stats);
+            log.info("backup {} Success: {} bytes in {} components, {} new bytes stored, {} warnings, {} ms",
+                    ts, bytes, m.components().size(), repository.storedBytes(), m.warnings().size(), duration);
+        } catch (RuntimeException e) {
+            String error = e.getMessage() == null ? e.toString() : e.getMessage();
+            long duration = java.time.Duration.between(start, clock.instant()).toMillis();
+            catalog.save(running.finish(Status.Failed, clock.instant().toString(), duration, null, null, null, null, error));
+            metrics.backupFailed();
+            log.error("backup {} Failed after {} ms: {}", ts, duration, error);
+        }
+        afterwards.run();
+    }
+
+    private static List<String> limit(List<String> warnings) {
+        return warnings.size() <= 100 ? warnings : new ArrayList<>(warnings.subList(0, 100));
+    }
+}

@@ -1,0 +1,13 @@
+package dev.athena.service;
+
+import java.util.Set;
+
+/** The seed's restore request, validated. */
+public record RestoreRequest(String timestamp, String sourceNamespace, boolean enableReportGeneration,
+                             boolean enableJenkinsTestRun, boolean disableUpgrade, boolean disablePreRestoreChecks,
+                             boolean disablePostRestoreChecks, Set<String> disabledServices, boolean dryRun) {
+
+    public boolean restores(String component) {
+        return !disabledServices.contains(component);
+    }
+}
