@@ -1,0 +1,50 @@
+package dev.athena.testing;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import dev.athena.component.VolumeComponent;
+import dev.athena.repository.Manifest;
+import dev.athena.repository.Repository;
+
+/**
+ * A real volume component whose backup waits for the test to release it, so a test can hold a
+ * job in the Running state for as long as it needs without sleeping.
+ */
+public final class BlockingComponent extends VolumeComponent {
+    private volatile CountDownLatch gate = new CountDownLatch(0);
+    private final CountDownLatch entered = new CountDownLatch(1);
+
+    public BlockingComponent(String name, Path folder) {
+        super(name, folder);
+    }
+
+    /** Makes the next backups wait until {@link #release()}. */
+    public void hold() {
+        gate = new CountDownLatch(1);
+    }
+
+    public void release() {
+        gate.countDown();
+    }
+
+    public boolean awaitEntered() throws InterruptedException {
+        return entered.await(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public Manifest.ComponentSnapshot backup(Repository repository, Manifest.ComponentSnapshot parent) throws Exception {
+        entered.countDown();
+        if (!gate.await(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("test gate never opened");
+        }
+        return super.backup(repository, parent);
+    }
+
+    @Override
+    public Map<String, Long> restore(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
+        return super.restore(repository, backup, snapshot);
+    }
+}
