@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.athena.component.postgres.PostgresSettings;
 import dev.athena.repository.RepositoryLayout;
 import dev.athena.schedule.CronSchedule;
 
@@ -18,7 +19,7 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
                            boolean regularBackups, CronSchedule frequency, int retentionDays,
                            String encryptionKey, String platformVersion,
                            Optional<Path> metagraphPath, Optional<Path> gitserverPath, Optional<Path> configMapPath,
-                           Path stateDir, int shutdownGraceSeconds) {
+                           Path stateDir, int shutdownGraceSeconds, Optional<PostgresSettings> postgres) {
 
     public static AthenaConfig fromEnv(Map<String, String> env) {
         String namespace = first(env, "ATHENA_NAMESPACE", "POD_NAMESPACE").orElse("app");
@@ -47,7 +48,24 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
                 StorageConfig.blankToNull(env.get("ATHENA_ENCRYPTION_KEY")), StorageConfig.blankToNull(env.get("PLATFORM_VERSION")),
                 folder(env, "METAGRAPH_VOLUME_PATH"), folder(env, "GITSERVER_VOLUME_PATH"), path(env, "CONFIGMAP_PATH"),
                 Path.of(env.getOrDefault("ATHENA_STATE_DIR", Path.of(System.getProperty("user.home"), ".athena").toString())),
-                integer(env, "ATHENA_SHUTDOWN_GRACE_SECONDS", 60, 0, 86_400));
+                integer(env, "ATHENA_SHUTDOWN_GRACE_SECONDS", 60, 0, 86_400), postgres(env));
+    }
+
+    private static Optional<PostgresSettings> postgres(Map<String, String> env) {
+        String host = StorageConfig.blankToNull(env.get("POSTGRES_HOST"));
+        if (host == null) {
+            return Optional.empty();
+        }
+        List<String> databases = new ArrayList<>();
+        for (String d : env.getOrDefault("POSTGRES_DATABASES", "").split(",")) {
+            if (!d.isBlank()) {
+                databases.add(d.trim());
+            }
+        }
+        Path scratch = Path.of(env.getOrDefault("ATHENA_SCRATCH_DIR", System.getProperty("java.io.tmpdir")));
+        return Optional.of(new PostgresSettings(host, integer(env, "POSTGRES_PORT", 5432, 1, 65535),
+                env.getOrDefault("POSTGRES_USER", "postgres"), StorageConfig.blankToNull(env.get("POSTGRES_PASSWORD")),
+                List.copyOf(databases), path(env, "POSTGRES_BIN_DIR"), scratch, integer(env, "POSTGRES_JOBS", 2, 1, 64)));
     }
 
     private static Optional<String> first(Map<String, String> env, String... names) {
@@ -109,6 +127,6 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
                 + ", regularBackups=" + regularBackups + " (" + frequency + "), retentionDays=" + retentionDays
                 + ", encryption=" + (encryptionKey != null) + ", platformVersion=" + platformVersion
                 + ", metagraph=" + metagraphPath.orElse(null) + ", gitserver=" + gitserverPath.orElse(null)
-                + ", configMap=" + configMapPath.orElse(null);
+                + ", configMap=" + configMapPath.orElse(null) + ", postgres=" + postgres.orElse(null);
     }
 }

@@ -1,0 +1,109 @@
+package dev.athena.component;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a program (pg_dump, git, a hook) with a timeout, capturing its output. Secrets go in
+ * through the environment, never the command line, so they appear in no process listing or error.
+ */
+public final class ExternalCommand {
+    /** What a finished command left: its exit code and the last part of its output. */
+    public record Result(int exitCode, String stdout, String stderr) {
+        public boolean ok() {
+            return exitCode == 0;
+        }
+    }
+
+    private static final int KEEP_CHARS = 64 * 1024;
+    private final List<String> command;
+    private final Map<String, String> environment;
+    private Path directory;
+    private Duration timeout = Duration.ofHours(12);
+
+    public ExternalCommand(List<String> command, Map<String, String> environment) {
+        this.command = List.copyOf(command);
+        this.environment = Map.copyOf(environment);
+    }
+
+    public static ExternalCommand of(String... command) {
+        return new ExternalCommand(List.of(command), Map.of());
+    }
+
+    public ExternalCommand in(Path dir) {
+        this.directory = dir;
+        return this;
+    }
+
+    public ExternalCommand timeout(Duration timeout) {
+        this.timeout = timeout;
+        return this;
+    }
+
+    /** Runs to the end; throws when the program is missing or times out (a non-zero exit is a result). */
+    public Result run() throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().putAll(environment);
+        if (directory != null) {
+            pb.directory(directory.toFile());
+        }
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new IOException("cannot run " + command.get(0) + ": " + e.getMessage(), e);
+        }
+        p.getOutputStream().close();
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> tail(p.getInputStream()));
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> tail(p.getErrorStream()));
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            throw new IOException(name() + " did not finish within " + timeout.toSeconds() + " s and was stopped");
+        }
+        return new Result(p.exitValue(), out.join(), err.join());
+    }
+
+    /** Runs and throws with the program's own error output when it fails. */
+    public Result check() throws IOException, InterruptedException {
+        Result r = run();
+        if (!r.ok()) {
+            String why = r.stderr().isBlank() ? r.stdout() : r.stderr();
+            throw new IOException(name() + " failed (exit " + r.exitCode() + "): " + lastLines(why, 5));
+        }
+        return r;
+    }
+
+    private String name() {
+        return Path.of(command.get(0)).getFileName().toString();
+    }
+
+    static String lastLines(String text, int n) {
+        List<String> lines = new ArrayList<>(text.strip().lines().toList());
+        return String.join(" | ", lines.subList(Math.max(0, lines.size() - n), lines.size()));
+    }
+
+    private static String tail(InputStream in) {
+        try (in) {
+            StringBuilder b = new StringBuilder();
+            byte[] buf = new byte[8192];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                b.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+                if (b.length() > 2 * KEEP_CHARS) {
+                    b.delete(0, b.length() - KEEP_CHARS);
+                }
+            }
+            return b.length() > KEEP_CHARS ? b.substring(b.length() - KEEP_CHARS) : b.toString();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}

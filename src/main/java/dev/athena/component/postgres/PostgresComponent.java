@@ -1,0 +1,321 @@
+package dev.athena.component.postgres;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import dev.athena.component.Component;
+import dev.athena.component.ExternalCommand;
+import dev.athena.repository.BlobId;
+import dev.athena.repository.Json;
+import dev.athena.repository.Manifest;
+import dev.athena.repository.Repository;
+import dev.athena.volume.VolumeBackup;
+import dev.athena.volume.VolumeRestore;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The platform's PostgreSQL, backed up logically: the cluster's roles ({@code pg_dumpall
+ * --globals-only}) and each database as an uncompressed {@code pg_dump -Fd} (one file per table,
+ * so unchanged tables deduplicate across backups), taken in parallel from one exported snapshot
+ * that also gives each table's exact row count.
+ *
+ * <p>A database is restored under a temporary name and swapped in only when {@code pg_restore}
+ * has finished without error; a failed restore drops the temporary copy, so the database keeps
+ * its previous state. Databases the backup does not hold are left alone.
+ */
+public final class PostgresComponent implements Component {
+    private static final Logger log = LoggerFactory.getLogger(PostgresComponent.class);
+    public static final String KIND = "postgres";
+    static final String METADATA = "athena-postgres.json";
+    static final String GLOBALS = "globals.sql";
+
+    /** What the backup knows about the server and each database, stored beside the dumps. */
+    public record Metadata(String serverVersion, int serverMajor, List<Database> databases, boolean rolePasswords) {
+    }
+
+    public record Database(String name, String encoding, String collate, String ctype, String localeProvider, String iculocale,
+                           String owner, int connectionLimit, long sizeBytes, Map<String, Long> tables) {
+    }
+
+    private final PostgresSettings settings;
+
+    public PostgresComponent(PostgresSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public String name() {
+        return "postgres";
+    }
+
+    Connection connect(String database) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", settings.user());
+        if (settings.password() != null) {
+            p.setProperty("password", settings.password());
+        }
+        p.setProperty("connectTimeout", "15");
+        p.setProperty("ApplicationName", "athena");
+        try {
+            return DriverManager.getConnection(settings.jdbcUrl(database), p);
+        } catch (SQLException e) {
+            throw new SQLException("cannot connect to PostgreSQL at " + settings.host() + ":" + settings.port() + " as " + settings.user()
+                    + " (database " + database + "): " + e.getMessage(), e.getSQLState(), e);
+        }
+    }
+
+    static String ident(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+
+    static String literal(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+
+    // ---- backup --------------------------------------------------------------------------------
+
+    @Override
+    public Manifest.ComponentSnapshot backup(Repository repository, Manifest.ComponentSnapshot parent) throws Exception {
+        long t0 = System.nanoTime();
+        Path scratch = Files.createTempDirectory(Files.createDirectories(settings.scratch()), "athena-pg-backup-");
+        try {
+            List<String> warnings = new ArrayList<>();
+            Metadata metadata;
+            try (Connection admin = connect("postgres")) {
+                int serverNum = queryInt(admin, "SHOW server_version_num");
+                String serverVersion = queryString(admin, "SHOW server_version");
+                PostgresTools tools = PostgresTools.find(settings, serverNum / 10000);
+                boolean passwords = dumpGlobals(tools, scratch.resolve(GLOBALS), warnings);
+                List<Database> databases = new ArrayList<>();
+                for (Database db : listDatabases(admin)) {
+                    databases.add(dumpDatabase(tools, db, scratch.resolve("databases").resolve(db.name())));
+                }
+                metadata = new Metadata(serverVersion, serverNum / 10000, databases, passwords);
+            }
+            Files.write(scratch.resolve(METADATA), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(metadata));
+            VolumeBackup.Result r = new VolumeBackup(repository).run(scratch, parent != null && KIND.equals(parent.kind()) ? parent.treeIds() : null);
+            Map<String, Long> stats = new LinkedHashMap<>();
+            stats.put("databases", (long) metadata.databases().size());
+            stats.put("tables", metadata.databases().stream().mapToLong(d -> d.tables().size()).sum());
+            stats.put("rows", metadata.databases().stream().flatMap(d -> d.tables().values().stream()).mapToLong(Long::longValue).sum());
+            stats.put("bytes", r.stats().get("bytes"));
+            stats.put("databaseBytes", metadata.databases().stream().mapToLong(Database::sizeBytes).sum());
+            stats.put("durationMs", (System.nanoTime() - t0) / 1_000_000);
+            warnings.addAll(r.warnings());
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("serverVersion", metadata.serverVersion());
+            details.put("databases", metadata.databases());
+            return new Manifest.ComponentSnapshot(KIND, r.tree().stream().map(BlobId::hex).toList(), stats, warnings, details);
+        } finally {
+            deleteTree(scratch);
+        }
+    }
+
+    private List<Database> listDatabases(Connection admin) throws SQLException, IOException {
+        List<Database> out = new ArrayList<>();
+        try (Statement s = admin.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT d.datname, pg_encoding_to_char(d.encoding), d.datcollate, d.datctype, d.datlocprovider::text, d.daticulocale,"
+                        + " pg_get_userbyid(d.datdba), d.datconnlimit, pg_database_size(d.oid)"
+                        + " FROM pg_database d WHERE NOT d.datistemplate AND d.datallowconn ORDER BY d.datname")) {
+            while (rs.next()) {
+                String name = rs.getString(1);
+                if (settings.databases().isEmpty() || settings.databases().contains(name)) {
+                    out.add(new Database(name, rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                            rs.getString(7), rs.getInt(8), rs.getLong(9), Map.of()));
+                }
+            }
+        }
+        for (String wanted : settings.databases()) {
+            if (out.stream().noneMatch(d -> d.name().equals(wanted))) {
+                throw new IOException("POSTGRES_DATABASES names '" + wanted + "', which is not a database on " + settings.host());
+            }
+        }
+        return out;
+    }
+
+    /** Roles with their password hashes and grants; without superuser rights, roles without passwords. */
+    private boolean dumpGlobals(PostgresTools tools, Path file, List<String> warnings) throws IOException, InterruptedException {
+        ExternalCommand.Result r = tools.command("postgres", "pg_dumpall", "--globals-only", "-f", file.toString()).run();
+        if (r.ok()) {
+            return true;
+        }
+        if (r.stderr().contains("permission denied")) {
+            tools.command("postgres", "pg_dumpall", "--globals-only", "--no-role-passwords", "-f", file.toString()).check();
+            warnings.add("roles were backed up without their passwords: " + settings.user() + " may not read pg_authid (not a superuser)");
+            return false;
+        }
+        throw new IOException("pg_dumpall --globals-only failed: " + r.stderr().strip());
+    }
+
+    /**
+     * Dumps one database from an exported snapshot, and counts each table's rows in that same
+     * snapshot, so the counts are exactly what the dump holds.
+     */
+    private Database dumpDatabase(PostgresTools tools, Database db, Path dir) throws Exception {
+        Files.createDirectories(dir.getParent());
+        try (Connection c = connect(db.name())) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+                String snapshot = queryString(c, "SELECT pg_export_snapshot()");
+                Map<String, Long> tables = countRows(c);
+                tools.command(db.name(), "pg_dump", "-Fd", "-j", Integer.toString(settings.jobs()), "-Z0", "--create",
+                        "--snapshot=" + snapshot, "-f", dir.toString()).check();
+                c.commit();
+                log.info("dumped database {}: {} tables, {} rows", db.name(), tables.size(), tables.values().stream().mapToLong(Long::longValue).sum());
+                return new Database(db.name(), db.encoding(), db.collate(), db.ctype(), db.localeProvider(), db.iculocale(), db.owner(),
+                        db.connectionLimit(), db.sizeBytes(), tables);
+            }
+        }
+    }
+
+    /** Rows of every user table and materialized view (leaf tables only, so partitions count once). */
+    static Map<String, Long> countRows(Connection c) throws SQLException {
+        List<String[]> tables = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                        + " WHERE c.relkind IN ('r', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
+                        + " AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'"
+                        + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')"
+                        + " AND (c.relkind <> 'm' OR c.relispopulated)"
+                        + " ORDER BY 1, 2")) {
+            while (rs.next()) {
+                tables.add(new String[] {rs.getString(1), rs.getString(2)});
+            }
+        }
+        Map<String, Long> out = new LinkedHashMap<>();
+        try (Statement s = c.createStatement()) {
+            for (String[] t : tables) {
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM ONLY " + ident(t[0]) + "." + ident(t[1]))) {
+                    rs.next();
+                    out.put(t[0] + "." + t[1], rs.getLong(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    // ---- restore -------------------------------------------------------------------------------
+
+    static Metadata metadata(Manifest.ComponentSnapshot snapshot) {
+        Object dbs = snapshot.details().get("databases");
+        List<Database> databases = Json.MAPPER.convertValue(dbs, Json.MAPPER.getTypeFactory().constructCollectionType(List.class, Database.class));
+        String version = String.valueOf(snapshot.details().get("serverVersion"));
+        int major = Integer.parseInt(version.replaceAll("^(\\d+).*", "$1"));
+        return new Metadata(version, major, databases, true);
+    }
+
+    @Override
+    public void precheck(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
+        Metadata m = metadata(snapshot);
+        try (Connection admin = connect("postgres")) {
+            int destMajor = queryInt(admin, "SHOW server_version_num") / 10000;
+            if (destMajor < m.serverMajor()) {
+                throw new IOException("cannot restore a backup of PostgreSQL " + m.serverVersion() + " into PostgreSQL " + destMajor
+                        + " on " + settings.host() + ": the destination must run PostgreSQL " + m.serverMajor() + " or newer");
+            }
+            PostgresTools.find(settings, Math.max(destMajor, m.serverMajor()));
+            try (Statement s = admin.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT rolsuper, rolcreatedb FROM pg_roles WHERE rolname = current_user")) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    throw new IOException(settings.user() + " is not a superuser on " + settings.host()
+                            + ": restoring roles and databases needs a superuser (POSTGRES_USER)");
+                }
+            }
+        }
+        long needed = m.databases().stream().mapToLong(Database::sizeBytes).sum();
+        Path scratch = Files.createDirectories(settings.scratch());
+        long free = Files.getFileStore(scratch).getUsableSpace();
+        if (free < needed) {
+            throw new IOException("not enough free space in " + scratch + " to stage the PostgreSQL dump: " + free + " bytes free, about "
+                    + needed + " needed (set ATHENA_SCRATCH_DIR)");
+        }
+        new VolumeRestore(repository).precheck(backup, name(), snapshot.treeIds());
+    }
+
+    @Override
+    public Map<String, Long> restore(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
+        Metadata m = metadata(snapshot);
+        Path scratch = Files.createTempDirectory(Files.createDirectories(settings.scratch()), "athena-pg-restore-");
+        try {
+            new VolumeRestore(repository).run(backup, name(), snapshot.treeIds(), scratch);
+            Metadata stored = Json.read(Files.readAllBytes(scratch.resolve(METADATA)), Metadata.class, "PostgreSQL metadata of backup " + backup);
+            try (Connection admin = connect("postgres")) {
+                int destMajor = queryInt(admin, "SHOW server_version_num") / 10000;
+                PostgresTools tools = PostgresTools.find(settings, Math.max(destMajor, m.serverMajor()));
+                restoreGlobals(tools, admin, scratch.resolve(GLOBALS));
+                long tables = 0;
+                for (Database db : stored.databases()) {
+                    new DatabaseSwap(this, tools, settings).restore(db, scratch.resolve("databases").resolve(db.name()));
+                    tables += db.tables().size();
+                }
+                Map<String, Long> stats = new LinkedHashMap<>();
+                stats.put("databases", (long) stored.databases().size());
+                stats.put("tables", tables);
+                return stats;
+            }
+        } finally {
+            deleteTree(scratch);
+        }
+    }
+
+    /**
+     * Creates the backup's roles. The role Athena connects as is left as it is here: taking the
+     * source's password for it would lock Athena out of the destination.
+     */
+    private void restoreGlobals(PostgresTools tools, Connection admin, Path file) throws Exception {
+        String me = queryString(admin, "SELECT current_user");
+        List<String> kept = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (line.startsWith("CREATE ROLE " + ident(me) + ";") || line.startsWith("CREATE ROLE " + me + ";")
+                    || line.startsWith("ALTER ROLE " + ident(me) + " ") || line.startsWith("ALTER ROLE " + me + " ")) {
+                continue;
+            }
+            kept.add(line);
+        }
+        Path filtered = file.resolveSibling("globals-filtered.sql");
+        Files.write(filtered, kept, StandardCharsets.UTF_8);
+        ExternalCommand.Result r = tools.command("postgres", "psql", "-X", "-q", "-f", filtered.toString()).run();
+        for (String line : r.stderr().lines().toList()) {
+            if (line.contains("ERROR") && !line.contains("already exists")) {
+                throw new IOException("restoring roles failed: " + line.strip());
+            }
+        }
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------
+
+    static int queryInt(Connection c, String sql) throws SQLException {
+        return Integer.parseInt(queryString(c, sql));
+    }
+
+    static String queryString(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    static void deleteTree(Path p) {
+        try (var files = Files.walk(p)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            log.warn("cannot clean up {}: {}", p, e.getMessage());
+        }
+    }
+}

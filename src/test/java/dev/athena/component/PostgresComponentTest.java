@@ -1,0 +1,139 @@
+package dev.athena.component;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.athena.backup.BackupCommand;
+import dev.athena.component.postgres.PostgresComponent;
+import dev.athena.component.postgres.PostgresSettings;
+import dev.athena.repository.Manifest;
+import dev.athena.repository.Repository;
+import dev.athena.restore.RestoreCommand;
+import dev.athena.storage.LocalStore;
+import dev.athena.testing.PostgresCluster;
+
+/** Two real PostgreSQL 15 clusters, a source and a destination, started by the test as the postgres user. */
+class PostgresComponentTest {
+    static PostgresCluster source;
+    static PostgresCluster destination;
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void startClusters() throws Exception {
+        source = new PostgresCluster("source");
+        destination = new PostgresCluster("destination");
+        source.sql("postgres", "CREATE ROLE app LOGIN PASSWORD 'app-password'", "CREATE DATABASE shop OWNER app",
+                "CREATE DATABASE legacy WITH TEMPLATE template0 ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C'",
+                "ALTER DATABASE shop SET search_path = inventory, public", "ALTER DATABASE shop SET work_mem = '8MB'",
+                "COMMENT ON DATABASE shop IS 'the shop'", "REVOKE TEMP ON DATABASE shop FROM PUBLIC");
+        source.psql("shop", new String(PostgresComponentTest.class.getResourceAsStream("/platform-db.sql").readAllBytes()));
+        source.psql("legacy", "CREATE TABLE café (nom text); INSERT INTO café VALUES ('crème brûlée'), ('naïve');");
+        destination.sql("postgres", "CREATE DATABASE shop", "CREATE DATABASE untouched");
+        destination.sql("shop", "CREATE TABLE stale (x int)");
+        destination.sql("untouched", "CREATE TABLE keep_me (x int)", "INSERT INTO keep_me VALUES (7)");
+    }
+
+    @AfterAll
+    static void stopClusters() throws Exception {
+        source.close();
+        destination.close();
+    }
+
+    private PostgresComponent component(PostgresCluster cluster, List<String> databases) {
+        return new PostgresComponent(new PostgresSettings("127.0.0.1", cluster.port, "postgres", PostgresCluster.PASSWORD, databases,
+                Optional.empty(), tmp.resolve("scratch"), 2));
+    }
+
+    @Test
+    void aPlatformDatabaseIsRestoredIntoAnotherClusterAndDumpsTheSame() throws Exception {
+        Repository repo = Repository.open(new LocalStore(tmp.resolve("backups")), "app", null, true);
+        Manifest m = new BackupCommand(repo).component(component(source, List.of())).timestamp("2023-02-02t16-00-00").call();
+        Manifest.ComponentSnapshot pg = m.components().get("postgres");
+        assertThat(pg.stats().get("databases")).isEqualTo(3);
+        assertThat(pg.details().get("serverVersion").toString()).startsWith("15");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> dbs = dev.athena.repository.Json.MAPPER.convertValue(pg.details().get("databases"), List.class);
+        Map<String, Object> shop = dbs.stream().filter(d -> d.get("name").equals("shop")).findFirst().orElseThrow();
+        assertThat(dev.athena.repository.Json.MAPPER.convertValue(shop.get("tables"), Map.class)).containsEntry("inventory.Quoted Items", 5000L)
+                .containsEntry("Продажи.Заказы", 300L).containsEntry("inventory.events_2023", 1070L)
+                .containsEntry("inventory.state_counts", 3L);
+        assertThat(((Number) shop.get("sizeBytes")).longValue()).isPositive();
+
+        new RestoreCommand(repo, "2023-02-02t16-00-00").component(component(destination, List.of())).call();
+
+        for (String db : List.of("shop", "legacy", "postgres")) {
+            assertThat(destination.dump(db)).as(db).isEqualTo(source.dump(db));
+        }
+        assertThat(destination.dumpGlobals()).contains("CREATE ROLE writer", "CREATE ROLE reader", "CREATE ROLE app", "GRANT reader TO writer");
+        try (Connection c = destination.connect("untouched"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT x FROM keep_me")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).as("a database the backup does not hold is left alone").isEqualTo(7);
+        }
+        try (Connection c = destination.connect("shop"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT last_value FROM inventory.order_no")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(4242);
+        }
+        // The role Athena connects as keeps the destination's password.
+        try (Connection c = destination.connect("postgres")) {
+            assertThat(c.isValid(5)).isTrue();
+        }
+    }
+
+    @Test
+    void aRestoreThatFailsLeavesTheDatabaseAsItWas() throws Exception {
+        Repository repo = Repository.open(new LocalStore(tmp.resolve("backups")), "app", null, true);
+        new BackupCommand(repo).component(component(source, List.of("legacy"))).timestamp("2023-02-02t16-00-00").call();
+        destination.sql("postgres", "DROP DATABASE IF EXISTS legacy");
+        destination.sql("postgres", "CREATE DATABASE legacy WITH TEMPLATE template0 ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C'");
+        destination.sql("legacy", "CREATE TABLE mine (x int)", "INSERT INTO mine VALUES (1)");
+        // Fault injection: a pg_restore that does its work and then fails, as one that crashes at the end would.
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        for (String tool : List.of("pg_dump", "pg_dumpall", "psql")) {
+            Files.createSymbolicLink(bin.resolve(tool), PostgresCluster.BIN.resolve(tool));
+        }
+        Files.writeString(bin.resolve("pg_restore"), "#!/bin/sh\n" + PostgresCluster.BIN.resolve("pg_restore") + " \"$@\"\n"
+                + "case \" $* \" in *' -d '*) echo 'pg_restore: error: injected failure' >&2; exit 1;; esac\n");
+        bin.resolve("pg_restore").toFile().setExecutable(true);
+        PostgresComponent failing = new PostgresComponent(new PostgresSettings("127.0.0.1", destination.port, "postgres",
+                PostgresCluster.PASSWORD, List.of(), Optional.of(bin), tmp.resolve("scratch"), 2));
+        assertThatThrownBy(() -> new RestoreCommand(repo, "2023-02-02t16-00-00").component(failing).call())
+                .hasMessageContaining("database legacy").hasMessageContaining("keeps its previous state").hasMessageContaining("injected failure");
+        try (Connection c = destination.connect("legacy"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT x FROM mine")) {
+            assertThat(rs.next()).isTrue();
+        }
+        try (Connection c = destination.connect("postgres"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_database WHERE datname LIKE 'athena%'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("no temporary database is left behind").isZero();
+        }
+    }
+
+    @Test
+    void aMissingDatabaseOrUnreachableServerIsAClearError() throws Exception {
+        Repository repo = Repository.open(new LocalStore(tmp.resolve("backups")), "app", null, true);
+        assertThatThrownBy(() -> new BackupCommand(repo).component(component(source, List.of("nope"))).call())
+                .hasMessageContaining("POSTGRES_DATABASES").hasMessageContaining("nope");
+        PostgresComponent wrongPassword = new PostgresComponent(new PostgresSettings("127.0.0.1", source.port, "postgres", "wrong",
+                List.of(), Optional.empty(), tmp, 2));
+        assertThatThrownBy(() -> new BackupCommand(repo).component(wrongPassword).call())
+                .hasMessageContaining("cannot connect to PostgreSQL").hasMessageNotContaining("wrong\"");
+        assertThat(Files.exists(tmp.resolve("backups/app/repository"))).isTrue();
+        assertThat(repo.timestamps()).isEmpty();
+    }
+}
