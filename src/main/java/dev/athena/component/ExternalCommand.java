@@ -86,7 +86,7 @@ public final class ExternalCommand {
         return Path.of(command.get(0)).getFileName().toString();
     }
 
-    static String lastLines(String text, int n) {
+    public static String lastLines(String text, int n) {
         List<String> lines = new ArrayList<>(text.strip().lines().toList());
         return String.join(" | ", lines.subList(Math.max(0, lines.size() - n), lines.size()));
     }

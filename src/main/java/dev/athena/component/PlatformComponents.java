@@ -15,7 +15,7 @@ public final class PlatformComponents {
         List<Component> out = new ArrayList<>();
         config.postgres().ifPresent(p -> out.add(new PostgresComponent(p)));
         config.metagraphPath().ifPresent(p -> out.add(new VolumeComponent("metagraph", p)));
-        config.gitserverPath().ifPresent(p -> out.add(new VolumeComponent("gitserver", p)));
+        config.gitserverPath().ifPresent(p -> out.add(new GitserverComponent(p)));
         config.configMapPath().ifPresent(p -> out.add(new VolumeComponent("config", p) {
             @Override
             public boolean isConfig() {

@@ -28,18 +28,23 @@ public class VolumeComponent implements Component {
         return name;
     }
 
+    /** The manifest's kind for this component: how it is restored. */
+    protected String kind() {
+        return KIND;
+    }
+
     public Path folder() {
         return folder;
     }
 
     @Override
     public Manifest.ComponentSnapshot backup(Repository repository, Manifest.ComponentSnapshot parent) throws Exception {
-        List<BlobId> parentTree = parent != null && KIND.equals(parent.kind()) ? parent.treeIds() : null;
+        List<BlobId> parentTree = parent != null && kind().equals(parent.kind()) ? parent.treeIds() : null;
         long t0 = System.nanoTime();
         VolumeBackup.Result r = new VolumeBackup(repository).run(folder, parentTree);
         Map<String, Long> stats = new LinkedHashMap<>(r.stats());
         stats.put("durationMs", (System.nanoTime() - t0) / 1_000_000);
-        return new Manifest.ComponentSnapshot(KIND, r.tree().stream().map(BlobId::hex).toList(), stats, r.warnings(),
+        return new Manifest.ComponentSnapshot(kind(), r.tree().stream().map(BlobId::hex).toList(), stats, r.warnings(),
                 Map.of("path", folder.toString()));
     }
 

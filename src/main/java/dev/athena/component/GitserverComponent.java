@@ -1,0 +1,136 @@
+package dev.athena.component;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import dev.athena.repository.Json;
+import dev.athena.repository.Manifest;
+import dev.athena.repository.Repository;
+
+/**
+ * The gitserver volume: a folder of bare repositories that keeps receiving pushes while it is
+ * backed up. A plain copy could catch a ref updated by a push whose objects it had already passed.
+ * So every repository's refs are read first, then the folder is copied: git objects are only ever
+ * added, each written whole before it is renamed into place, so everything those refs reach is in
+ * the copy. The restore then sets each repository's refs back to the ones read first.
+ */
+public final class GitserverComponent extends VolumeComponent {
+    public static final String KIND = "gitserver";
+
+    /** One repository's refs as read before its objects: HEAD's content and every ref's object id. */
+    public record RepositoryRefs(String head, Map<String, String> refs) {
+    }
+
+    public GitserverComponent(Path folder) {
+        super("gitserver", folder);
+    }
+
+    @Override
+    protected String kind() {
+        return KIND;
+    }
+
+    @Override
+    public Manifest.ComponentSnapshot backup(Repository repository, Manifest.ComponentSnapshot parent) throws Exception {
+        Map<String, RepositoryRefs> refs = new TreeMap<>();
+        for (Path repo : findRepositories(folder())) {
+            refs.put(folder().relativize(repo).toString(), readRefs(repo));
+        }
+        Manifest.ComponentSnapshot files = super.backup(repository, parent);
+        Map<String, Long> stats = new LinkedHashMap<>(files.stats());
+        stats.put("repositories", (long) refs.size());
+        stats.put("refs", refs.values().stream().mapToLong(r -> r.refs().size()).sum());
+        Map<String, Object> details = new LinkedHashMap<>(files.details());
+        details.put("repositories", refs);
+        return new Manifest.ComponentSnapshot(files.kind(), files.tree(), stats, files.warnings(), details);
+    }
+
+    @Override
+    public Map<String, Long> restore(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
+        Map<String, Long> stats = new LinkedHashMap<>(super.restore(repository, backup, snapshot));
+        Map<String, RepositoryRefs> recorded = repositories(snapshot);
+        for (Map.Entry<String, RepositoryRefs> e : recorded.entrySet()) {
+            resetRefs(folder().resolve(e.getKey()).normalize(), e.getValue());
+        }
+        stats.put("repositories", (long) recorded.size());
+        return stats;
+    }
+
+    public static Map<String, RepositoryRefs> repositories(Manifest.ComponentSnapshot snapshot) {
+        Object r = snapshot.details().get("repositories");
+        return r == null ? Map.of() : Json.MAPPER.convertValue(r, Json.MAPPER.getTypeFactory().constructMapType(TreeMap.class, String.class, RepositoryRefs.class));
+    }
+
+    /** Bare repositories (a HEAD file beside objects/ and refs/) anywhere under the folder; not descended into. */
+    public static List<Path> findRepositories(Path root) throws IOException {
+        List<Path> out = new ArrayList<>();
+        find(root, out, 0);
+        return out;
+    }
+
+    private static void find(Path dir, List<Path> out, int depth) throws IOException {
+        if (Files.isRegularFile(dir.resolve("HEAD")) && Files.isDirectory(dir.resolve("objects")) && Files.isDirectory(dir.resolve("refs"))) {
+            out.add(dir);
+            return;
+        }
+        if (depth > 6) {
+            return;
+        }
+        List<Path> children;
+        try (Stream<Path> s = Files.list(dir)) {
+            children = s.filter(p -> Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).sorted().toList();
+        }
+        for (Path c : children) {
+            find(c, out, depth + 1);
+        }
+    }
+
+    static RepositoryRefs readRefs(Path repo) throws IOException, InterruptedException {
+        String head = Files.readString(repo.resolve("HEAD")).strip();
+        ExternalCommand.Result r = ExternalCommand.of("git", "--git-dir=" + repo, "for-each-ref", "--format=%(objectname) %(refname)").check();
+        Map<String, String> refs = new TreeMap<>();
+        r.stdout().lines().filter(l -> !l.isBlank()).forEach(l -> {
+            int sp = l.indexOf(' ');
+            refs.put(l.substring(sp + 1), l.substring(0, sp));
+        });
+        return new RepositoryRefs(head, refs);
+    }
+
+    /** Makes the repository's refs exactly the recorded ones: loose refs go, packed-refs lists them all. */
+    static void resetRefs(Path repo, RepositoryRefs recorded) throws IOException {
+        Path refsDir = repo.resolve("refs");
+        if (Files.isDirectory(refsDir)) {
+            try (Stream<Path> s = Files.walk(refsDir)) {
+                for (Path f : s.filter(Files::isRegularFile).toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
+        Files.createDirectories(refsDir.resolve("heads"));
+        Files.createDirectories(refsDir.resolve("tags"));
+        StringBuilder packed = new StringBuilder("# pack-refs with: sorted\n");
+        recorded.refs().forEach((name, id) -> packed.append(id).append(' ').append(name).append('\n'));
+        Files.writeString(repo.resolve("packed-refs"), packed.toString(), StandardCharsets.UTF_8);
+        Files.writeString(repo.resolve("HEAD"), recorded.head() + "\n", StandardCharsets.UTF_8);
+    }
+
+    /** {@code git fsck --full} of every repository; the failures, each naming its repository. */
+    public static List<String> fsck(Path root) throws IOException, InterruptedException {
+        List<String> problems = new ArrayList<>();
+        for (Path repo : findRepositories(root)) {
+            ExternalCommand.Result r = ExternalCommand.of("git", "--git-dir=" + repo, "fsck", "--full", "--no-progress").run();
+            if (!r.ok()) {
+                problems.add(root.relativize(repo) + ": git fsck failed: " + ExternalCommand.lastLines(r.stderr() + r.stdout(), 3));
+            }
+        }
+        return problems;
+    }
+}
