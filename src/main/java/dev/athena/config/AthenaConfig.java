@@ -19,7 +19,9 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
                            boolean regularBackups, CronSchedule frequency, int retentionDays,
                            String encryptionKey, String platformVersion,
                            Optional<Path> metagraphPath, Optional<Path> gitserverPath, Optional<Path> configMapPath,
-                           Path stateDir, int shutdownGraceSeconds, Optional<PostgresSettings> postgres) {
+                           Path stateDir, int shutdownGraceSeconds, Optional<PostgresSettings> postgres,
+                           Optional<String> configMapName, java.util.Set<String> configPreserveKeys,
+                           Optional<String> metagraphPreHook, Optional<String> metagraphPostHook) {
 
     public static AthenaConfig fromEnv(Map<String, String> env) {
         String namespace = first(env, "ATHENA_NAMESPACE", "POD_NAMESPACE").orElse("app");
@@ -48,7 +50,33 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
                 StorageConfig.blankToNull(env.get("ATHENA_ENCRYPTION_KEY")), StorageConfig.blankToNull(env.get("PLATFORM_VERSION")),
                 folder(env, "METAGRAPH_VOLUME_PATH"), folder(env, "GITSERVER_VOLUME_PATH"), path(env, "CONFIGMAP_PATH"),
                 Path.of(env.getOrDefault("ATHENA_STATE_DIR", Path.of(System.getProperty("user.home"), ".athena").toString())),
-                integer(env, "ATHENA_SHUTDOWN_GRACE_SECONDS", 60, 0, 86_400), postgres(env));
+                integer(env, "ATHENA_SHUTDOWN_GRACE_SECONDS", 60, 0, 86_400), postgres(env), configMapName(env),
+                list(env, "CONFIG_PRESERVE_KEYS"), Optional.ofNullable(StorageConfig.blankToNull(env.get("METAGRAPH_PRE_BACKUP_COMMAND"))),
+                Optional.ofNullable(StorageConfig.blankToNull(env.get("METAGRAPH_POST_BACKUP_COMMAND"))));
+    }
+
+    private static Optional<String> configMapName(Map<String, String> env) {
+        String name = StorageConfig.blankToNull(env.get("CONFIGMAP_NAME"));
+        if (name == null) {
+            return Optional.empty();
+        }
+        if (StorageConfig.blankToNull(env.get("CONFIGMAP_PATH")) != null) {
+            throw new ConfigException("CONFIGMAP_PATH and CONFIGMAP_NAME are both set: set one");
+        }
+        if (!name.matches("[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?")) {
+            throw new ConfigException("CONFIGMAP_NAME '" + name + "' is not a valid Kubernetes object name");
+        }
+        return Optional.of(name);
+    }
+
+    private static java.util.Set<String> list(Map<String, String> env, String name) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (String k : env.getOrDefault(name, "").split(",")) {
+            if (!k.isBlank()) {
+                out.add(k.trim());
+            }
+        }
+        return out;
     }
 
     private static Optional<PostgresSettings> postgres(Map<String, String> env) {
@@ -127,6 +155,7 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
                 + ", regularBackups=" + regularBackups + " (" + frequency + "), retentionDays=" + retentionDays
                 + ", encryption=" + (encryptionKey != null) + ", platformVersion=" + platformVersion
                 + ", metagraph=" + metagraphPath.orElse(null) + ", gitserver=" + gitserverPath.orElse(null)
-                + ", configMap=" + configMapPath.orElse(null) + ", postgres=" + postgres.orElse(null);
+                + ", configMap=" + configMapPath.map(Path::toString).or(() -> configMapName.map(n -> "ConfigMap " + n)).orElse(null)
+                + ", postgres=" + postgres.orElse(null);
     }
 }
