@@ -32,10 +32,10 @@ public final class MetagraphComponent extends VolumeComponent {
 
     @Override
     public Manifest.ComponentSnapshot backup(Repository repository, Manifest.ComponentSnapshot parent) throws Exception {
-        if (preHook.isPresent()) {
-            runHook("METAGRAPH_PRE_BACKUP_COMMAND", preHook.get());
-        }
         try {
+            if (preHook.isPresent()) {
+                runHook("METAGRAPH_PRE_BACKUP_COMMAND", preHook.get());
+            }
             return super.backup(repository, parent);
         } finally {
             if (postHook.isPresent()) {

@@ -46,7 +46,7 @@ class ConfigMapComponentTest {
     @Test
     void aMountedConfigMapIsRestoredExactlyExceptPreservedKeys() throws Exception {
         Path source = mounted(tmp.resolve("source"), Map.of("APP_HOST", "source.example.com".getBytes(), "DB_URL", "jdbc:pg://db".getBytes(),
-                "keystore.p12", BINARY, "multi-line.yaml", "a: 1\nb: [x, y]\n".getBytes(), "ÜNICODE_VALUE", "größe ✓".getBytes()));
+                "keystore.p12", BINARY, "multi-line.yaml", "a: 1\nb: [x, y]\n".getBytes(), "UNICODE_VALUE", "größe ✓".getBytes()));
         Repository repo = Repository.open(new LocalStore(tmp.resolve("backups")), "app", null, true);
         new BackupCommand(repo).component(new ConfigMapComponent(new MountedConfig(source), Set.of())).timestamp("2023-02-02t16-00-00").call();
 
@@ -54,10 +54,10 @@ class ConfigMapComponentTest {
         new RestoreCommand(repo, "2023-02-02t16-00-00").component(new ConfigMapComponent(new MountedConfig(destination), Set.of("APP_HOST"))).call();
 
         ConfigData restored = new MountedConfig(destination).read();
-        assertThat(restored.entries().keySet()).containsExactlyInAnyOrder("APP_HOST", "DB_URL", "keystore.p12", "multi-line.yaml", "ÜNICODE_VALUE");
+        assertThat(restored.entries().keySet()).containsExactlyInAnyOrder("APP_HOST", "DB_URL", "keystore.p12", "multi-line.yaml", "UNICODE_VALUE");
         assertThat(restored.entries().get("APP_HOST")).isEqualTo("dr.example.com".getBytes());
         assertThat(restored.entries().get("keystore.p12")).isEqualTo(BINARY);
-        assertThat(restored.entries().get("ÜNICODE_VALUE")).isEqualTo("größe ✓".getBytes());
+        assertThat(restored.entries().get("UNICODE_VALUE")).isEqualTo("größe ✓".getBytes());
         assertThat(Files.isSymbolicLink(destination.resolve("DB_URL"))).as("keys stay links into ..data").isTrue();
         assertThat(Files.exists(destination.resolve("ONLY_HERE"))).isFalse();
         try (var s = Files.list(destination)) {
