@@ -71,7 +71,7 @@ public final class BackupCommand {
                 Manifest.ComponentSnapshot previous = parent == null ? null : parent.components().get(c.name());
                 Manifest.ComponentSnapshot snapshot;
                 try {
-                    snapshot = c.backup(repository, previous);
+                    snapshot = c.backup(repository, ts, previous);
                 } catch (Exception e) {
                     throw new BackupException("component " + c.name() + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
                 }

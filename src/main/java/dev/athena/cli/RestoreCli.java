@@ -27,7 +27,7 @@ final class RestoreCli implements Callable<Integer> {
         RepositoryLayout.checkTimestamp(timestamp);
         RestoreCommand command = new RestoreCommand(repo.open(false), timestamp);
         volumes.forEach(v -> command.volume(v.name(), v.folder()));
-        command.call().forEach((name, r) -> System.out.println("restored " + name + ": " + r));
+        command.call().forEach((name, r) -> System.out.println("restored " + name + ": " + r.stats()));
         return 0;
     }
 }

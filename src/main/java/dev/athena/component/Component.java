@@ -1,7 +1,5 @@
 package dev.athena.component;
 
-import java.util.Map;
-
 import dev.athena.repository.Manifest;
 import dev.athena.repository.Repository;
 
@@ -20,11 +18,15 @@ public interface Component {
     }
 
     /** Backs up into the repository; {@code parent} is this component in the previous backup, or null. */
-    Manifest.ComponentSnapshot backup(Repository repository, Manifest.ComponentSnapshot parent) throws Exception;
+    Manifest.ComponentSnapshot backup(Repository repository, String timestamp, Manifest.ComponentSnapshot parent) throws Exception;
 
     /** Checks, without writing anything, that {@code snapshot} can be restored here; throws naming what is wrong. */
     void precheck(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception;
 
+    /** Called when retention deletes a backup: releases what the component keeps outside the repository (an RDS snapshot). */
+    default void forget(Manifest.ComponentSnapshot snapshot) throws Exception {
+    }
+
     /** Restores {@code snapshot} over this cluster's component and returns what was done. */
-    Map<String, Long> restore(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception;
+    RestoreOutcome restore(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception;
 }

@@ -39,12 +39,12 @@ public final class GitserverComponent extends VolumeComponent {
     }
 
     @Override
-    public Manifest.ComponentSnapshot backup(Repository repository, Manifest.ComponentSnapshot parent) throws Exception {
+    public Manifest.ComponentSnapshot backup(Repository repository, String timestamp, Manifest.ComponentSnapshot parent) throws Exception {
         Map<String, RepositoryRefs> refs = new TreeMap<>();
         for (Path repo : findRepositories(folder())) {
             refs.put(folder().relativize(repo).toString(), readRefs(repo));
         }
-        Manifest.ComponentSnapshot files = super.backup(repository, parent);
+        Manifest.ComponentSnapshot files = super.backup(repository, timestamp, parent);
         Map<String, Long> stats = new LinkedHashMap<>(files.stats());
         stats.put("repositories", (long) refs.size());
         stats.put("refs", refs.values().stream().mapToLong(r -> r.refs().size()).sum());
@@ -54,14 +54,14 @@ public final class GitserverComponent extends VolumeComponent {
     }
 
     @Override
-    public Map<String, Long> restore(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
-        Map<String, Long> stats = new LinkedHashMap<>(super.restore(repository, backup, snapshot));
+    public RestoreOutcome restore(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
+        Map<String, Long> stats = new LinkedHashMap<>(super.restore(repository, backup, snapshot).stats());
         Map<String, RepositoryRefs> recorded = repositories(snapshot);
         for (Map.Entry<String, RepositoryRefs> e : recorded.entrySet()) {
             resetRefs(folder().resolve(e.getKey()).normalize(), e.getValue());
         }
         stats.put("repositories", (long) recorded.size());
-        return stats;
+        return RestoreOutcome.of(stats);
     }
 
     public static Map<String, RepositoryRefs> repositories(Manifest.ComponentSnapshot snapshot) {

@@ -31,12 +31,12 @@ public final class MetagraphComponent extends VolumeComponent {
     }
 
     @Override
-    public Manifest.ComponentSnapshot backup(Repository repository, Manifest.ComponentSnapshot parent) throws Exception {
+    public Manifest.ComponentSnapshot backup(Repository repository, String timestamp, Manifest.ComponentSnapshot parent) throws Exception {
         try {
             if (preHook.isPresent()) {
                 runHook("METAGRAPH_PRE_BACKUP_COMMAND", preHook.get());
             }
-            return super.backup(repository, parent);
+            return super.backup(repository, timestamp, parent);
         } finally {
             if (postHook.isPresent()) {
                 runHook("METAGRAPH_POST_BACKUP_COMMAND", postHook.get());

@@ -38,7 +38,7 @@ public class VolumeComponent implements Component {
     }
 
     @Override
-    public Manifest.ComponentSnapshot backup(Repository repository, Manifest.ComponentSnapshot parent) throws Exception {
+    public Manifest.ComponentSnapshot backup(Repository repository, String timestamp, Manifest.ComponentSnapshot parent) throws Exception {
         List<BlobId> parentTree = parent != null && kind().equals(parent.kind()) ? parent.treeIds() : null;
         long t0 = System.nanoTime();
         VolumeBackup.Result r = new VolumeBackup(repository).run(folder, parentTree);
@@ -61,7 +61,7 @@ public class VolumeComponent implements Component {
     }
 
     @Override
-    public Map<String, Long> restore(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
-        return new VolumeRestore(repository).run(backup, name, snapshot.treeIds(), folder).stats();
+    public RestoreOutcome restore(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
+        return RestoreOutcome.of(new VolumeRestore(repository).run(backup, name, snapshot.treeIds(), folder).stats());
     }
 }

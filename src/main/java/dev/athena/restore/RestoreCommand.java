@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.athena.component.Component;
+import dev.athena.component.RestoreOutcome;
 import dev.athena.component.VolumeComponent;
 import dev.athena.repository.Manifest;
 import dev.athena.repository.Repository;
@@ -35,7 +36,7 @@ public final class RestoreCommand {
         return component(new VolumeComponent(name, target));
     }
 
-    public Map<String, Map<String, Long>> call() throws Exception {
+    public Map<String, RestoreOutcome> call() throws Exception {
         try (RepositoryLock lock = RepositoryLock.shared(repository, "restore of " + timestamp)) {
             Manifest manifest = repository.readManifest(timestamp);
             for (Component c : components) {
@@ -45,7 +46,7 @@ public final class RestoreCommand {
                 }
                 c.precheck(repository, timestamp, s);
             }
-            Map<String, Map<String, Long>> results = new LinkedHashMap<>();
+            Map<String, RestoreOutcome> results = new LinkedHashMap<>();
             for (Component c : components) {
                 results.put(c.name(), c.restore(repository, timestamp, manifest.components().get(c.name())));
             }

@@ -45,7 +45,7 @@ public final class AthenaService implements AutoCloseable {
         this.clock = clock;
         this.components = List.copyOf(components);
         this.catalog = new BackupCatalog(repository(), new BackupUrls(config.storage()));
-        this.sweep = new RetentionSweep(catalog, this::repository, new RetentionPolicy(config.retentionDays()), clock);
+        this.sweep = new RetentionSweep(catalog, this::repository, new RetentionPolicy(config.retentionDays()), clock, this.components);
         this.scheduler = new BackupScheduler(config.frequency(), config.regularBackups(), clock,
                 this::tryScheduledBackup, this::trySweep, Duration.ofHours(1));
     }

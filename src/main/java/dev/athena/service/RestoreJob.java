@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import dev.athena.component.Component;
+import dev.athena.component.RestoreOutcome;
 import dev.athena.repository.Manifest;
 import dev.athena.repository.Repository;
 import dev.athena.repository.RepositoryLock;
@@ -123,7 +124,9 @@ final class RestoreJob implements Runnable {
                         for (Component c : selected) {
                             Instant t0 = clock.instant();
                             try {
-                                Map<String, Long> stats = new LinkedHashMap<>(c.restore(repo[0], ts, manifest[0].components().get(c.name())));
+                                RestoreOutcome outcome = c.restore(repo[0], ts, manifest[0].components().get(c.name()));
+                                warnings.addAll(outcome.notes().stream().map(n -> c.name() + ": " + n).toList());
+                                Map<String, Long> stats = new LinkedHashMap<>(outcome.stats());
                                 stats.put("durationMs", Duration.between(t0, clock.instant()).toMillis());
                                 outcomes.put(c.name(), new RestoreRecord.ComponentOutcome(Status.Success, stats, null));
                                 log.info("restore {} component {}: {}", record.restoreId(), c.name(), stats);

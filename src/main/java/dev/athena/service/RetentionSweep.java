@@ -4,7 +4,9 @@ import java.time.Clock;
 import java.util.List;
 import java.util.function.Supplier;
 
+import dev.athena.component.Component;
 import dev.athena.maintenance.PruneCommand;
+import dev.athena.repository.Manifest;
 import dev.athena.repository.Pruner;
 import dev.athena.repository.Repository;
 import dev.athena.schedule.RetentionPolicy;
@@ -19,27 +21,50 @@ public final class RetentionSweep {
     private final Supplier<Repository> repositories;
     private final RetentionPolicy policy;
     private final Clock clock;
+    private final List<Component> components;
 
     public record Result(List<String> deleted, Pruner.Result prune) {
     }
 
-    public RetentionSweep(BackupCatalog catalog, Supplier<Repository> repositories, RetentionPolicy policy, Clock clock) {
+    public RetentionSweep(BackupCatalog catalog, Supplier<Repository> repositories, RetentionPolicy policy, Clock clock,
+                          List<Component> components) {
+        this.components = List.copyOf(components);
         this.catalog = catalog;
         this.repositories = repositories;
         this.policy = policy;
         this.clock = clock;
     }
 
+    /** What a backup keeps outside the repository (RDS snapshots) goes with it. */
+    private void forgetOutsideData(Repository repository, String ts) {
+        if (!repository.store().exists(repository.layout().manifest(ts))) {
+            return;
+        }
+        Manifest manifest = repository.readManifest(ts);
+        for (Component c : components) {
+            Manifest.ComponentSnapshot snapshot = manifest.components().get(c.name());
+            if (snapshot != null) {
+                try {
+                    c.forget(snapshot);
+                } catch (Exception e) {
+                    log.warn("retention: backup {}, component {}: cannot release its data: {}", ts, c.name(), e.getMessage());
+                }
+            }
+        }
+    }
+
     public Result run() {
         List<String> expired = policy.expired(catalog.list(), clock.instant());
+        Repository repository = expired.isEmpty() ? null : repositories.get();
         for (String ts : expired) {
+            forgetOutsideData(repository, ts);
             catalog.delete(ts);
             log.info("retention: deleted backup {}", ts);
         }
         if (expired.isEmpty()) {
             return new Result(expired, null);
         }
-        Pruner.Result pruned = new PruneCommand(repositories.get()).call();
+        Pruner.Result pruned = new PruneCommand(repository).call();
         log.info("retention: deleted {} backups, freed {} bytes", expired.size(), pruned.bytesFreed());
         return new Result(expired, pruned);
     }

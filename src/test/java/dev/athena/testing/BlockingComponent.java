@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import dev.athena.component.RestoreOutcome;
 import dev.athena.component.VolumeComponent;
 import dev.athena.repository.Manifest;
 import dev.athena.repository.Repository;
@@ -35,16 +36,16 @@ public final class BlockingComponent extends VolumeComponent {
     }
 
     @Override
-    public Manifest.ComponentSnapshot backup(Repository repository, Manifest.ComponentSnapshot parent) throws Exception {
+    public Manifest.ComponentSnapshot backup(Repository repository, String timestamp, Manifest.ComponentSnapshot parent) throws Exception {
         entered.countDown();
         if (!gate.await(60, TimeUnit.SECONDS)) {
             throw new IllegalStateException("test gate never opened");
         }
-        return super.backup(repository, parent);
+        return super.backup(repository, timestamp, parent);
     }
 
     @Override
-    public Map<String, Long> restore(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
+    public RestoreOutcome restore(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
         return super.restore(repository, backup, snapshot);
     }
 }

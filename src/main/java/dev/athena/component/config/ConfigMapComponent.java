@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.athena.component.Component;
+import dev.athena.component.RestoreOutcome;
 import dev.athena.repository.BlobId;
 import dev.athena.repository.Manifest;
 import dev.athena.repository.Repository;
@@ -41,7 +42,7 @@ public final class ConfigMapComponent implements Component {
     }
 
     @Override
-    public Manifest.ComponentSnapshot backup(Repository repository, Manifest.ComponentSnapshot parent) throws Exception {
+    public Manifest.ComponentSnapshot backup(Repository repository, String timestamp, Manifest.ComponentSnapshot parent) throws Exception {
         ConfigData data = source.read();
         if (data == null) {
             throw new IllegalStateException(source.describe() + " does not exist");
@@ -68,13 +69,13 @@ public final class ConfigMapComponent implements Component {
     }
 
     @Override
-    public Map<String, Long> restore(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
+    public RestoreOutcome restore(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
         ConfigData restored = stored(repository, snapshot).restoredOver(source.read(), preserveKeys);
         source.write(restored);
         Map<String, Long> stats = new LinkedHashMap<>();
         stats.put("keys", (long) restored.entries().size());
         stats.put("preservedKeys", preserveKeys.stream().filter(restored.entries()::containsKey).count());
         stats.put("bytes", restored.entries().values().stream().mapToLong(v -> v.length).sum());
-        return stats;
+        return RestoreOutcome.of(stats);
     }
 }

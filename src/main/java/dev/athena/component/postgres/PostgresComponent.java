@@ -17,6 +17,7 @@ import java.util.Properties;
 
 import dev.athena.component.Component;
 import dev.athena.component.ExternalCommand;
+import dev.athena.component.RestoreOutcome;
 import dev.athena.repository.BlobId;
 import dev.athena.repository.Json;
 import dev.athena.repository.Manifest;
@@ -89,7 +90,7 @@ public final class PostgresComponent implements Component {
     // ---- backup --------------------------------------------------------------------------------
 
     @Override
-    public Manifest.ComponentSnapshot backup(Repository repository, Manifest.ComponentSnapshot parent) throws Exception {
+    public Manifest.ComponentSnapshot backup(Repository repository, String timestamp, Manifest.ComponentSnapshot parent) throws Exception {
         long t0 = System.nanoTime();
         Path scratch = Files.createTempDirectory(Files.createDirectories(settings.scratch()), "athena-pg-backup-");
         try {
@@ -249,7 +250,7 @@ public final class PostgresComponent implements Component {
     }
 
     @Override
-    public Map<String, Long> restore(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
+    public RestoreOutcome restore(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
         Metadata m = metadata(snapshot);
         Path scratch = Files.createTempDirectory(Files.createDirectories(settings.scratch()), "athena-pg-restore-");
         try {
@@ -267,7 +268,7 @@ public final class PostgresComponent implements Component {
                 Map<String, Long> stats = new LinkedHashMap<>();
                 stats.put("databases", (long) stored.databases().size());
                 stats.put("tables", tables);
-                return stats;
+                return RestoreOutcome.of(stats);
             }
         } finally {
             deleteTree(scratch);
