@@ -7,6 +7,13 @@ import dev.athena.component.config.ConfigMapComponent;
 import dev.athena.component.config.KubernetesConfig;
 import dev.athena.component.config.MountedConfig;
 import dev.athena.component.postgres.PostgresComponent;
+import dev.athena.component.rds.RdsComponent;
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.rds.RdsClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import dev.athena.config.AthenaConfig;
 
@@ -15,9 +22,22 @@ public final class PlatformComponents {
     private PlatformComponents() {
     }
 
+    private static Component rds(AthenaConfig.RdsSettings s, String namespace) {
+        RdsClientBuilder b = RdsClient.builder().region(Region.of(s.region()));
+        s.endpoint().ifPresent(b::endpointOverride);
+        if (s.accessKey().isPresent() && s.secretKey().isPresent()) {
+            b.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(s.accessKey().get(), s.secretKey().get())));
+        }
+        return new RdsComponent(b.build(), s.instanceId(), namespace, s.restoreInstanceId().orElse(null), Duration.ofSeconds(15), Duration.ofHours(2));
+    }
+
     public static List<Component> of(AthenaConfig config) {
         List<Component> out = new ArrayList<>();
-        config.postgres().ifPresent(p -> out.add(new PostgresComponent(p)));
+        if (config.rds().isPresent()) {
+            out.add(rds(config.rds().get(), config.namespace()));
+        } else {
+            config.postgres().ifPresent(p -> out.add(new PostgresComponent(p)));
+        }
         config.metagraphPath().ifPresent(p -> out.add(new MetagraphComponent(p, config.metagraphPreHook(), config.metagraphPostHook())));
         config.gitserverPath().ifPresent(p -> out.add(new GitserverComponent(p)));
         config.configMapPath().ifPresent(p -> out.add(new ConfigMapComponent(new MountedConfig(p), config.configPreserveKeys())));

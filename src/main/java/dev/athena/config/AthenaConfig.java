@@ -21,7 +21,16 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
                            Optional<Path> metagraphPath, Optional<Path> gitserverPath, Optional<Path> configMapPath,
                            Path stateDir, int shutdownGraceSeconds, Optional<PostgresSettings> postgres,
                            Optional<String> configMapName, java.util.Set<String> configPreserveKeys,
-                           Optional<String> metagraphPreHook, Optional<String> metagraphPostHook) {
+                           Optional<String> metagraphPreHook, Optional<String> metagraphPostHook, Optional<RdsSettings> rds) {
+
+    /** AWS_RDS_*: the RDS instance whose snapshots back up PostgreSQL. */
+    public record RdsSettings(String instanceId, String region, Optional<java.net.URI> endpoint, Optional<String> restoreInstanceId,
+                              Optional<String> accessKey, Optional<String> secretKey) {
+        @Override
+        public String toString() {
+            return "RDS " + instanceId + " in " + region;
+        }
+    }
 
     public static AthenaConfig fromEnv(Map<String, String> env) {
         String namespace = first(env, "ATHENA_NAMESPACE", "POD_NAMESPACE").orElse("app");
@@ -52,7 +61,24 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
                 Path.of(env.getOrDefault("ATHENA_STATE_DIR", Path.of(System.getProperty("user.home"), ".athena").toString())),
                 integer(env, "ATHENA_SHUTDOWN_GRACE_SECONDS", 60, 0, 86_400), postgres(env), configMapName(env),
                 list(env, "CONFIG_PRESERVE_KEYS"), Optional.ofNullable(StorageConfig.blankToNull(env.get("METAGRAPH_PRE_BACKUP_COMMAND"))),
-                Optional.ofNullable(StorageConfig.blankToNull(env.get("METAGRAPH_POST_BACKUP_COMMAND"))));
+                Optional.ofNullable(StorageConfig.blankToNull(env.get("METAGRAPH_POST_BACKUP_COMMAND"))), rds(env));
+    }
+
+    private static Optional<RdsSettings> rds(Map<String, String> env) {
+        String id = StorageConfig.blankToNull(env.get("AWS_RDS_IDENTIFIER"));
+        if (id == null) {
+            return Optional.empty();
+        }
+        if (!id.matches("[a-zA-Z][-a-zA-Z0-9]{0,62}")) {
+            throw new ConfigException("AWS_RDS_IDENTIFIER '" + id + "' is not a valid RDS instance identifier");
+        }
+        String region = StorageConfig.blankToNull(env.get("AWS_RDS_REGION"));
+        if (region == null) {
+            throw new ConfigException("AWS_RDS_REGION must be set with AWS_RDS_IDENTIFIER");
+        }
+        Optional<java.net.URI> endpoint = Optional.ofNullable(StorageConfig.blankToNull(env.get("AWS_RDS_ENDPOINT"))).map(java.net.URI::create);
+        return Optional.of(new RdsSettings(id, region, endpoint, Optional.ofNullable(StorageConfig.blankToNull(env.get("AWS_RDS_RESTORE_IDENTIFIER"))),
+                Optional.ofNullable(StorageConfig.blankToNull(env.get("AWS_ACCESS_KEY"))), Optional.ofNullable(StorageConfig.blankToNull(env.get("AWS_SECRET_KEY")))));
     }
 
     private static Optional<String> configMapName(Map<String, String> env) {
@@ -156,6 +182,6 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
                 + ", encryption=" + (encryptionKey != null) + ", platformVersion=" + platformVersion
                 + ", metagraph=" + metagraphPath.orElse(null) + ", gitserver=" + gitserverPath.orElse(null)
                 + ", configMap=" + configMapPath.map(Path::toString).or(() -> configMapName.map(n -> "ConfigMap " + n)).orElse(null)
-                + ", postgres=" + postgres.orElse(null);
+                + ", postgres=" + rds.map(Object::toString).orElse(postgres.map(Object::toString).orElse(null));
     }
 }

@@ -1,0 +1,187 @@
+package dev.athena.component.rds;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.athena.component.Component;
+import dev.athena.component.RestoreOutcome;
+import dev.athena.repository.BlobId;
+import dev.athena.repository.Json;
+import dev.athena.repository.Manifest;
+import dev.athena.repository.Repository;
+import dev.athena.volume.VirtualTree;
+import dev.athena.volume.VolumeRestore;
+import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.rds.model.DBInstance;
+import software.amazon.awssdk.services.rds.model.DBSnapshot;
+import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
+import software.amazon.awssdk.services.rds.model.DbSnapshotNotFoundException;
+import software.amazon.awssdk.services.rds.model.Tag;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * PostgreSQL on AWS RDS: backed up as a manual DB snapshot named after the namespace and the
+ * backup's timestamp, restored by creating a new instance from it (RDS cannot restore over an
+ * existing one), and deleted with the backup by retention. The repository keeps the snapshot's
+ * description, so verify and the restore checks treat it like any component.
+ */
+public final class RdsComponent implements Component {
+    private static final Logger log = LoggerFactory.getLogger(RdsComponent.class);
+    public static final String KIND = "rds-snapshot";
+    static final String FILE = "rds-snapshot.json";
+
+    /** What the manifest records of the snapshot. */
+    public record SnapshotInfo(String snapshotId, String snapshotArn, String instanceId, String engine, String engineVersion,
+                               Integer allocatedStorageGiB, String createdAt) {
+    }
+
+    private final RdsClient rds;
+    private final String instanceId;
+    private final String namespace;
+    private final String restoreInstanceId;
+    private final Duration poll;
+    private final Duration timeout;
+
+    public RdsComponent(RdsClient rds, String instanceId, String namespace, String restoreInstanceId, Duration poll, Duration timeout) {
+        this.rds = rds;
+        this.instanceId = instanceId;
+        this.namespace = namespace;
+        this.restoreInstanceId = restoreInstanceId;
+        this.poll = poll;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public String name() {
+        return "postgres";
+    }
+
+    /** RDS snapshot names: letters, digits and single hyphens, starting with a letter. */
+    static String snapshotId(String namespace, String timestamp) {
+        return ("athena-" + namespace + "-" + timestamp).replaceAll("-{2,}", "-");
+    }
+
+    @Override
+    public Manifest.ComponentSnapshot backup(Repository repository, String timestamp, Manifest.ComponentSnapshot parent) throws Exception {
+        long t0 = System.nanoTime();
+        String id = snapshotId(namespace, timestamp);
+        rds.createDBSnapshot(r -> r.dbInstanceIdentifier(instanceId).dbSnapshotIdentifier(id)
+                .tags(Tag.builder().key("athena-namespace").value(namespace).build(), Tag.builder().key("athena-backup").value(timestamp).build()));
+        DBSnapshot snapshot;
+        try {
+            snapshot = awaitSnapshot(id);
+        } catch (IOException | RuntimeException e) {
+            try {
+                rds.deleteDBSnapshot(r -> r.dbSnapshotIdentifier(id));
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        SnapshotInfo info = new SnapshotInfo(id, snapshot.dbSnapshotArn(), instanceId, snapshot.engine(), snapshot.engineVersion(),
+                snapshot.allocatedStorage(), snapshot.snapshotCreateTime() == null ? null : snapshot.snapshotCreateTime().toString());
+        List<BlobId> tree = VirtualTree.write(repository, Map.of(FILE, Json.write(info)), 0);
+        Map<String, Long> stats = new LinkedHashMap<>();
+        stats.put("allocatedStorageGiB", info.allocatedStorageGiB() == null ? 0L : info.allocatedStorageGiB());
+        stats.put("durationMs", (System.nanoTime() - t0) / 1_000_000);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("snapshot", info);
+        log.info("RDS snapshot {} of {} is available", id, instanceId);
+        return new Manifest.ComponentSnapshot(KIND, tree.stream().map(BlobId::hex).toList(), stats, List.of(), details);
+    }
+
+    private DBSnapshot awaitSnapshot(String id) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            DBSnapshot s = rds.describeDBSnapshots(r -> r.dbSnapshotIdentifier(id)).dbSnapshots().get(0);
+            if ("available".equals(s.status())) {
+                return s;
+            }
+            if ("failed".equals(s.status()) || "error".equals(s.status())) {
+                throw new IOException("RDS snapshot " + id + " of " + instanceId + " ended in status " + s.status());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("RDS snapshot " + id + " still " + s.status() + " after " + timeout.toMinutes() + " minutes");
+            }
+            Thread.sleep(poll.toMillis());
+        }
+    }
+
+    static SnapshotInfo info(Manifest.ComponentSnapshot snapshot) {
+        return Json.MAPPER.convertValue(snapshot.details().get("snapshot"), SnapshotInfo.class);
+    }
+
+    @Override
+    public void precheck(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
+        new VolumeRestore(repository).precheck(backup, name(), snapshot.treeIds());
+        SnapshotInfo info = Json.read(VirtualTree.read(repository, snapshot.treeIds()).get(FILE), SnapshotInfo.class, "RDS snapshot record");
+        try {
+            String status = rds.describeDBSnapshots(r -> r.dbSnapshotIdentifier(info.snapshotId())).dbSnapshots().get(0).status();
+            if (!"available".equals(status)) {
+                throw new IOException("RDS snapshot " + info.snapshotId() + " is " + status + ", not available");
+            }
+        } catch (DbSnapshotNotFoundException e) {
+            throw new IOException("RDS snapshot " + info.snapshotId() + " of backup " + backup + " no longer exists in AWS", e);
+        }
+        String target = targetInstance(backup);
+        try {
+            rds.describeDBInstances(r -> r.dbInstanceIdentifier(target));
+            throw new IOException("RDS instance " + target + " already exists: set AWS_RDS_RESTORE_IDENTIFIER to a new name");
+        } catch (DbInstanceNotFoundException expected) {
+            // the name is free
+        }
+    }
+
+    private String targetInstance(String backup) {
+        return restoreInstanceId != null ? restoreInstanceId : (instanceId + "-" + backup).replaceAll("-{2,}", "-");
+    }
+
+    @Override
+    public RestoreOutcome restore(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
+        SnapshotInfo info = info(snapshot);
+        String target = targetInstance(backup);
+        long t0 = System.nanoTime();
+        rds.restoreDBInstanceFromDBSnapshot(r -> r.dbInstanceIdentifier(target).dbSnapshotIdentifier(info.snapshotId()));
+        DBInstance instance = awaitInstance(target);
+        Map<String, Long> stats = new LinkedHashMap<>();
+        stats.put("durationMs", (System.nanoTime() - t0) / 1_000_000);
+        String endpoint = instance.endpoint() == null ? "(no endpoint reported)" : instance.endpoint().address() + ":" + instance.endpoint().port();
+        String note = "restored RDS instance " + target + " from snapshot " + info.snapshotId() + " at " + endpoint
+                + ": point the platform's database host (POSTGRES_HOST and its connection settings) at it";
+        log.info(note);
+        return new RestoreOutcome(stats, List.of(note));
+    }
+
+    private DBInstance awaitInstance(String id) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            DBInstance i = rds.describeDBInstances(r -> r.dbInstanceIdentifier(id)).dbInstances().get(0);
+            if ("available".equals(i.dbInstanceStatus())) {
+                return i;
+            }
+            if ("failed".equals(i.dbInstanceStatus()) || "incompatible-restore".equals(i.dbInstanceStatus())) {
+                throw new IOException("RDS instance " + id + " ended in status " + i.dbInstanceStatus());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("RDS instance " + id + " still " + i.dbInstanceStatus() + " after " + timeout.toMinutes() + " minutes");
+            }
+            Thread.sleep(poll.toMillis());
+        }
+    }
+
+    @Override
+    public void forget(Manifest.ComponentSnapshot snapshot) {
+        SnapshotInfo info = info(snapshot);
+        try {
+            rds.deleteDBSnapshot(r -> r.dbSnapshotIdentifier(info.snapshotId()));
+            log.info("deleted RDS snapshot {}", info.snapshotId());
+        } catch (DbSnapshotNotFoundException e) {
+            log.info("RDS snapshot {} was already gone", info.snapshotId());
+        }
+    }
+}

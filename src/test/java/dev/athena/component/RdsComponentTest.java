@@ -1,0 +1,104 @@
+package dev.athena.component;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.athena.backup.BackupCommand;
+import dev.athena.component.rds.RdsComponent;
+import dev.athena.config.BackupUrls;
+import dev.athena.config.StorageConfig;
+import dev.athena.maintenance.VerifyCommand;
+import dev.athena.repository.Manifest;
+import dev.athena.repository.Repository;
+import dev.athena.restore.RestoreCommand;
+import dev.athena.schedule.RetentionPolicy;
+import dev.athena.service.BackupCatalog;
+import dev.athena.service.RetentionSweep;
+import dev.athena.storage.LocalStore;
+import dev.athena.testing.MutableClock;
+import dev.athena.testing.RdsStub;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.rds.RdsClient;
+
+/** The real AWS SDK RDS client against a local stub of the RDS API (RdsStub): no RDS runs here. */
+class RdsComponentTest {
+    @TempDir
+    Path tmp;
+    RdsStub stub;
+    RdsClient rds;
+
+    @BeforeEach
+    void start() throws Exception {
+        stub = new RdsStub();
+        rds = RdsClient.builder().endpointOverride(stub.endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDSTUB", "stub-secret"))).build();
+    }
+
+    @AfterEach
+    void stop() {
+        rds.close();
+        stub.close();
+    }
+
+    private RdsComponent component() {
+        return new RdsComponent(rds, "platform-db", "app", null, Duration.ofMillis(10), Duration.ofMinutes(1));
+    }
+
+    @Test
+    void aSnapshotPerBackupARestoredInstanceAndRetentionDeletesExpiredSnapshots() throws Exception {
+        LocalStore store = new LocalStore(tmp.resolve("backups"));
+        Repository repo = Repository.open(store, "app", null, true);
+        Manifest first = new BackupCommand(repo).component(component()).timestamp("2023-02-02t16-00-00").call();
+        assertThat(first.components().get("postgres").kind()).isEqualTo("rds-snapshot");
+        assertThat(stub.snapshots).containsKey("athena-app-2023-02-02t16-00-00");
+        assertThat(stub.snapshots.get("athena-app-2023-02-02t16-00-00")).containsValue("2023-02-02t16-00-00").containsValue("app");
+        assertThat(new VerifyCommand(repo).call().problems()).isEmpty();
+
+        var outcome = new RestoreCommand(repo, "2023-02-02t16-00-00").component(component()).call().get("postgres");
+        assertThat(stub.instances).containsKey("platform-db-2023-02-02t16-00-00");
+        assertThat(stub.instances.get("platform-db-2023-02-02t16-00-00")).containsEntry("snapshotFrom", "athena-app-2023-02-02t16-00-00");
+        assertThat(outcome.notes()).singleElement().asString().contains("platform-db-2023-02-02t16-00-00.abc123.us-east-1.rds.amazonaws.com:5432");
+
+        // A second restore from the same backup refuses to reuse the instance name.
+        assertThatThrownBy(() -> new RestoreCommand(repo, "2023-02-02t16-00-00").component(component()).call())
+                .hasMessageContaining("already exists").hasMessageContaining("AWS_RDS_RESTORE_IDENTIFIER");
+
+        new BackupCommand(repo).component(component()).timestamp("2023-02-03t16-00-00").call();
+        MutableClock clock = new MutableClock(Instant.parse("2023-06-01T00:00:00Z"));
+        BackupCatalog catalog = new BackupCatalog(repo, new BackupUrls(StorageConfig.fromEnv(Map.of("LOCAL_BACKUP_LOCATION", tmp.resolve("backups").toString()))));
+        new RetentionSweep(catalog, () -> repo, new RetentionPolicy(90), clock, List.of(component())).run();
+        assertThat(stub.snapshots).containsOnlyKeys("athena-app-2023-02-03t16-00-00");
+    }
+
+    @Test
+    void aSnapshotDeletedInAwsFailsTheRestoreChecks() throws Exception {
+        Repository repo = Repository.open(new LocalStore(tmp.resolve("backups")), "app", null, true);
+        new BackupCommand(repo).component(component()).timestamp("2023-02-02t16-00-00").call();
+        stub.snapshots.clear();
+        assertThatThrownBy(() -> new RestoreCommand(repo, "2023-02-02t16-00-00").component(component()).call())
+                .hasMessageContaining("athena-app-2023-02-02t16-00-00").hasMessageContaining("no longer exists");
+        assertThat(stub.instances).containsOnlyKeys("platform-db");
+    }
+
+    @Test
+    void anUnknownInstanceFailsTheBackup() throws Exception {
+        Repository repo = Repository.open(new LocalStore(tmp.resolve("backups")), "app", null, true);
+        RdsComponent wrong = new RdsComponent(rds, "no-such-db", "app", null, Duration.ofMillis(10), Duration.ofMinutes(1));
+        assertThatThrownBy(() -> new BackupCommand(repo).component(wrong).call()).hasMessageContaining("component postgres")
+                .hasMessageContaining("no-such-db");
+        assertThat(repo.timestamps()).isEmpty();
+    }
+}
