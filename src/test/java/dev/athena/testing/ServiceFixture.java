@@ -56,7 +56,11 @@ public final class ServiceFixture implements AutoCloseable {
         List<Component> components = new ArrayList<>(PlatformComponents.of(config));
         // metagraph can be held Running by the test (see BlockingComponent)
         blocking = new BlockingComponent("metagraph", metagraph);
-        components.set(0, blocking);
+        for (int i = 0; i < components.size(); i++) {
+            if (components.get(i).name().equals("metagraph")) {
+                components.set(i, blocking);
+            }
+        }
         service = new AthenaService(config, config.storage().open(), clock, components).start();
         api = new ApiServer(service, ApiKeys.of(config.apiKeys())).start(0);
     }

@@ -1,0 +1,56 @@
+package dev.athena.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.athena.testing.ServiceFixture;
+
+/** One backup holds every configured component, or fails as a whole, naming the component. */
+class PlatformBackupTest {
+    private static final String API = "/athena/api/v1";
+    @TempDir
+    Path tmp;
+
+    @Test
+    void anOnlyConfigBackupHoldsTheConfigAloneAndItsRestoreTouchesNothingElse() throws Exception {
+        try (ServiceFixture athena = new ServiceFixture(tmp)) {
+            String ts = ServiceFixture.timestampOf(athena.call("POST", API + "/ondemandbackup", "{\"onlyConfig\": true}"));
+            JsonNode record = athena.awaitFinished(API + "/backupstatus", ts);
+            assertThat(record.get("components")).extracting(JsonNode::asText).containsExactly("config");
+
+            Files.writeString(athena.metagraph.resolve("graph.db"), "changed after the backup");
+            Files.writeString(athena.configMap.resolve("APP_HOST"), "changed.example.com");
+            assertThat(athena.call("POST", API + "/ondemandrestore", "{\"timestamp\": \"" + ts + "\"}").status()).isEqualTo(202);
+            JsonNode restore = athena.awaitFinished(API + "/restorestatus", ts);
+
+            assertThat(restore.get("status").asText()).as(restore.toString()).isEqualTo("Success");
+            assertThat(restore.get("components").fieldNames()).toIterable().containsExactly("config");
+            assertThat(Files.readString(athena.configMap.resolve("APP_HOST"))).isEqualTo("app.example.com");
+            assertThat(Files.readString(athena.metagraph.resolve("graph.db"))).isEqualTo("changed after the backup");
+        }
+    }
+
+    @Test
+    void aComponentThatFailsFailsTheWholeBackupWithItsNameAndReason() throws Exception {
+        // PostgreSQL configured on a port where nothing listens.
+        try (ServiceFixture athena = new ServiceFixture(tmp, Clock.systemUTC(), Map.of("POSTGRES_HOST", "127.0.0.1", "POSTGRES_PORT", "1",
+                "POSTGRES_PASSWORD", "never-logged-secret"))) {
+            String ts = ServiceFixture.timestampOf(athena.call("POST", API + "/ondemandbackup", "{}"));
+            JsonNode record = athena.awaitFinished(API + "/backupstatus", ts);
+            assertThat(record.get("status").asText()).isEqualTo("Failed");
+            assertThat(record.get("error").asText()).contains("component postgres").contains("cannot connect to PostgreSQL")
+                    .doesNotContain("never-logged-secret");
+            assertThat(Files.exists(tmp.resolve("backups/app/" + ts + "/manifest.json"))).isFalse();
+            assertThat(athena.call("GET", API + "/backup/latest", null).json().get("status").asText()).isEqualTo("Failed");
+        }
+    }
+}
