@@ -16,8 +16,9 @@ final class BackupCli implements Callable<Integer> {
     @Mixin
     RepositoryOptions repo;
 
-    @Option(names = "--volume", required = true, paramLabel = "NAME=FOLDER", converter = VolumeArg.Converter.class,
-            description = "A component and its folder; repeat for several.")
+    @Option(names = "--volume", paramLabel = "NAME=FOLDER", converter = VolumeArg.Converter.class,
+            description = "A component and its folder; repeat for several. Without it: the platform's components from the environment "
+                    + "(POSTGRES_HOST, METAGRAPH_VOLUME_PATH, GITSERVER_VOLUME_PATH, CONFIGMAP_PATH, ...).")
     List<VolumeArg> volumes;
 
     @Option(names = "--timestamp", description = "Name of the backup (yyyy-MM-dd't'HH-mm-ss); default: now, UTC.")
@@ -31,7 +32,7 @@ final class BackupCli implements Callable<Integer> {
         Repository repository = repo.open(true);
         BackupCommand command = new BackupCommand(repository).timestamp(timestamp)
                 .platformVersion(System.getenv("PLATFORM_VERSION"));
-        volumes.forEach(v -> command.volume(v.name(), v.folder()));
+        repo.components(volumes).forEach(command::component);
         Manifest m = command.call();
         System.out.println("backup " + m.timestamp() + " of namespace " + m.namespace() + ": Success");
         m.components().forEach((name, c) -> System.out.println("  " + name + ": " + c.stats()));

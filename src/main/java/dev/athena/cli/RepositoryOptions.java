@@ -38,6 +38,20 @@ final class RepositoryOptions {
         return StorageConfig.fromEnv(env);
     }
 
+    /** The given folders, or without any, the platform's components configured in the environment. */
+    java.util.List<dev.athena.component.Component> components(java.util.List<VolumeArg> volumes) {
+        if (volumes != null && !volumes.isEmpty()) {
+            return volumes.stream().map(v -> (dev.athena.component.Component) new dev.athena.component.VolumeComponent(v.name(), v.folder())).toList();
+        }
+        java.util.List<dev.athena.component.Component> configured = dev.athena.component.PlatformComponents.of(
+                dev.athena.config.AthenaConfig.fromEnv(System.getenv()));
+        if (configured.isEmpty()) {
+            throw new IllegalArgumentException("nothing to back up: give --volume NAME=FOLDER, or configure components "
+                    + "(POSTGRES_HOST, METAGRAPH_VOLUME_PATH, GITSERVER_VOLUME_PATH, CONFIGMAP_PATH)");
+        }
+        return configured;
+    }
+
     Repository open(boolean create) {
         String key = System.getenv("ATHENA_ENCRYPTION_KEY");
         return Repository.open(storage().open(), namespace(), key == null || key.isEmpty() ? null : key, create);

@@ -3,6 +3,7 @@ package dev.athena.cli;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import dev.athena.repository.Repository;
 import dev.athena.repository.RepositoryLayout;
 import dev.athena.restore.RestoreCommand;
 import picocli.CommandLine.Command;
@@ -18,15 +19,18 @@ final class RestoreCli implements Callable<Integer> {
     @Option(names = "--timestamp", required = true, description = "The backup to restore.")
     String timestamp;
 
-    @Option(names = "--volume", required = true, paramLabel = "NAME=FOLDER", converter = VolumeArg.Converter.class,
-            description = "A component and the folder to restore it into; repeat for several.")
+    @Option(names = "--volume", paramLabel = "NAME=FOLDER", converter = VolumeArg.Converter.class,
+            description = "A component and the folder to restore it into; repeat for several. Without it: every component of the "
+                    + "backup that this environment configures.")
     List<VolumeArg> volumes;
 
     @Override
     public Integer call() throws Exception {
         RepositoryLayout.checkTimestamp(timestamp);
-        RestoreCommand command = new RestoreCommand(repo.open(false), timestamp);
-        volumes.forEach(v -> command.volume(v.name(), v.folder()));
+        Repository repository = repo.open(false);
+        RestoreCommand command = new RestoreCommand(repository, timestamp);
+        var held = repository.readManifest(timestamp).components().keySet();
+        repo.components(volumes).stream().filter(c -> volumes != null || held.contains(c.name())).forEach(command::component);
         command.call().forEach((name, r) -> System.out.println("restored " + name + ": " + r.stats()));
         return 0;
     }

@@ -48,6 +48,52 @@ public final class ExternalCommand {
         return this;
     }
 
+    /** A started program whose output the caller reads as a stream; its error output is kept for {@link Streaming#finish()}. */
+    public final class Streaming {
+        private final Process process;
+        private final CompletableFuture<String> err;
+
+        private Streaming(Process process) {
+            this.process = process;
+            this.err = CompletableFuture.supplyAsync(() -> tail(process.getErrorStream()));
+        }
+
+        public InputStream stdout() {
+            return process.getInputStream();
+        }
+
+        /** Waits for the end; throws with the program's own error output when it failed. */
+        public void finish() throws IOException, InterruptedException {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new IOException(name() + " did not finish within " + timeout.toSeconds() + " s and was stopped");
+            }
+            if (process.exitValue() != 0) {
+                throw new IOException(name() + " failed (exit " + process.exitValue() + "): " + lastLines(err.join(), 5));
+            }
+        }
+
+        public void kill() {
+            process.destroyForcibly();
+        }
+    }
+
+    /** Starts the program with its output as a stream (pg_dump straight into the repository). */
+    public Streaming stream() throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().putAll(environment);
+        if (directory != null) {
+            pb.directory(directory.toFile());
+        }
+        try {
+            Process p = pb.start();
+            p.getOutputStream().close();
+            return new Streaming(p);
+        } catch (IOException e) {
+            throw new IOException("cannot run " + command.get(0) + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Runs to the end; throws when the program is missing or times out (a non-zero exit is a result). */
     public Result run() throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command);

@@ -1,5 +1,7 @@
 package dev.athena.volume;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -7,36 +9,85 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 
 import dev.athena.repository.BlobId;
+import dev.athena.repository.BlobPipeline;
 import dev.athena.repository.BlobType;
 import dev.athena.repository.Chunker;
 import dev.athena.repository.Repository;
 
 /**
- * A tree of files that exist only in memory (a ConfigMap's keys, say), stored in the same format
- * as a volume, so verify, prune and the restore checks treat every component alike.
+ * A tree of files that exist only as bytes or streams (a ConfigMap's keys, a pg_dump streamed
+ * straight from the database), stored in the same format as a volume, so verify, prune and the
+ * restore checks treat every component alike. Files sit in the tree's root folder.
  */
-public final class VirtualTree {
-    private VirtualTree() {
+public final class VirtualTree implements AutoCloseable {
+    private final Repository repository;
+    private final long mtimeNs;
+    private final Map<String, TreeEntry> files = new TreeMap<>(
+            (a, b) -> FileNames.compare(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8)));
+    private BlobPipeline pipeline;
+
+    public VirtualTree(Repository repository, long mtimeNs) {
+        this.repository = repository;
+        this.mtimeNs = mtimeNs;
     }
 
     public static List<BlobId> write(Repository repository, Map<String, byte[]> files, long mtimeNs) {
+        try (VirtualTree tree = new VirtualTree(repository, mtimeNs)) {
+            files.forEach(tree::file);
+            return tree.finish();
+        }
+    }
+
+    private static void checkName(String name) {
+        FileNames.checkName(name.getBytes(StandardCharsets.UTF_8), "a virtual tree");
+    }
+
+    public void file(String name, byte[] data) {
+        checkName(name);
+        List<String> chunks = new ArrayList<>();
+        for (int off = 0; off < data.length; ) {
+            int len = Chunker.cutPoint(data, off, data.length - off);
+            chunks.add(repository.save(BlobType.DATA, data, off, len).hex());
+            off += len;
+        }
+        files.put(name, entry(name, data.length, chunks));
+    }
+
+    /** Stores a stream as a file, chunked and packed on worker threads while it is still being read. */
+    public long file(String name, InputStream in) throws IOException {
+        checkName(name);
+        if (pipeline == null) {
+            pipeline = BlobPipeline.standard(repository);
+        }
+        List<CompletableFuture<BlobId>> futures = new ArrayList<>();
+        long size = new Chunker().split(in, (buf, off, len) -> futures.add(pipeline.saveCopy(BlobType.DATA, buf, off, len)));
+        List<String> chunks = new ArrayList<>(futures.size());
+        for (CompletableFuture<BlobId> f : futures) {
+            chunks.add(f.join().hex());
+        }
+        files.put(name, entry(name, size, chunks));
+        return size;
+    }
+
+    private TreeEntry entry(String name, long size, List<String> chunks) {
+        return TreeEntry.create(name.getBytes(StandardCharsets.UTF_8), TreeEntry.FILE, 0644, 0, 0, mtimeNs, size, null, null, null, 1, chunks, null);
+    }
+
+    public List<BlobId> finish() {
         TreeWriter tree = new TreeWriter(repository);
         tree.add(TreeEntry.create(new byte[0], TreeEntry.DIR, 0755, 0, 0, mtimeNs, null, null, null, null, null, null, null));
-        Map<String, byte[]> sorted = new TreeMap<>((a, b) -> FileNames.compare(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8)));
-        sorted.putAll(files);
-        sorted.forEach((name, data) -> {
-            List<String> chunks = new ArrayList<>();
-            for (int off = 0; off < data.length; ) {
-                int len = Chunker.cutPoint(data, off, data.length - off);
-                chunks.add(repository.save(BlobType.DATA, data, off, len).hex());
-                off += len;
-            }
-            tree.add(TreeEntry.create(name.getBytes(StandardCharsets.UTF_8), TreeEntry.FILE, 0644, 0, 0, mtimeNs, (long) data.length,
-                    null, null, null, 1, chunks, null));
-        });
+        files.values().forEach(tree::add);
         return tree.finish();
+    }
+
+    @Override
+    public void close() {
+        if (pipeline != null) {
+            pipeline.close();
+        }
     }
 
     public static Map<String, byte[]> read(Repository repository, List<BlobId> tree) {

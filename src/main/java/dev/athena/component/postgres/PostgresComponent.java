@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 
 import dev.athena.component.Component;
 import dev.athena.component.ExternalCommand;
@@ -22,7 +23,7 @@ import dev.athena.repository.BlobId;
 import dev.athena.repository.Json;
 import dev.athena.repository.Manifest;
 import dev.athena.repository.Repository;
-import dev.athena.volume.VolumeBackup;
+import dev.athena.volume.VirtualTree;
 import dev.athena.volume.VolumeRestore;
 
 import org.slf4j.Logger;
@@ -30,9 +31,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The platform's PostgreSQL, backed up logically: the cluster's roles ({@code pg_dumpall
- * --globals-only}) and each database as an uncompressed {@code pg_dump -Fd} (one file per table,
- * so unchanged tables deduplicate across backups), taken in parallel from one exported snapshot
- * that also gives each table's exact row count.
+ * --globals-only}) and each database as an uncompressed custom-format dump streamed straight into
+ * the repository (no staging on disk; content-defined chunks make unchanged tables deduplicate
+ * across backups, and hashing and zstd run in parallel with the dump), taken from an exported
+ * snapshot that also gives each table's exact row count. The restore stages the dump and runs
+ * {@code pg_restore -j}, where parallelism pays off (loading and index builds).
  *
  * <p>A database is restored under a temporary name and swapped in only when {@code pg_restore}
  * has finished without error; a failed restore drops the temporary copy, so the database keeps
@@ -49,7 +52,7 @@ public final class PostgresComponent implements Component {
     }
 
     public record Database(String name, String encoding, String collate, String ctype, String localeProvider, String iculocale,
-                           String owner, int connectionLimit, long sizeBytes, Map<String, Long> tables) {
+                           String owner, int connectionLimit, long sizeBytes, Map<String, Long> tables, String file, long dumpBytes) {
     }
 
     private final PostgresSettings settings;
@@ -93,34 +96,32 @@ public final class PostgresComponent implements Component {
     public Manifest.ComponentSnapshot backup(Repository repository, String timestamp, Manifest.ComponentSnapshot parent) throws Exception {
         long t0 = System.nanoTime();
         Path scratch = Files.createTempDirectory(Files.createDirectories(settings.scratch()), "athena-pg-backup-");
-        try {
+        try (Connection admin = connect("postgres"); VirtualTree tree = new VirtualTree(repository, 0)) {
             List<String> warnings = new ArrayList<>();
-            Metadata metadata;
-            try (Connection admin = connect("postgres")) {
-                int serverNum = queryInt(admin, "SHOW server_version_num");
-                String serverVersion = queryString(admin, "SHOW server_version");
-                PostgresTools tools = PostgresTools.find(settings, serverNum / 10000);
-                boolean passwords = dumpGlobals(tools, scratch.resolve(GLOBALS), warnings);
-                List<Database> databases = new ArrayList<>();
-                for (Database db : listDatabases(admin)) {
-                    databases.add(dumpDatabase(tools, db, scratch.resolve("databases").resolve(db.name())));
-                }
-                metadata = new Metadata(serverVersion, serverNum / 10000, databases, passwords);
+            int serverNum = queryInt(admin, "SHOW server_version_num");
+            String serverVersion = queryString(admin, "SHOW server_version");
+            PostgresTools tools = PostgresTools.find(settings, serverNum / 10000);
+            boolean passwords = dumpGlobals(tools, scratch.resolve(GLOBALS), warnings);
+            tree.file(GLOBALS, Files.readAllBytes(scratch.resolve(GLOBALS)));
+            List<Database> databases = new ArrayList<>();
+            List<Database> listed = listDatabases(admin);
+            for (int i = 0; i < listed.size(); i++) {
+                databases.add(dumpDatabase(tools, listed.get(i), "database-" + i + ".dump", tree));
             }
-            Files.write(scratch.resolve(METADATA), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(metadata));
-            VolumeBackup.Result r = new VolumeBackup(repository).run(scratch, parent != null && KIND.equals(parent.kind()) ? parent.treeIds() : null);
+            Metadata metadata = new Metadata(serverVersion, serverNum / 10000, databases, passwords);
+            tree.file(METADATA, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(metadata));
+            List<BlobId> ids = tree.finish();
             Map<String, Long> stats = new LinkedHashMap<>();
-            stats.put("databases", (long) metadata.databases().size());
-            stats.put("tables", metadata.databases().stream().mapToLong(d -> d.tables().size()).sum());
-            stats.put("rows", metadata.databases().stream().flatMap(d -> d.tables().values().stream()).mapToLong(Long::longValue).sum());
-            stats.put("bytes", r.stats().get("bytes"));
-            stats.put("databaseBytes", metadata.databases().stream().mapToLong(Database::sizeBytes).sum());
+            stats.put("databases", (long) databases.size());
+            stats.put("tables", databases.stream().mapToLong(d -> d.tables().size()).sum());
+            stats.put("rows", databases.stream().flatMap(d -> d.tables().values().stream()).mapToLong(Long::longValue).sum());
+            stats.put("bytes", databases.stream().mapToLong(Database::dumpBytes).sum());
+            stats.put("databaseBytes", databases.stream().mapToLong(Database::sizeBytes).sum());
             stats.put("durationMs", (System.nanoTime() - t0) / 1_000_000);
-            warnings.addAll(r.warnings());
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("serverVersion", metadata.serverVersion());
             details.put("databases", metadata.databases());
-            return new Manifest.ComponentSnapshot(KIND, r.tree().stream().map(BlobId::hex).toList(), stats, warnings, details);
+            return new Manifest.ComponentSnapshot(KIND, ids.stream().map(BlobId::hex).toList(), stats, warnings, details);
         } finally {
             deleteTree(scratch);
         }
@@ -136,7 +137,7 @@ public final class PostgresComponent implements Component {
                 String name = rs.getString(1);
                 if (settings.databases().isEmpty() || settings.databases().contains(name)) {
                     out.add(new Database(name, rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
-                            rs.getString(7), rs.getInt(8), rs.getLong(9), Map.of()));
+                            rs.getString(7), rs.getInt(8), rs.getLong(9), Map.of(), null, 0));
                 }
             }
         }
@@ -163,24 +164,47 @@ public final class PostgresComponent implements Component {
     }
 
     /**
-     * Dumps one database from an exported snapshot, and counts each table's rows in that same
-     * snapshot, so the counts are exactly what the dump holds.
+     * Streams one database's dump ({@code pg_dump -Fc -Z0}, so the repository's chunking finds what
+     * is unchanged and zstd compresses it) from an exported snapshot, while a second session counts
+     * each table's rows in that same snapshot: the counts are exactly what the dump holds.
      */
-    private Database dumpDatabase(PostgresTools tools, Database db, Path dir) throws Exception {
-        Files.createDirectories(dir.getParent());
+    private Database dumpDatabase(PostgresTools tools, Database db, String file, VirtualTree tree) throws Exception {
         try (Connection c = connect(db.name())) {
             c.setAutoCommit(false);
+            String snapshot;
             try (Statement s = c.createStatement()) {
                 s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-                String snapshot = queryString(c, "SELECT pg_export_snapshot()");
-                Map<String, Long> tables = countRows(c);
-                tools.command(db.name(), "pg_dump", "-Fd", "-j", Integer.toString(settings.jobs()), "-Z0", "--create",
-                        "--snapshot=" + snapshot, "-f", dir.toString()).check();
-                c.commit();
-                log.info("dumped database {}: {} tables, {} rows", db.name(), tables.size(), tables.values().stream().mapToLong(Long::longValue).sum());
-                return new Database(db.name(), db.encoding(), db.collate(), db.ctype(), db.localeProvider(), db.iculocale(), db.owner(),
-                        db.connectionLimit(), db.sizeBytes(), tables);
+                snapshot = queryString(c, "SELECT pg_export_snapshot()");
             }
+            CompletableFuture<Map<String, Long>> counts = CompletableFuture.supplyAsync(() -> {
+                try (Connection counter = connect(db.name())) {
+                    counter.setAutoCommit(false);
+                    try (Statement s = counter.createStatement()) {
+                        s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+                        s.execute("SET TRANSACTION SNAPSHOT " + literal(snapshot));
+                    }
+                    Map<String, Long> rows = countRows(counter);
+                    counter.commit();
+                    return rows;
+                } catch (SQLException e) {
+                    throw new IllegalStateException("counting rows of database " + db.name() + ": " + e.getMessage(), e);
+                }
+            });
+            ExternalCommand.Streaming dump = tools.command(db.name(), "pg_dump", "-Fc", "-Z0", "--create", "--snapshot=" + snapshot).stream();
+            long bytes;
+            try {
+                bytes = tree.file(file, dump.stdout());
+            } catch (IOException | RuntimeException e) {
+                dump.kill();
+                throw e;
+            }
+            dump.finish();
+            Map<String, Long> tables = counts.join();
+            c.commit();
+            log.info("dumped database {}: {} bytes, {} tables, {} rows", db.name(), bytes, tables.size(),
+                    tables.values().stream().mapToLong(Long::longValue).sum());
+            return new Database(db.name(), db.encoding(), db.collate(), db.ctype(), db.localeProvider(), db.iculocale(), db.owner(),
+                    db.connectionLimit(), db.sizeBytes(), tables, file, bytes);
         }
     }
 
@@ -262,7 +286,7 @@ public final class PostgresComponent implements Component {
                 restoreGlobals(tools, admin, scratch.resolve(GLOBALS));
                 long tables = 0;
                 for (Database db : stored.databases()) {
-                    new DatabaseSwap(this, tools, settings).restore(db, scratch.resolve("databases").resolve(db.name()));
+                    new DatabaseSwap(this, tools, settings).restore(db, scratch.resolve(db.file()));
                     tables += db.tables().size();
                 }
                 Map<String, Long> stats = new LinkedHashMap<>();

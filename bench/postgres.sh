@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# PostgreSQL backup and restore: Athena against pg_dump -Fd -j2 and pg_restore -j2 alone, in one
+# run, on a pgbench database plus a wide text table. Writes docs/benchmarks.md.
+# Usage: bench/postgres.sh [pgbench scale, default 30 (about 450 MB)]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+SCALE=${1:-30}
+WORK=${BENCH_WORK:-$ROOT/bench/work}/postgres
+JAR=$ROOT/target/athena.jar
+BIN=/usr/lib/postgresql/15/bin
+[ -f "$JAR" ] || mvn -B -q -DskipTests package
+rm -rf "$WORK" && mkdir -p "$WORK" && chmod 755 "$WORK" && chown postgres "$WORK"
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+PW=bench-password
+echo "$PW" > "$WORK/pw" && chown postgres "$WORK/pw"
+runuser -u postgres -- $BIN/initdb -D "$WORK/data" -U postgres -E UTF8 --locale=C.UTF-8 --auth-local=trust --auth-host=scram-sha-256 --pwfile="$WORK/pw" -N >/dev/null
+runuser -u postgres -- $BIN/pg_ctl -D "$WORK/data" -l "$WORK/log" -w -o "-p $PORT -k $WORK -c listen_addresses=127.0.0.1 -c max_wal_size=4GB" start >/dev/null
+trap 'runuser -u postgres -- $BIN/pg_ctl -D "$WORK/data" -m fast stop >/dev/null 2>&1 || true' EXIT
+export PGHOST=127.0.0.1 PGPORT=$PORT PGUSER=postgres PGPASSWORD=$PW
+$BIN/createdb bench
+echo "loading pgbench scale $SCALE and a wide text table" >&2
+$BIN/pgbench -q -i -s "$SCALE" bench >/dev/null 2>&1
+$BIN/psql -q -d bench -c "CREATE TABLE wide AS SELECT g AS id, repeat(md5(g::text), 8) AS a, repeat(md5((g * 7)::text), 8) AS b, now() AS at FROM generate_series(1, 300000) g"
+DB_BYTES=$($BIN/psql -Atq -d bench -c "SELECT pg_database_size('bench')")
+
+now() { date +%s.%N; }
+elapsed() { echo "$(now) - $1" | bc; }
+ratio() { echo "scale=2; $1 / $2" | bc; }
+verdict() { if [ "$(echo "$1 <= $2" | bc)" = 1 ]; then echo "meets ≤ $2"; else echo "**misses** ≤ $2"; fi; }
+
+sync
+t=$(now); $BIN/pg_dump -Fd -j2 -f "$WORK/ref-dump" -d bench; T_DUMP=$(elapsed "$t")
+REF_BYTES=$(du -sb "$WORK/ref-dump" | cut -f1)
+$BIN/createdb ref_restore
+sync
+t=$(now); $BIN/pg_restore -j2 -d ref_restore "$WORK/ref-dump"; T_RESTORE=$(elapsed "$t")
+$BIN/dropdb ref_restore
+
+export POSTGRES_HOST=127.0.0.1 POSTGRES_PORT=$PORT POSTGRES_PASSWORD=$PW POSTGRES_DATABASES=bench ATHENA_SCRATCH_DIR=$WORK/scratch
+sync
+t=$(now); java -jar "$JAR" backup --location "$WORK/repo" --timestamp 2026-01-01t00-00-00 >/dev/null 2>>"$WORK/athena.log"; T_ABACKUP=$(elapsed "$t")
+REPO_BYTES=$(du -sb "$WORK/repo" | cut -f1)
+t=$(now); java -jar "$JAR" backup --location "$WORK/repo" --timestamp 2026-01-01t00-00-01 >/dev/null 2>>"$WORK/athena.log"; T_ASECOND=$(elapsed "$t")
+REPO2_BYTES=$(du -sb "$WORK/repo" | cut -f1)
+sync
+t=$(now); java -jar "$JAR" restore --location "$WORK/repo" --timestamp 2026-01-01t00-00-00 >/dev/null 2>>"$WORK/athena.log"; T_ARESTORE=$(elapsed "$t")
+ROWS=$($BIN/psql -Atq -d bench -c "SELECT count(*) FROM pgbench_accounts")
+
+R_BACKUP=$(ratio "$T_ABACKUP" "$T_DUMP")
+R_RESTORE=$(ratio "$T_ARESTORE" "$T_RESTORE")
+SECTION=$(cat <<MD
+## PostgreSQL (bench/postgres.sh)
+
+Run on $(date -u +%Y-%m-%d) on $(nproc) cores: one PostgreSQL 15 cluster on localhost, database
+\`bench\` = pgbench scale $SCALE plus a 300,000-row wide text table, $DB_BYTES bytes on disk.
+Athena runs as the CLI (a fresh JVM each time) with \`POSTGRES_DATABASES=bench\`; its backup
+includes the roles (\`pg_dumpall --globals-only\`) and exact row counts, and its restore goes into
+a temporary database that is swapped in (and the old one dropped). After the restore
+pgbench_accounts holds $ROWS rows.
+
+| measurement | value | ratio | target |
+|---|---|---|---|
+| reference: \`pg_dump -Fd -j2\` (gzip, its default) | ${T_DUMP}s, $REF_BYTES B | 1 | |
+| reference: \`pg_restore -j2\` into an empty database | ${T_RESTORE}s | 1 | |
+| Athena PostgreSQL backup (\`pg_dump -Fd -j2 -Z0\`, then zstd and dedup) | ${T_ABACKUP}s, $REPO_BYTES B stored | ${R_BACKUP}× pg_dump | $(verdict "$R_BACKUP" 1.3) |
+| Athena second backup, data unchanged | ${T_ASECOND}s, +$((REPO2_BYTES - REPO_BYTES)) B stored | $(ratio "$T_ASECOND" "$T_DUMP")× pg_dump | |
+| Athena PostgreSQL restore (dump staged, then `pg_restore -j2` into a temporary database, swap, old one dropped) | ${T_ARESTORE}s | ${R_RESTORE}× pg_restore | $(verdict "$R_RESTORE" 1.3) |
+MD
+)
+python3 - "$SECTION" <<'PY'
+import re, sys
+section = sys.argv[1].strip() + "\n"
+path = "docs/benchmarks.md"
+text = open(path).read()
+pattern = re.compile(r"## PostgreSQL \(bench/postgres.sh\)\n.*?(?=\n## |\Z)", re.S)
+text = pattern.sub(section, text) if pattern.search(text) else text.rstrip() + "\n\n" + section
+open(path, "w").write(text)
+PY
+echo "$SECTION"
