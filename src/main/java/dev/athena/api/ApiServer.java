@@ -12,6 +12,8 @@ import dev.athena.repository.RepositoryLayout;
 import dev.athena.service.AthenaService;
 import dev.athena.service.BusyException;
 import dev.athena.service.NotFoundException;
+import dev.athena.service.RecoveryReport;
+import dev.athena.service.RestoreRecord;
 import dev.athena.service.RestoreRequest;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -48,6 +50,7 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get(BASE + "/backuplist", ctx -> json(ctx, 200, service.catalog().list()));
             config.routes.post(BASE + "/ondemandrestore", this::onDemandRestore);
             config.routes.get(BASE + "/restorestatus", this::restoreStatus);
+            config.routes.get(BASE + "/restorereport", this::restoreReport);
             config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
             config.routes.exception(BusyException.class, (e, ctx) -> error(ctx, 409, e.getMessage()));
             config.routes.exception(NotFoundException.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
@@ -123,6 +126,23 @@ public final class ApiServer implements AutoCloseable {
         json(ctx, 200, service.catalog().latestRestore(ts).orElseThrow(() -> new ApiException(404, "no restore from backup " + ts)));
     }
 
+    /** The disaster-recovery report of a restore (the newest from that backup, or ?restoreId=), as HTML or ?format=json. */
+    private void restoreReport(Context ctx) {
+        String ts = RequestBody.timestamp(ctx.queryParam("timestamp"), body(ctx), true);
+        String id = ctx.queryParam("restoreId");
+        if (id != null && !id.matches("\\d{4}-\\d{2}-\\d{2}t\\d{2}-\\d{2}-\\d{2}-\\d{3}")) {
+            throw new ApiException(400, "invalid restoreId '" + id + "'");
+        }
+        String format = ctx.queryParam("format") == null ? "html" : ctx.queryParam("format");
+        RestoreRecord record = service.catalog().restore(ts, id).orElseThrow(() -> new ApiException(404, "no restore from backup " + ts));
+        RecoveryReport report = new RecoveryReport(record);
+        switch (format) {
+            case "html" -> ctx.status(200).contentType("text/html; charset=utf-8").result(report.html());
+            case "json" -> json(ctx, 200, report.json());
+            default -> throw new ApiException(400, "format must be html or json");
+        }
+    }
+
     private void onDemandRestore(Context ctx) {
         RequestBody b = body(ctx);
         String ts = RequestBody.timestamp(null, b, true);
@@ -156,7 +176,7 @@ public final class ApiServer implements AutoCloseable {
         }
         RestoreRequest request = new RestoreRequest(ts, source, b.bool("enableReportGeneration", false), b.bool("enableJenkinsTestRun", false),
                 b.bool("disableUpgrade", false), b.bool("disablePreRestoreChecks", false), b.bool("disablePostRestoreChecks", false),
-                Set.copyOf(disabled), b.bool("dryRun", false));
+                Set.copyOf(disabled), b.bool("dryRun", false), b.bool("allowDowngrade", false));
         service.startRestore(request);
         json(ctx, 202, Map.of("code", 202, "message", "Request Accepted"));
     }

@@ -23,6 +23,14 @@ public interface Component {
     /** Checks, without writing anything, that {@code snapshot} can be restored here; throws naming what is wrong. */
     void precheck(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception;
 
+    /**
+     * After a restore: checks that this cluster now holds what the backup holds (files and their
+     * hashes, row counts, refs, keys). Read-only.
+     */
+    default java.util.List<CheckResult> verifyRestored(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
+        return java.util.List.of();
+    }
+
     /** Called when retention deletes a backup: releases what the component keeps outside the repository (an RDS snapshot). */
     default void forget(Manifest.ComponentSnapshot snapshot) throws Exception {
     }

@@ -64,6 +64,25 @@ public final class GitserverComponent extends VolumeComponent {
         return RestoreOutcome.of(stats);
     }
 
+    @Override
+    public List<CheckResult> verifyRestored(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
+        List<CheckResult> out = new ArrayList<>();
+        Map<String, RepositoryRefs> recorded = repositories(snapshot);
+        List<String> fsck = fsck(folder());
+        out.add(new CheckResult(name() + ": every repository passes git fsck --full", fsck.isEmpty(),
+                fsck.isEmpty() ? recorded.size() + " repositories" : String.join("; ", fsck)));
+        List<String> refProblems = new ArrayList<>();
+        for (Map.Entry<String, RepositoryRefs> e : recorded.entrySet()) {
+            RepositoryRefs now = readRefs(folder().resolve(e.getKey()).normalize());
+            if (!now.refs().equals(e.getValue().refs())) {
+                refProblems.add(e.getKey());
+            }
+        }
+        out.add(new CheckResult(name() + ": refs are those of the backup", refProblems.isEmpty(),
+                refProblems.isEmpty() ? recorded.values().stream().mapToInt(r -> r.refs().size()).sum() + " refs" : "differ in " + refProblems));
+        return out;
+    }
+
     public static Map<String, RepositoryRefs> repositories(Manifest.ComponentSnapshot snapshot) {
         Object r = snapshot.details().get("repositories");
         return r == null ? Map.of() : Json.MAPPER.convertValue(r, Json.MAPPER.getTypeFactory().constructMapType(TreeMap.class, String.class, RepositoryRefs.class));

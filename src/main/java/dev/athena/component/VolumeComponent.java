@@ -9,6 +9,7 @@ import java.util.Map;
 import dev.athena.repository.BlobId;
 import dev.athena.repository.Manifest;
 import dev.athena.repository.Repository;
+import dev.athena.volume.RestoredTreeCheck;
 import dev.athena.volume.VolumeBackup;
 import dev.athena.volume.VolumeRestore;
 
@@ -49,6 +50,14 @@ public class VolumeComponent implements Component {
     }
 
     @Override
+    public List<CheckResult> verifyRestored(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
+        RestoredTreeCheck.Result r = RestoredTreeCheck.check(repository, snapshot.treeIds(), folder);
+        String counts = r.files() + " files (" + r.bytes() + " bytes, content hashed), " + r.dirs() + " folders, " + r.symlinks() + " links";
+        return List.of(new CheckResult(name + ": files match the backup", r.ok(),
+                r.ok() ? counts : counts + "; " + r.mismatches().size() + " differ: " + String.join("; ", r.mismatches().subList(0, Math.min(5, r.mismatches().size())))));
+    }
+
+    @Override
     public void precheck(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
         Path existing = folder;
         while (existing != null && !Files.exists(existing)) {
@@ -56,6 +65,12 @@ public class VolumeComponent implements Component {
         }
         if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
             throw new IllegalStateException("component " + name + ": " + folder + " is not a writable folder");
+        }
+        long needed = snapshot.stats().getOrDefault("bytes", 0L);
+        long free = Files.getFileStore(existing).getUsableSpace();
+        if (free < needed) {
+            throw new IllegalStateException("component " + name + ": not enough free space at " + folder + ": " + free
+                    + " bytes free, the backup holds " + needed);
         }
         new VolumeRestore(repository).precheck(backup, name, snapshot.treeIds());
     }

@@ -21,7 +21,22 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
                            Optional<Path> metagraphPath, Optional<Path> gitserverPath, Optional<Path> configMapPath,
                            Path stateDir, int shutdownGraceSeconds, Optional<PostgresSettings> postgres,
                            Optional<String> configMapName, java.util.Set<String> configPreserveKeys,
-                           Optional<String> metagraphPreHook, Optional<String> metagraphPostHook, Optional<RdsSettings> rds) {
+                           Optional<String> metagraphPreHook, Optional<String> metagraphPostHook, Optional<RdsSettings> rds,
+                           RecoverySettings recovery) {
+
+    /** What a restore runs around the data: the upgrade, the health checks, the test suites. */
+    public record RecoverySettings(List<java.net.URI> healthCheckUrls, java.time.Duration healthTimeout, Optional<String> upgradeCommand,
+                                   java.time.Duration upgradeTimeout, Optional<String> postRestoreCommand, java.time.Duration postRestoreTimeout,
+                                   Optional<Jenkins> jenkins) {
+    }
+
+    /** The seed's Jenkins test run; the token is left out of {@link #toString()}. */
+    public record Jenkins(java.net.URI url, String job, String user, String token, java.time.Duration timeout) {
+        @Override
+        public String toString() {
+            return "Jenkins job " + job + " at " + url;
+        }
+    }
 
     /** AWS_RDS_*: the RDS instance whose snapshots back up PostgreSQL. */
     public record RdsSettings(String instanceId, String region, Optional<java.net.URI> endpoint, Optional<String> restoreInstanceId,
@@ -61,7 +76,41 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
                 Path.of(env.getOrDefault("ATHENA_STATE_DIR", Path.of(System.getProperty("user.home"), ".athena").toString())),
                 integer(env, "ATHENA_SHUTDOWN_GRACE_SECONDS", 60, 0, 86_400), postgres(env), configMapName(env),
                 list(env, "CONFIG_PRESERVE_KEYS"), Optional.ofNullable(StorageConfig.blankToNull(env.get("METAGRAPH_PRE_BACKUP_COMMAND"))),
-                Optional.ofNullable(StorageConfig.blankToNull(env.get("METAGRAPH_POST_BACKUP_COMMAND"))), rds(env));
+                Optional.ofNullable(StorageConfig.blankToNull(env.get("METAGRAPH_POST_BACKUP_COMMAND"))), rds(env), recovery(env));
+    }
+
+    private static RecoverySettings recovery(Map<String, String> env) {
+        List<java.net.URI> urls = new ArrayList<>();
+        for (String u : list(env, "HEALTH_CHECK_URLS")) {
+            urls.add(url("HEALTH_CHECK_URLS", u));
+        }
+        Optional<Jenkins> jenkins = Optional.empty();
+        String jenkinsUrl = StorageConfig.blankToNull(env.get("JENKINS_URL"));
+        if (jenkinsUrl != null) {
+            String job = StorageConfig.blankToNull(env.get("JENKINS_JOB"));
+            if (job == null) {
+                throw new ConfigException("JENKINS_JOB must be set with JENKINS_URL");
+            }
+            jenkins = Optional.of(new Jenkins(url("JENKINS_URL", jenkinsUrl), job, env.get("JENKINS_USER"), env.get("JENKINS_TOKEN"),
+                    java.time.Duration.ofSeconds(integer(env, "JENKINS_TIMEOUT_SECONDS", 3600, 1, 86_400))));
+        }
+        return new RecoverySettings(List.copyOf(urls), java.time.Duration.ofSeconds(integer(env, "HEALTH_CHECK_TIMEOUT_SECONDS", 300, 1, 86_400)),
+                Optional.ofNullable(StorageConfig.blankToNull(env.get("UPGRADE_COMMAND"))),
+                java.time.Duration.ofSeconds(integer(env, "UPGRADE_TIMEOUT_SECONDS", 1800, 1, 86_400)),
+                Optional.ofNullable(StorageConfig.blankToNull(env.get("POST_RESTORE_COMMAND"))),
+                java.time.Duration.ofSeconds(integer(env, "POST_RESTORE_TIMEOUT_SECONDS", 1800, 1, 86_400)), jenkins);
+    }
+
+    private static java.net.URI url(String variable, String value) {
+        try {
+            java.net.URI u = new java.net.URI(value.trim());
+            if (u.getScheme() == null || !u.getScheme().matches("https?") || u.getHost() == null) {
+                throw new java.net.URISyntaxException(value, "expected http(s)://host");
+            }
+            return u;
+        } catch (java.net.URISyntaxException e) {
+            throw new ConfigException(variable + ": '" + value + "' is not an http(s) URL");
+        }
     }
 
     private static Optional<RdsSettings> rds(Map<String, String> env) {

@@ -105,9 +105,7 @@ public final class AthenaService implements AutoCloseable {
         }
         for (RestoreRecord r : catalog.allRestores()) {
             if (r.status() == Status.Running) {
-                catalog.save(new RestoreRecord(r.backupurl(), r.namespace(), Status.Failed, r.timestamp(), r.destinationNamespace(),
-                        r.restoreId(), r.startedAt(), clock.instant().toString(), null, r.request(), r.phases(), r.components(),
-                        r.warnings(), "interrupted: Athena stopped while the restore ran", r.report()));
+                catalog.save(r.failedByInterruption(clock.instant().toString(), "interrupted: Athena stopped while the restore ran"));
                 log.warn("restore {} was left Running by a previous Athena process: recorded as Failed (interrupted)", r.restoreId());
             }
         }
@@ -166,13 +164,12 @@ public final class AthenaService implements AutoCloseable {
         }
         Instant now = clock.instant();
         String id = Timestamps.now(Clock.fixed(now, java.time.ZoneOffset.UTC)) + "-" + String.format("%03d", now.getNano() / 1_000_000);
-        RestoreRecord running = new RestoreRecord(backup.backupurl(), sourceNs, Status.Running, request.timestamp(), config.namespace(),
-                id, now.toString(), null, null, request, List.of(), java.util.Map.of(), List.of(), null, null);
-        RestoreJob job = new RestoreJob(source, catalog, metrics, clock, components, running);
+        RestoreRecord running = RestoreRecord.running(backup.backupurl(), sourceNs, request.timestamp(), config.namespace(), id,
+                now.toString(), request, backup.platformVersion(), config.platformVersion());
+        RestoreJob job = new RestoreJob(source, catalog, metrics, clock, components, config, running);
         boolean started = jobs.start(new JobRunner.Job("restore of " + request.timestamp(), job, () -> catalog.save(
-                new RestoreRecord(running.backupurl(), sourceNs, Status.Failed, request.timestamp(), config.namespace(), id, running.startedAt(),
-                        clock.instant().toString(), null, request, List.of(), java.util.Map.of(), List.of(),
-                        "interrupted: Athena was stopped (SIGTERM) before the restore finished", null))), () -> catalog.save(running));
+                running.failedByInterruption(clock.instant().toString(), "interrupted: Athena was stopped (SIGTERM) before the restore finished"))),
+                () -> catalog.save(running));
         if (!started) {
             throw new BusyException(jobs.running().orElse("another job"));
         }

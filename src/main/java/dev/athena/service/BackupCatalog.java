@@ -102,9 +102,29 @@ public final class BackupCatalog {
         repository.putSealed(repository.layout().restoreRecord(record.timestamp(), record.restoreId()), Json.write(record));
     }
 
+    /** Stores a restore's disaster-recovery report beside its record, as JSON and HTML. */
+    public void saveReport(RestoreRecord record, byte[] json, String html) {
+        String base = repository.layout().restoreFolder(record.timestamp()) + record.restoreId();
+        repository.putSealed(base + "-report.json", json);
+        repository.putSealed(base + "-report.html", html.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** A restore's record by its id, or the newest from that backup when {@code restoreId} is null. */
+    public Optional<RestoreRecord> restore(String timestamp, String restoreId) {
+        if (restoreId == null) {
+            return latestRestore(timestamp);
+        }
+        try {
+            return Optional.of(Json.read(repository.getSealed(repository.layout().restoreRecord(timestamp, restoreId)), RestoreRecord.class, "restore record"));
+        } catch (ObjectNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
     /** The newest restore made here from backup {@code timestamp}. */
     public Optional<RestoreRecord> latestRestore(String timestamp) {
-        List<StoredObject> records = repository.store().list(repository.layout().restoreFolder(timestamp));
+        List<StoredObject> records = repository.store().list(repository.layout().restoreFolder(timestamp)).stream()
+                .filter(o -> !o.key().endsWith("-report.json") && !o.key().endsWith("-report.html")).toList();
         for (int i = records.size() - 1; i >= 0; i--) {
             try {
                 return Optional.of(Json.read(repository.getSealed(records.get(i).key()), RestoreRecord.class, "restore record"));
@@ -119,6 +139,9 @@ public final class BackupCatalog {
     public List<RestoreRecord> allRestores() {
         List<RestoreRecord> out = new ArrayList<>();
         for (StoredObject o : repository.store().list(repository.namespace() + "/restores/")) {
+            if (o.key().endsWith("-report.json") || o.key().endsWith("-report.html")) {
+                continue;
+            }
             try {
                 out.add(Json.read(repository.getSealed(o.key()), RestoreRecord.class, "restore record"));
             } catch (ObjectNotFoundException e) {

@@ -9,44 +9,63 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import dev.athena.backup.Timestamps;
+import dev.athena.component.CheckResult;
 import dev.athena.component.Component;
+import dev.athena.component.ExternalCommand;
 import dev.athena.component.RestoreOutcome;
+import dev.athena.config.AthenaConfig;
+import dev.athena.repository.Json;
 import dev.athena.repository.Manifest;
 import dev.athena.repository.Repository;
 import dev.athena.repository.RepositoryLock;
+import dev.athena.restore.HealthCheck;
+import dev.athena.restore.JenkinsRun;
+import dev.athena.restore.PlatformUpgrade;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One restore as the service runs it, phase by phase, each recorded with its start, end and
- * outcome. Every selected component's checks (its data verified, its destination writable) pass
- * before the first component is written.
+ * One disaster-recovery restore, phase by phase, each recorded with its start, end and outcome:
+ * validate, pre-restore checks, upgrade, restore (components in dependency order), post-restore
+ * checks, report. Nothing in the destination is written before every pre-restore check passed;
+ * the report is written whatever happened, so a failed restore has its evidence too.
  */
 final class RestoreJob implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(RestoreJob.class);
-    static final List<String> PHASES = List.of("validate", "pre-restore checks", "upgrade", "restore", "post-restore checks", "report");
 
     private final Supplier<Repository> source;
     private final BackupCatalog catalog;
     private final Metrics metrics;
     private final Clock clock;
     private final List<Component> components;
+    private final AthenaConfig config;
     private RestoreRecord record;
     private final List<RestoreRecord.Phase> phases = new ArrayList<>();
+    private final List<RestoreRecord.Check> checks = new ArrayList<>();
     private final Map<String, RestoreRecord.ComponentOutcome> outcomes = new LinkedHashMap<>();
     private final List<String> warnings = new ArrayList<>();
+    private final List<String> plan = new ArrayList<>();
+    private String versionAfter;
+    private String upgradeOutput;
+    private String postRestoreOutput;
+    private String jenkinsBuild;
+    private String reportUrl;
 
-    RestoreJob(Supplier<Repository> source, BackupCatalog catalog, Metrics metrics, Clock clock, List<Component> components, RestoreRecord running) {
+    RestoreJob(Supplier<Repository> source, BackupCatalog catalog, Metrics metrics, Clock clock, List<Component> components,
+               AthenaConfig config, RestoreRecord running) {
         this.source = source;
         this.catalog = catalog;
         this.metrics = metrics;
         this.clock = clock;
         this.components = components;
+        this.config = config;
         this.record = running;
+        this.versionAfter = running.versionBefore();
     }
 
-    /** A phase failed: the restore ends here, naming it. */
+    /** A phase failed: the restore stops there, naming it. */
     private static final class PhaseFailed extends RuntimeException {
         PhaseFailed(String message, Throwable cause) {
             super(message, cause);
@@ -78,11 +97,29 @@ final class RestoreJob implements Runnable {
         phases.add(new RestoreRecord.Phase(name, Status.Success, now, now, 0L, "skipped: " + why));
     }
 
+    private void check(String phase, CheckResult r) {
+        checks.add(new RestoreRecord.Check(phase, r.name(), r.passed(), r.detail()));
+    }
+
+    private boolean failedChecks(String phase) {
+        return checks.stream().anyMatch(c -> c.phase().equals(phase) && !c.passed());
+    }
+
+    private String failedNames(String phase) {
+        return String.join("; ", checks.stream().filter(c -> c.phase().equals(phase) && !c.passed())
+                .map(c -> c.name() + " (" + c.detail() + ")").toList());
+    }
+
     @Override
     public void run() {
         RestoreRequest req = record.request();
         String ts = record.timestamp();
-        log.info("restore {} started: backup {} of namespace {} into namespace {}", record.restoreId(), ts, record.namespace(), record.destinationNamespace());
+        AthenaConfig.RecoverySettings recovery = config.recovery();
+        HealthCheck health = new HealthCheck(recovery.healthCheckUrls(), recovery.healthTimeout(), Duration.ofSeconds(2));
+        PlatformUpgrade upgrade = new PlatformUpgrade(recovery.upgradeCommand(), recovery.upgradeTimeout());
+        log.info("restore {} started: backup {} of namespace {} into namespace {}{}", record.restoreId(), ts, record.namespace(),
+                record.destinationNamespace(), req.dryRun() ? " (dry run)" : "");
+        String error = null;
         try {
             Repository[] repo = new Repository[1];
             Manifest[] manifest = new Manifest[1];
@@ -90,14 +127,15 @@ final class RestoreJob implements Runnable {
             phase("validate", () -> {
                 repo[0] = source.get();
                 manifest[0] = repo[0].readManifest(ts);
+                check("validate", new CheckResult("backup " + ts + " exists and is Success", true, record.backupurl()));
                 for (Component c : components) {
                     if (!manifest[0].components().containsKey(c.name())) {
                         continue;
                     }
-                    if (!req.restores(c.name())) {
-                        outcomes.put(c.name(), new RestoreRecord.ComponentOutcome(Status.Success, null, "skipped: svcs." + c.name() + ".disable"));
-                    } else {
+                    if (req.restores(c.name())) {
                         selected.add(c);
+                    } else {
+                        outcomes.put(c.name(), new RestoreRecord.ComponentOutcome(Status.Success, null, "skipped: svcs." + c.name() + ".disable"));
                     }
                 }
                 for (String held : manifest[0].components().keySet()) {
@@ -108,59 +146,225 @@ final class RestoreJob implements Runnable {
                 return "backup holds " + manifest[0].components().keySet() + "; restoring " + selected.stream().map(Component::name).toList();
             });
             try (RepositoryLock lock = RepositoryLock.shared(repo[0], "restore of " + ts)) {
+                PlatformUpgrade.Plan[] upgradePlan = new PlatformUpgrade.Plan[1];
                 phase("pre-restore checks", () -> {
+                    check("pre-restore checks", new CheckResult("no other backup or restore is running", true, "this restore holds the job slot"));
                     for (Component c : selected) {
-                        c.precheck(repo[0], ts, manifest[0].components().get(c.name()));
+                        try {
+                            c.precheck(repo[0], ts, manifest[0].components().get(c.name()));
+                            check("pre-restore checks", new CheckResult(c.name() + ": data intact, destination reachable, writable and large enough", true,
+                                    "every pack of the component was read and its hash checked"));
+                        } catch (Exception e) {
+                            check("pre-restore checks", new CheckResult(c.name() + ": data intact, destination reachable, writable and large enough", false,
+                                    e.getMessage() == null ? e.toString() : e.getMessage()));
+                        }
                     }
-                    return "data of " + selected.size() + " components intact, destinations writable"
-                            + (req.disablePreRestoreChecks() ? " (cluster health checks disabled on request)" : "");
+                    try {
+                        upgradePlan[0] = req.disableUpgrade() ? null : upgrade.plan(record.backupVersion(), record.versionBefore(), req.allowDowngrade());
+                        check("pre-restore checks", new CheckResult("platform versions compatible", true,
+                                upgradePlan[0] == null ? "upgrade disabled on request" : upgradePlan[0].reason()));
+                    } catch (RuntimeException e) {
+                        check("pre-restore checks", new CheckResult("platform versions compatible", false, e.getMessage()));
+                    }
+                    if (req.disablePreRestoreChecks()) {
+                        check("pre-restore checks", new CheckResult("destination healthy", true, "skipped on request (disablePreRestoreChecks)"));
+                    } else if (health.configured()) {
+                        List<String> failing = health.awaitHealthy();
+                        check("pre-restore checks", new CheckResult("destination healthy (HEALTH_CHECK_URLS)", failing.isEmpty(),
+                                failing.isEmpty() ? recovery.healthCheckUrls().size() + " endpoints answered 2xx" : String.join("; ", failing)));
+                    }
+                    if (failedChecks("pre-restore checks")) {
+                        throw new IllegalStateException(failedNames("pre-restore checks") + "; nothing was written");
+                    }
+                    return checks.stream().filter(c -> c.phase().equals("pre-restore checks")).count() + " checks passed";
                 });
                 if (req.dryRun()) {
+                    planDryRun(upgradePlan[0], selected, manifest[0]);
                     skip("upgrade", "dry run");
-                    skip("restore", "dry run: would restore " + selected.stream().map(Component::name).toList());
+                    skip("restore", "dry run");
+                    skip("post-restore checks", "dry run");
                 } else {
-                    skip("upgrade", req.disableUpgrade() ? "disableUpgrade" : "platform upgrade is not available in this version");
-                    phase("restore", () -> {
-                        for (Component c : selected) {
-                            Instant t0 = clock.instant();
-                            try {
-                                RestoreOutcome outcome = c.restore(repo[0], ts, manifest[0].components().get(c.name()));
-                                warnings.addAll(outcome.notes().stream().map(n -> c.name() + ": " + n).toList());
-                                Map<String, Long> stats = new LinkedHashMap<>(outcome.stats());
-                                stats.put("durationMs", Duration.between(t0, clock.instant()).toMillis());
-                                outcomes.put(c.name(), new RestoreRecord.ComponentOutcome(Status.Success, stats, null));
-                                log.info("restore {} component {}: {}", record.restoreId(), c.name(), stats);
-                            } catch (Exception e) {
-                                outcomes.put(c.name(), new RestoreRecord.ComponentOutcome(Status.Failed, null, e.getMessage()));
-                                throw e;
-                            }
-                        }
-                        return "restored " + selected.size() + " components";
-                    });
+                    runUpgrade(req, upgradePlan[0], upgrade, health);
+                    restoreComponents(repo[0], ts, manifest[0], selected);
+                    postRestoreChecks(repo[0], ts, manifest[0], selected, health, req);
                 }
             }
-            skip("post-restore checks", req.disablePostRestoreChecks() ? "disablePostRestoreChecks" : "not available in this version");
-            skip("report", "not available in this version");
-            save(Status.Success, null);
-            metrics.restoreFinished(true);
-            log.info("restore {} Success in {} ms", record.restoreId(), durationMs());
         } catch (RuntimeException e) {
-            String error = e.getMessage() == null ? e.toString() : e.getMessage();
-            save(Status.Failed, error);
-            metrics.restoreFinished(false);
-            log.error("restore {} Failed after {} ms: {}", record.restoreId(), durationMs(), error);
+            error = e.getMessage() == null ? e.toString() : e.getMessage();
+        }
+        finish(error);
+    }
+
+    private void runUpgrade(RestoreRequest req, PlatformUpgrade.Plan plan, PlatformUpgrade upgrade, HealthCheck health) {
+        if (req.disableUpgrade()) {
+            skip("upgrade", "disableUpgrade: the destination stays at version " + record.versionBefore());
+            return;
+        }
+        if (!plan.needed()) {
+            skip("upgrade", plan.reason());
+            return;
+        }
+        phase("upgrade", () -> {
+            upgradeOutput = upgrade.run(plan);
+            versionAfter = record.backupVersion();
+            if (health.configured()) {
+                List<String> failing = health.awaitHealthy();
+                check("upgrade", new CheckResult("destination healthy after the upgrade", failing.isEmpty(),
+                        failing.isEmpty() ? "all endpoints answered 2xx" : String.join("; ", failing)));
+                if (!failing.isEmpty()) {
+                    throw new IllegalStateException("the destination is not healthy after the upgrade: " + String.join("; ", failing));
+                }
+            }
+            return "upgraded " + plan.reason() + " with UPGRADE_COMMAND";
+        });
+    }
+
+    private void restoreComponents(Repository repo, String ts, Manifest manifest, List<Component> selected) {
+        phase("restore", () -> {
+            for (int i = 0; i < selected.size(); i++) {
+                Component c = selected.get(i);
+                Instant t0 = clock.instant();
+                try {
+                    RestoreOutcome outcome = c.restore(repo, ts, manifest.components().get(c.name()));
+                    outcome.notes().forEach(n -> warnings.add(c.name() + ": " + n));
+                    Map<String, Long> stats = new LinkedHashMap<>(outcome.stats());
+                    stats.put("durationMs", Duration.between(t0, clock.instant()).toMillis());
+                    outcomes.put(c.name(), new RestoreRecord.ComponentOutcome(Status.Success, stats, null));
+                    log.info("restore {} component {}: {}", record.restoreId(), c.name(), stats);
+                    save(Status.Running, null);
+                } catch (Exception e) {
+                    outcomes.put(c.name(), new RestoreRecord.ComponentOutcome(Status.Failed, null, e.getMessage()));
+                    for (Component later : selected.subList(i + 1, selected.size())) {
+                        outcomes.put(later.name(), new RestoreRecord.ComponentOutcome(Status.Failed, null, "not restored: " + c.name() + " failed first"));
+                    }
+                    throw e;
+                }
+            }
+            return "restored " + selected.stream().map(Component::name).toList();
+        });
+    }
+
+    private void postRestoreChecks(Repository repo, String ts, Manifest manifest, List<Component> selected, HealthCheck health, RestoreRequest req) {
+        if (req.disablePostRestoreChecks() && !req.enableJenkinsTestRun()) {
+            skip("post-restore checks", "disablePostRestoreChecks");
+            return;
+        }
+        phase("post-restore checks", () -> {
+            String phase = "post-restore checks";
+            if (!req.disablePostRestoreChecks()) {
+                for (Component c : selected) {
+                    try {
+                        c.verifyRestored(repo, ts, manifest.components().get(c.name())).forEach(r -> check(phase, r));
+                    } catch (Exception e) {
+                        check(phase, new CheckResult(c.name() + ": restored data matches the backup", false, e.getMessage()));
+                    }
+                }
+                if (health.configured()) {
+                    List<String> failing = health.awaitHealthy();
+                    check(phase, new CheckResult("platform healthy (HEALTH_CHECK_URLS)", failing.isEmpty(),
+                            failing.isEmpty() ? config.recovery().healthCheckUrls().size() + " endpoints answered 2xx" : String.join("; ", failing)));
+                }
+                if (config.recovery().postRestoreCommand().isPresent()) {
+                    ExternalCommand.Result r = new ExternalCommand(List.of("/bin/sh", "-c", config.recovery().postRestoreCommand().get()),
+                            Map.of("ATHENA_BACKUP", ts, "ATHENA_NAMESPACE", record.destinationNamespace()))
+                            .timeout(config.recovery().postRestoreTimeout()).run();
+                    String out = (r.stdout() + r.stderr()).strip();
+                    postRestoreOutput = out.length() > 4000 ? out.substring(out.length() - 4000) : out;
+                    check(phase, new CheckResult("POST_RESTORE_COMMAND test suite", r.ok(), "exit " + r.exitCode()));
+                }
+            } else {
+                check(phase, new CheckResult("data and health checks", true, "skipped on request (disablePostRestoreChecks)"));
+            }
+            if (req.enableJenkinsTestRun()) {
+                if (config.recovery().jenkins().isEmpty()) {
+                    check(phase, new CheckResult("Jenkins test run", false, "enableJenkinsTestRun is set but JENKINS_URL and JENKINS_JOB are not"));
+                } else {
+                    try {
+                        JenkinsRun.Build build = new JenkinsRun(config.recovery().jenkins().get(), Duration.ofSeconds(2)).run(record.restoreId());
+                        jenkinsBuild = build.url() + " " + build.result();
+                        check(phase, new CheckResult("Jenkins test run", build.passed(), build.url() + " ended " + build.result()));
+                    } catch (Exception e) {
+                        check(phase, new CheckResult("Jenkins test run", false, e.getMessage()));
+                    }
+                }
+            }
+            if (failedChecks(phase)) {
+                throw new IllegalStateException(failedNames(phase));
+            }
+            return checks.stream().filter(c -> c.phase().equals(phase)).count() + " checks passed";
+        });
+    }
+
+    private void planDryRun(PlatformUpgrade.Plan upgradePlan, List<Component> selected, Manifest manifest) {
+        if (record.request().disableUpgrade()) {
+            plan.add("no upgrade (disableUpgrade); the destination stays at " + record.versionBefore());
+        } else if (upgradePlan != null && upgradePlan.needed()) {
+            plan.add("upgrade the platform " + upgradePlan.reason() + " by running: " + upgradePlan.command());
+        } else if (upgradePlan != null) {
+            plan.add("no upgrade: " + upgradePlan.reason());
+        }
+        for (Component c : selected) {
+            Manifest.ComponentSnapshot s = manifest.components().get(c.name());
+            plan.add("restore " + c.name() + " (" + s.kind() + ", " + s.stats().getOrDefault("bytes", 0L) + " bytes) over this cluster's " + c.name());
+        }
+        outcomes.forEach((name, o) -> plan.add("leave " + name + " untouched (" + o.error() + ")"));
+        plan.add(record.request().disablePostRestoreChecks() ? "skip the post-restore checks" : "check the restored data and the platform's health");
+    }
+
+    private void finish(String error) {
+        Status status = error == null ? Status.Success : Status.Failed;
+        Instant reportStart = clock.instant();
+        try {
+            RestoreRecord draft = build(status, error);
+            RecoveryReport report = new RecoveryReport(draft);
+            String detail;
+            if (record.request().enableReportGeneration()) {
+                catalog.saveReport(draft, Json.write(report.json()), report.html());
+                detail = "written to the backup location and served at " + reportUrl();
+            } else {
+                detail = "not stored (enableReportGeneration is false); served on demand at " + reportUrl();
+            }
+            reportUrl = reportUrl();
+            phases.add(new RestoreRecord.Phase("report", Status.Success, reportStart.toString(), clock.instant().toString(),
+                    Duration.between(reportStart, clock.instant()).toMillis(), detail));
+        } catch (RuntimeException e) {
+            phases.add(new RestoreRecord.Phase("report", Status.Failed, reportStart.toString(), clock.instant().toString(),
+                    Duration.between(reportStart, clock.instant()).toMillis(), e.getMessage()));
+            error = error == null ? "report failed: " + e.getMessage() : error;
+            status = Status.Failed;
+        }
+        save(status, error);
+        // The stored report must show the report phase too: write it once more with the final record.
+        if (record.request().enableReportGeneration()) {
+            RecoveryReport report = new RecoveryReport(record);
+            catalog.saveReport(record, Json.write(report.json()), report.html());
+        }
+        metrics.restoreFinished(status == Status.Success);
+        if (status == Status.Success) {
+            log.info("restore {} Success in {} ms (RPO {} s)", record.restoreId(), record.durationMs(), record.rpoSeconds());
+        } else {
+            log.error("restore {} Failed after {} ms: {}", record.restoreId(), record.durationMs(), error);
         }
     }
 
-    private long durationMs() {
-        return Duration.between(Instant.parse(record.startedAt()), clock.instant()).toMillis();
+    private String reportUrl() {
+        return "/athena/api/v1/restorereport?timestamp=" + record.timestamp() + "&restoreId=" + record.restoreId();
+    }
+
+    private RestoreRecord build(Status status, String error) {
+        boolean done = status.finished();
+        Instant started = Instant.parse(record.startedAt());
+        Long duration = done ? Duration.between(started, clock.instant()).toMillis() : null;
+        Long rpo = Duration.between(Timestamps.parse(record.timestamp()), started).getSeconds();
+        return new RestoreRecord(record.backupurl(), record.namespace(), status, record.timestamp(), record.destinationNamespace(),
+                record.restoreId(), record.startedAt(), done ? clock.instant().toString() : null, duration, record.request(),
+                List.copyOf(phases), new LinkedHashMap<>(outcomes), List.copyOf(warnings), error, reportUrl, List.copyOf(checks),
+                record.backupVersion(), record.versionBefore(), versionAfter, duration == null ? null : Math.round(duration / 1000.0), rpo,
+                upgradeOutput, postRestoreOutput, jenkinsBuild, plan.isEmpty() ? null : List.copyOf(plan));
     }
 
     private void save(Status status, String error) {
-        boolean done = status.finished();
-        record = new RestoreRecord(record.backupurl(), record.namespace(), status, record.timestamp(), record.destinationNamespace(),
-                record.restoreId(), record.startedAt(), done ? clock.instant().toString() : null, done ? durationMs() : null,
-                record.request(), List.copyOf(phases), new LinkedHashMap<>(outcomes), List.copyOf(warnings), error, record.report());
+        record = build(status, error);
         catalog.save(record);
     }
 }

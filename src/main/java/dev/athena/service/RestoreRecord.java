@@ -7,13 +7,17 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * What the API tells about one restore: the seed's four fields (about the backup restored from),
- * then the restore's own progress: its phases, each component's outcome, and the report.
+ * then the restore's own progress: its phases, its checks, each component's outcome, the
+ * versions, the achieved RTO and RPO, and where its disaster-recovery report is.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RestoreRecord(String backupurl, String namespace, Status status, String timestamp,
                             String destinationNamespace, String restoreId, String startedAt, String finishedAt, Long durationMs,
                             RestoreRequest request, List<Phase> phases, Map<String, ComponentOutcome> components,
-                            List<String> warnings, String error, String report) {
+                            List<String> warnings, String error, String report,
+                            List<Check> checks, String backupVersion, String versionBefore, String versionAfter,
+                            Long rtoSeconds, Long rpoSeconds, String upgradeOutput, String postRestoreOutput, String jenkinsBuild,
+                            List<String> plan) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Phase(String name, Status status, String startedAt, String finishedAt, Long durationMs, String detail) {
@@ -21,5 +25,24 @@ public record RestoreRecord(String backupurl, String namespace, Status status, S
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ComponentOutcome(Status status, Map<String, Long> stats, String error) {
+    }
+
+    /** One named check: which phase ran it, whether it passed, and what it found. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Check(String phase, String name, boolean passed, String detail) {
+    }
+
+    /** A record just accepted, before its job starts. */
+    static RestoreRecord running(String backupurl, String sourceNamespace, String timestamp, String destination, String restoreId,
+                                 String startedAt, RestoreRequest request, String backupVersion, String versionBefore) {
+        return new RestoreRecord(backupurl, sourceNamespace, Status.Running, timestamp, destination, restoreId, startedAt, null, null,
+                request, List.of(), Map.of(), List.of(), null, null, List.of(), backupVersion, versionBefore, null, null, null, null, null,
+                null, null);
+    }
+
+    RestoreRecord failedByInterruption(String finishedAt, String why) {
+        return new RestoreRecord(backupurl, namespace, Status.Failed, timestamp, destinationNamespace, restoreId, startedAt, finishedAt,
+                null, request, phases, components, warnings, why, report, checks, backupVersion, versionBefore, versionAfter, rtoSeconds,
+                rpoSeconds, upgradeOutput, postRestoreOutput, jenkinsBuild, plan);
     }
 }

@@ -63,6 +63,16 @@ public final class ConfigMapComponent implements Component {
     }
 
     @Override
+    public List<dev.athena.component.CheckResult> verifyRestored(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
+        ConfigData current = source.read();
+        ConfigData expected = stored(repository, snapshot).restoredOver(current, preserveKeys);
+        boolean same = current != null && expected.sameAs(current);
+        return List.of(new dev.athena.component.CheckResult(name() + ": keys match the backup", same,
+                expected.entries().size() + " keys" + (preserveKeys.isEmpty() ? "" : ", " + preserveKeys + " kept from this cluster")
+                        + (same ? "" : "; differ: " + (current == null ? "the ConfigMap is missing" : "values or keys"))));
+    }
+
+    @Override
     public void precheck(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
         source.checkWritable();
         new VolumeRestore(repository).precheck(backup, name(), snapshot.treeIds());

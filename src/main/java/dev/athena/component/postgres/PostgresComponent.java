@@ -244,6 +244,29 @@ public final class PostgresComponent implements Component {
         return new Metadata(version, major, databases, true);
     }
 
+    /** Each table's rows in the destination against the counts taken in the backup's snapshot. */
+    @Override
+    public List<dev.athena.component.CheckResult> verifyRestored(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
+        List<dev.athena.component.CheckResult> out = new ArrayList<>();
+        for (Database db : metadata(snapshot).databases()) {
+            List<String> differ = new ArrayList<>();
+            Map<String, Long> now;
+            try (Connection c = connect(db.name())) {
+                now = countRows(c);
+            }
+            db.tables().forEach((table, rows) -> {
+                Long actual = now.get(table);
+                if (!rows.equals(actual)) {
+                    differ.add(table + " has " + actual + " rows, the backup " + rows);
+                }
+            });
+            long total = db.tables().values().stream().mapToLong(Long::longValue).sum();
+            out.add(new dev.athena.component.CheckResult(name() + ": row counts of database " + db.name() + " match the backup", differ.isEmpty(),
+                    differ.isEmpty() ? db.tables().size() + " tables, " + total + " rows" : String.join("; ", differ.subList(0, Math.min(5, differ.size())))));
+        }
+        return out;
+    }
+
     @Override
     public void precheck(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
         Metadata m = metadata(snapshot);

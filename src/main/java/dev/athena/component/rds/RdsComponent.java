@@ -175,6 +175,13 @@ public final class RdsComponent implements Component {
     }
 
     @Override
+    public List<dev.athena.component.CheckResult> verifyRestored(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) {
+        String target = targetInstance(backup);
+        String status = rds.describeDBInstances(r -> r.dbInstanceIdentifier(target)).dbInstances().get(0).dbInstanceStatus();
+        return List.of(new dev.athena.component.CheckResult(name() + ": RDS instance " + target + " is available", "available".equals(status), status));
+    }
+
+    @Override
     public void forget(Manifest.ComponentSnapshot snapshot) {
         SnapshotInfo info = info(snapshot);
         try {
