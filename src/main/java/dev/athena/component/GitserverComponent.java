@@ -57,9 +57,16 @@ public final class GitserverComponent extends VolumeComponent {
     public RestoreOutcome restore(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
         Map<String, Long> stats = new LinkedHashMap<>(super.restore(repository, backup, snapshot).stats());
         Map<String, RepositoryRefs> recorded = repositories(snapshot);
+        long reset = 0;
         for (Map.Entry<String, RepositoryRefs> e : recorded.entrySet()) {
-            resetRefs(folder().resolve(e.getKey()).normalize(), e.getValue());
+            Path repo = folder().resolve(e.getKey()).normalize();
+            // Only a repository that received pushes during the backup needs its refs set back; the others are exact copies.
+            if (!readRefs(repo).equals(e.getValue())) {
+                resetRefs(repo, e.getValue());
+                reset++;
+            }
         }
+        stats.put("refsReset", reset);
         stats.put("repositories", (long) recorded.size());
         return RestoreOutcome.of(stats);
     }
