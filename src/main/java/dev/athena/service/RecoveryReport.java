@@ -128,8 +128,9 @@ public final class RecoveryReport {
             Map<String, Long> s = o.stats() == null ? Map.of() : o.stats();
             long passed = checksOf(e.getKey()).stream().filter(RestoreRecord.Check::passed).count();
             int all = checksOf(e.getKey()).size();
-            h.append("<tr><td>").append(esc(e.getKey())).append("</td><td class=\"").append(o.status() == Status.Success ? "ok" : "bad").append("\">")
-                    .append(esc(o.status())).append("</td><td>").append(esc(s.get("bytes"))).append("</td><td>").append(esc(items(s)))
+            boolean skipped = o.error() != null && o.error().startsWith("skipped");
+            h.append("<tr><td>").append(esc(e.getKey())).append("</td><td class=\"").append(skipped ? "" : o.status() == Status.Success ? "ok" : "bad")
+                    .append("\">").append(skipped ? "Skipped" : esc(o.status())).append("</td><td>").append(esc(s.get("bytes"))).append("</td><td>").append(esc(items(s)))
                     .append("</td><td>").append(duration(s.get("durationMs"))).append("</td><td>").append(passed).append(" of ").append(all)
                     .append(" passed</td><td>").append(esc(o.error())).append("</td></tr>");
         }
