@@ -1,0 +1,29 @@
+package dev.athena.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DemoTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theDemoBacksUpRestoresElsewhereChecksAndPrintsTheReportsPath() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Path report = new Demo(tmp.resolve("demo"), new PrintStream(out, true)).run();
+        String printed = out.toString();
+        assertThat(printed).contains("PostgreSQL: two clusters started").contains("of namespace prod: Success")
+                .contains("restore into namespace dr: Success").contains("report: " + report);
+        assertThat(printed).containsPattern("checks: (\\d+) of \\1 passed");
+        assertThat(Files.readString(report)).contains("Disaster recovery report").contains("prod").contains("1.1.0");
+        assertThat(Files.readString(tmp.resolve("demo/dr/config/PUBLIC_HOSTNAME"))).isEqualTo("dr.example.com");
+        assertThat(Files.readString(tmp.resolve("demo/dr/config/FEATURE_FLAGS"))).isEqualTo("lineage,search");
+    }
+}
