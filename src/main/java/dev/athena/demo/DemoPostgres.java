@@ -41,12 +41,13 @@ final class DemoPostgres implements AutoCloseable {
     }
 
     /** Starts a cluster in {@code dir}, a folder inside the demo's {@code root}. */
-    static DemoPostgres start(Path bin, Path dir, Path root) throws IOException, InterruptedException {
+    static DemoPostgres start(Path bin, Path dir, Path demoRoot) throws IOException, InterruptedException {
         boolean root = "root".equals(System.getProperty("user.name"));
         Files.createDirectories(dir);
         if (root) {
             // The postgres user must be able to reach its folder: open the demo's own folders on the way.
-            for (Path p = dir.getParent(); p != null && p.startsWith(root); p = p.getParent()) {
+            for (Path p = dir.getParent(); p != null && (p.startsWith(demoRoot) || p.equals(demoRoot.getParent())
+                    && p.getFileName().toString().startsWith("athena-demo-")); p = p.getParent()) {
                 Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
             }
             Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));

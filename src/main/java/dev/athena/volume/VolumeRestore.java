@@ -55,6 +55,7 @@ public final class VolumeRestore {
     private final List<String> warnings = new ArrayList<>();
     private final Map<String, Path> hardLinks = new HashMap<>();
     private final Set<String> plannedLinks = new HashSet<>();
+    private final List<String> changedPaths = new ArrayList<>();
 
     public VolumeRestore(Repository repository) {
         this.repository = repository;
@@ -73,8 +74,30 @@ public final class VolumeRestore {
         new TreeReader(repository, tree).forEachRemaining(shape::accept);
     }
 
+    /**
+     * Restores the snapshot into {@code target}. If writing fails midway (a full disk, say), the
+     * error says exactly how far it got: how many entries were changed, and the first of them.
+     */
     public Result run(String backup, String component, List<BlobId> tree, Path target) throws IOException {
         precheck(backup, component, tree);
+        try {
+            return write(backup, component, tree, target);
+        } catch (IOException | RuntimeException e) {
+            long changed = stats.get("files") + stats.get("dirs") + stats.get("symlinks") + stats.get("removed");
+            throw new IOException("restore of " + component + " into " + target + " stopped after changing " + changed + " entries ("
+                    + stats.get("files") + " files written, " + stats.get("removed") + " removed"
+                    + (changedPaths.isEmpty() ? "" : "; first changed: " + String.join(", ", changedPaths)) + "): "
+                    + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+        }
+    }
+
+    private void changed(Path p) {
+        if (changedPaths.size() < 10) {
+            changedPaths.add(FileNames.display(FileNames.bytes(p)));
+        }
+    }
+
+    private Result write(String backup, String component, List<BlobId> tree, Path target) throws IOException {
         Files.createDirectories(target);
         Deque<Dir> stack = new ArrayDeque<>();
         Deque<TreeEntry> ahead = new ArrayDeque<>();
@@ -162,6 +185,7 @@ public final class VolumeRestore {
             Files.move(temp, replaceable(path), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             bump("hardlinks");
             bump("files");
+            changed(path);
             return;
         }
         try {
@@ -197,6 +221,7 @@ public final class VolumeRestore {
             hardLinks.put(link, path);
         }
         bump("files");
+        changed(path);
         stats.merge("bytes", e.size() == null ? 0 : e.size(), Long::sum);
     }
 
@@ -227,6 +252,7 @@ public final class VolumeRestore {
                 if (!dir.children().contains(key(FileNames.name(p)))) {
                     removeAny(p);
                     bump("removed");
+                    changed(p);
                 }
             }
         }

@@ -8,14 +8,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class DemoTest {
-    @TempDir
-    Path tmp;
-
     @Test
     void theDemoBacksUpRestoresElsewhereChecksAndPrintsTheReportsPath() throws Exception {
+        // Like the CLI, in a folder of its own under the system temp folder, which the postgres user can reach.
+        Path tmp = Files.createTempDirectory("athena-demo-test-");
+        try {
+            run(tmp);
+        } finally {
+            new ProcessBuilder("rm", "-rf", tmp.toString()).start().waitFor();
+        }
+    }
+
+    private void run(Path tmp) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Path report = new Demo(tmp.resolve("demo"), new PrintStream(out, true)).run();
         String printed = out.toString();

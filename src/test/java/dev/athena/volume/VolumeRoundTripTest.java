@@ -1,6 +1,7 @@
 package dev.athena.volume;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import dev.athena.backup.BackupCommand;
 import dev.athena.repository.Manifest;
 import dev.athena.repository.Repository;
 import dev.athena.restore.RestoreCommand;
+import dev.athena.storage.FaultyStore;
 import dev.athena.storage.LocalStore;
 import dev.athena.testing.Trees;
 
@@ -61,5 +63,23 @@ class VolumeRoundTripTest {
         Path target = tmp.resolve("target");
         new RestoreCommand(repo, "2023-02-02t20-00-00").volume("v", target).call();
         Trees.assertSameTree(source, target);
+    }
+
+    @Test
+    void aRestoreThatFailsMidwaySaysExactlyHowFarItGot() throws Exception {
+        Path source = tmp.resolve("source");
+        for (int i = 0; i < 6; i++) {
+            Trees.write(source.resolve("d" + i + "/file.txt"), ("file " + i).getBytes());
+        }
+        LocalStore local = new LocalStore(tmp.resolve("backups"));
+        new BackupCommand(Repository.open(local, "app", null, true)).volume("v", source).timestamp("2023-02-02t16-00-00").call();
+        // Fault injection: the store fails from the seventh blob read on (the fourth file), after the checks passed (as a lost disk would).
+        Repository repo = Repository.open(new FaultyStore(local, 6), "app", null, false);
+        Path target = tmp.resolve("target");
+        Trees.write(target.resolve("stale.txt"), "old".getBytes());
+
+        assertThatThrownBy(() -> new RestoreCommand(repo, "2023-02-02t16-00-00").volume("v", target).call())
+                .hasMessageContaining("stopped after changing").hasMessageContaining("files written")
+                .hasMessageContaining("first changed").hasMessageContaining("d0/file.txt").hasMessageContaining("injected fault");
     }
 }
