@@ -136,4 +136,27 @@ class PostgresComponentTest {
         assertThat(Files.exists(tmp.resolve("backups/app/repository"))).isTrue();
         assertThat(repo.timestamps()).isEmpty();
     }
+
+    @Test
+    void aBackupOfANewerMajorVersionIsRefusedBeforeAnythingIsWritten() throws Exception {
+        Repository repo = Repository.open(new LocalStore(tmp.resolve("backups")), "app", null, true);
+        Manifest m = new BackupCommand(repo).component(component(source, List.of("legacy"))).timestamp("2023-02-02t16-00-00").call();
+        Manifest.ComponentSnapshot real = m.components().get("postgres");
+        // The same backup, as if it had been taken from a PostgreSQL 16 server.
+        Map<String, Object> details = new java.util.LinkedHashMap<>(real.details());
+        details.put("serverVersion", "16.4");
+        Manifest.ComponentSnapshot newer = new Manifest.ComponentSnapshot(real.kind(), real.tree(), real.stats(), real.warnings(), details);
+        assertThatThrownBy(() -> component(destination, List.of()).precheck(repo, "2023-02-02t16-00-00", newer))
+                .hasMessageContaining("cannot restore a backup of PostgreSQL 16.4 into PostgreSQL 15").hasMessageContaining("16 or newer");
+    }
+
+    @Test
+    void missingPostgresToolsAreAClearErrorNamingWhatToInstall() throws Exception {
+        Path empty = Files.createDirectories(tmp.resolve("empty-bin"));
+        PostgresComponent noTools = new PostgresComponent(new PostgresSettings("127.0.0.1", source.port, "postgres", PostgresCluster.PASSWORD,
+                List.of(), Optional.of(empty), tmp.resolve("scratch"), 2));
+        Repository repo = Repository.open(new LocalStore(tmp.resolve("backups")), "app", null, true);
+        assertThatThrownBy(() -> new BackupCommand(repo).component(noTools).call())
+                .hasMessageContaining("install postgresql-client-15").hasMessageContaining("POSTGRES_BIN_DIR");
+    }
 }

@@ -68,18 +68,56 @@ class VolumeRoundTripTest {
     @Test
     void aRestoreThatFailsMidwaySaysExactlyHowFarItGot() throws Exception {
         Path source = tmp.resolve("source");
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < 40; i++) {
             Trees.write(source.resolve("d" + i + "/file.txt"), ("file " + i).getBytes());
         }
         LocalStore local = new LocalStore(tmp.resolve("backups"));
         new BackupCommand(Repository.open(local, "app", null, true)).volume("v", source).timestamp("2023-02-02t16-00-00").call();
-        // Fault injection: the store fails from the seventh blob read on (the fourth file), after the checks passed (as a lost disk would).
-        Repository repo = Repository.open(new FaultyStore(local, 6), "app", null, false);
+        // Fault injection: after the checks passed (3 reads of the file list), the store fails from the 26th file's
+        // read on, as a lost disk would. Reads run at most 12 ahead of the writer, so at least 13 files were written.
+        Repository repo = Repository.open(new FaultyStore(local, 3 + 25), "app", null, false);
         Path target = tmp.resolve("target");
         Trees.write(target.resolve("stale.txt"), "old".getBytes());
 
         assertThatThrownBy(() -> new RestoreCommand(repo, "2023-02-02t16-00-00").volume("v", target).call())
-                .hasMessageContaining("stopped after changing").hasMessageContaining("files written")
-                .hasMessageContaining("first changed").hasMessageContaining("d0/file.txt").hasMessageContaining("injected fault");
+                .hasMessageContaining("stopped after changing").hasMessageContaining("first changed")
+                .hasMessageContaining("d0/file.txt").hasMessageContaining("injected fault")
+                .hasMessageMatching("(?s).*\\((1[3-9]|2[0-5]) files written.*");
+    }
+
+    @Test
+    void aFileOverFourGibibytesRoundTripsAndItsHolesStayHoles() throws Exception {
+        Path source = tmp.resolve("source");
+        Files.createDirectories(source);
+        Path big = source.resolve("disk.img");
+        long size = 4L * 1024 * 1024 * 1024 + 300L * 1024 * 1024 + 123;
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(size);
+            f.seek(0);
+            f.write("start".getBytes());
+            f.seek(4L * 1024 * 1024 * 1024 + 7);
+            f.write("past four gibibytes".getBytes());
+            f.seek(size - 3);
+            f.write("end".getBytes());
+        }
+        Repository repo = Repository.open(new LocalStore(tmp.resolve("backups")), "app", null, true);
+        Manifest m = new BackupCommand(repo).volume("v", source).timestamp("2023-02-02t16-00-00").call();
+        assertThat(m.components().get("v").stats().get("bytes")).isEqualTo(size);
+        assertThat(repo.storedBytes()).as("zeros are stored once").isLessThan(10L * 1024 * 1024);
+
+        Path target = tmp.resolve("target");
+        new RestoreCommand(repo, "2023-02-02t16-00-00").volume("v", target).call();
+        Path restored = target.resolve("disk.img");
+        assertThat(Files.size(restored)).isEqualTo(size);
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(restored.toFile(), "r")) {
+            byte[] b = new byte[19];
+            f.seek(4L * 1024 * 1024 * 1024 + 7);
+            f.readFully(b);
+            assertThat(new String(b)).isEqualTo("past four gibibytes");
+            f.seek(size - 3);
+            f.readFully(b, 0, 3);
+            assertThat(new String(b, 0, 3)).isEqualTo("end");
+        }
+        assertThat(Trees.allocatedBytes(restored)).isLessThan(64L * 1024 * 1024);
     }
 }
