@@ -63,9 +63,9 @@ pgbench_accounts holds $ROWS rows.
 |---|---|---|---|
 | reference: \`pg_dump -Fd -j2\` (gzip, its default) | ${T_DUMP}s, $REF_BYTES B | 1 | |
 | reference: \`pg_restore -j2\` into an empty database | ${T_RESTORE}s | 1 | |
-| Athena PostgreSQL backup (\`pg_dump -Fd -j2 -Z0\`, then zstd and dedup) | ${T_ABACKUP}s, $REPO_BYTES B stored | ${R_BACKUP}× pg_dump | $(verdict "$R_BACKUP" 1.3) |
+| Athena PostgreSQL backup (\`pg_dump -Fc -Z0\` streamed into the repository: zstd, dedup) | ${T_ABACKUP}s, $REPO_BYTES B stored | ${R_BACKUP}× pg_dump | $(verdict "$R_BACKUP" 1.3) |
 | Athena second backup, data unchanged | ${T_ASECOND}s, +$((REPO2_BYTES - REPO_BYTES)) B stored | $(ratio "$T_ASECOND" "$T_DUMP")× pg_dump | |
-| Athena PostgreSQL restore (dump staged, then `pg_restore -j2` into a temporary database, swap, old one dropped) | ${T_ARESTORE}s | ${R_RESTORE}× pg_restore | $(verdict "$R_RESTORE" 1.3) |
+| Athena PostgreSQL restore (dump staged, then \`pg_restore -j2\` into a temporary database, swap, old one dropped) | ${T_ARESTORE}s | ${R_RESTORE}× pg_restore | $(verdict "$R_RESTORE" 1.3) |
 MD
 )
 python3 - "$SECTION" <<'PY'

@@ -14,7 +14,7 @@ final class ListCli implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Repository repository = repo.open(false);
+        Repository repository = repo.openReadOnly();
         for (String ts : repository.timestamps()) {
             Manifest m = repository.readManifest(ts);
             System.out.println(ts + "  components=" + m.components().keySet() + "  warnings=" + m.warnings().size());

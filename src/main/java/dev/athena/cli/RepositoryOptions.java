@@ -56,4 +56,10 @@ final class RepositoryOptions {
         String key = System.getenv("ATHENA_ENCRYPTION_KEY");
         return Repository.open(storage().open(), namespace(), key == null || key.isEmpty() ? null : key, create);
     }
+
+    /** For commands that only look: the store refuses every write, so they cannot change a backup. */
+    Repository openReadOnly() {
+        String key = System.getenv("ATHENA_ENCRYPTION_KEY");
+        return Repository.open(new dev.athena.storage.ReadOnlyStore(storage().open()), namespace(), key == null || key.isEmpty() ? null : key, false);
+    }
 }

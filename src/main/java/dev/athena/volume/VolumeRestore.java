@@ -260,7 +260,8 @@ public final class VolumeRestore {
     }
 
     private void setMetadata(Path p, TreeEntry e) throws IOException {
-        if (root) {
+        // A file just created by root already belongs to root:root; most entries of a volume do too.
+        if (root && (e.uid() != 0 || e.gid() != 0 || !createdByUs(p))) {
             Files.setAttribute(p, "unix:uid", e.uid(), LinkOption.NOFOLLOW_LINKS);
             Files.setAttribute(p, "unix:gid", e.gid(), LinkOption.NOFOLLOW_LINKS);
         }
@@ -269,6 +270,25 @@ public final class VolumeRestore {
         }
         FileTime mtime = FileTime.from(e.mtimeNs(), TimeUnit.NANOSECONDS);
         Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(mtime, null, null);
+    }
+
+    private Path lastParent;
+    private boolean lastParentSetgid;
+
+    /**
+     * True for the temporary files and links this restore created in a folder without the setgid
+     * bit: their owner is already root:root, so there is nothing to change.
+     */
+    private boolean createdByUs(Path p) throws IOException {
+        if (!p.getFileName().toString().startsWith(".athena-restore-")) {
+            return false;
+        }
+        Path parent = p.getParent();
+        if (!parent.equals(lastParent)) {
+            lastParent = parent;
+            lastParentSetgid = (((Integer) Files.getAttribute(parent, "unix:mode")) & 02000) != 0;
+        }
+        return !lastParentSetgid;
     }
 
     /** Deletes a file, a link (not its target) or a whole folder. */
