@@ -14,6 +14,8 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import dev.athena.repository.BlobId;
@@ -46,7 +47,8 @@ public final class VolumeRestore {
     public record Result(Map<String, Long> stats, List<String> warnings) {
     }
 
-    private record Dir(byte[] rel, Path path, TreeEntry entry, Set<String> children) {
+    /** A folder being filled; {@code fresh} when this restore created it, so nothing can be in its way. */
+    private record Dir(byte[] rel, Path path, TreeEntry entry, Set<String> children, boolean fresh) {
     }
 
     private final Repository repository;
@@ -98,6 +100,7 @@ public final class VolumeRestore {
     }
 
     private Result write(String backup, String component, List<BlobId> tree, Path target) throws IOException {
+        boolean targetWasEmpty = !Files.exists(target);
         Files.createDirectories(target);
         Deque<Dir> stack = new ArrayDeque<>();
         Deque<TreeEntry> ahead = new ArrayDeque<>();
@@ -117,7 +120,7 @@ public final class VolumeRestore {
                 shape.accept(e);
                 byte[] rel = e.pathBytes();
                 if (rel.length == 0) {
-                    stack.push(new Dir(rel, target, e, new HashSet<>()));
+                    stack.push(new Dir(rel, target, e, new HashSet<>(), targetWasEmpty));
                     bump("dirs");
                     continue;
                 }
@@ -130,13 +133,13 @@ public final class VolumeRestore {
                 parent.children().add(key(name));
                 Path path = FileNames.resolve(parent.path(), name);
                 if (e.isDir()) {
-                    makeDir(path);
-                    stack.push(new Dir(rel, path, e, new HashSet<>()));
+                    boolean fresh = makeDir(path, parent.fresh());
+                    stack.push(new Dir(rel, path, e, new HashSet<>(), fresh));
                     bump("dirs");
                 } else if (e.isFile()) {
-                    writeFile(e, path, fetcher);
+                    writeFile(e, path, fetcher, parent.fresh());
                 } else if (e.isSymlink()) {
-                    makeSymlink(e, path);
+                    makeSymlink(e, path, parent.fresh());
                 } else {
                     warnings.add("unknown entry type '" + e.type() + "' at " + e.displayPath() + ", skipped");
                 }
@@ -168,21 +171,32 @@ public final class VolumeRestore {
         e.chunks().forEach(c -> fetcher.plan(BlobId.parse(c)));
     }
 
-    private void makeDir(Path path) throws IOException {
-        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-            return;
+    /** Makes sure a folder is at {@code path}; true when it was created (so it starts empty). */
+    private boolean makeDir(Path path, boolean parentFresh) throws IOException {
+        if (!parentFresh) {
+            if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+                return false;
+            }
+            removeAny(path);
         }
-        removeAny(path);
         Files.createDirectory(path);
+        return true;
     }
 
-    private void writeFile(TreeEntry e, Path path, ChunkPrefetcher fetcher) throws IOException {
+    private long tempCounter;
+
+    /** A name for a file being written beside its final place; renamed into place once complete. */
+    private Path tempBeside(Path path) {
+        return path.resolveSibling(".athena-restore-" + ProcessHandle.current().pid() + "-" + (++tempCounter));
+    }
+
+    private void writeFile(TreeEntry e, Path path, ChunkPrefetcher fetcher, boolean parentFresh) throws IOException {
         String link = linkKey(e);
         Path first = link == null ? null : hardLinks.get(link);
-        Path temp = path.resolveSibling(".athena-restore-" + UUID.randomUUID());
+        Path temp = tempBeside(path);
         if (first != null) {
             Files.createLink(temp, first);
-            Files.move(temp, replaceable(path), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(temp, parentFresh ? path : replaceable(path), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             bump("hardlinks");
             bump("files");
             changed(path);
@@ -190,7 +204,11 @@ public final class VolumeRestore {
         }
         try {
             long written = 0;
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            boolean modeSet = createsWithMode(e.mode());
+            try (FileChannel ch = modeSet
+                    ? FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                            PosixFilePermissions.asFileAttribute(permissions(e.mode())))
+                    : FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 for (String ignored : e.chunks() == null ? List.<String>of() : e.chunks()) {
                     byte[] data = fetcher.next();
                     if (Arrays.equals(data, 0, data.length, ZEROS, 0, data.length)) {
@@ -211,8 +229,8 @@ public final class VolumeRestore {
             if (e.size() != null && written != e.size()) {
                 throw new IOException("file " + e.displayPath() + " restored " + written + " bytes, backup says " + e.size());
             }
-            setMetadata(temp, e);
-            Files.move(temp, replaceable(path), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            setMetadata(temp, e, modeSet, parentFresh);
+            Files.move(temp, parentFresh ? path : replaceable(path), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException ex) {
             Files.deleteIfExists(temp);
             throw ex;
@@ -233,12 +251,12 @@ public final class VolumeRestore {
         return path;
     }
 
-    private void makeSymlink(TreeEntry e, Path path) throws IOException {
-        Path temp = path.resolveSibling(".athena-restore-" + UUID.randomUUID());
+    private void makeSymlink(TreeEntry e, Path path, boolean parentFresh) throws IOException {
+        Path temp = tempBeside(path);
         Files.createSymbolicLink(temp, FileNames.path(e.targetBytes()));
         try {
-            setMetadata(temp, e);
-            Files.move(temp, replaceable(path), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            setMetadata(temp, e, false, parentFresh);
+            Files.move(temp, parentFresh ? path : replaceable(path), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException ex) {
             Files.deleteIfExists(temp);
             throw ex;
@@ -256,20 +274,56 @@ public final class VolumeRestore {
                 }
             }
         }
-        setMetadata(dir.path(), dir.entry());
+        setMetadata(dir.path(), dir.entry(), false, false);
     }
 
-    private void setMetadata(Path p, TreeEntry e) throws IOException {
-        // A file just created by root already belongs to root:root; most entries of a volume do too.
-        if (root && (e.uid() != 0 || e.gid() != 0 || !createdByUs(p))) {
+    /**
+     * Owner, mode and times. Skips what is already right, because on a volume of small files these
+     * system calls cost more than the data: a file root just created belongs to root:root (unless its
+     * folder is setgid), and one created with its mode already has it.
+     */
+    private void setMetadata(Path p, TreeEntry e, boolean modeSet, boolean parentFresh) throws IOException {
+        if (root && (e.uid() != 0 || e.gid() != 0 || !(parentFresh || createdByUs(p)))) {
             Files.setAttribute(p, "unix:uid", e.uid(), LinkOption.NOFOLLOW_LINKS);
             Files.setAttribute(p, "unix:gid", e.gid(), LinkOption.NOFOLLOW_LINKS);
         }
-        if (!e.isSymlink()) {
+        if (!e.isSymlink() && !modeSet) {
             Files.setAttribute(p, "unix:mode", e.mode(), LinkOption.NOFOLLOW_LINKS);
         }
         FileTime mtime = FileTime.from(e.mtimeNs(), TimeUnit.NANOSECONDS);
         Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(mtime, null, null);
+    }
+
+    private int umask = -1;
+
+    /** True when a file created with {@code mode} gets exactly that mode: no special bits, nothing the umask clears. */
+    private boolean createsWithMode(int mode) throws IOException {
+        if (umask < 0) {
+            umask = readUmask();
+        }
+        return (mode & ~0777) == 0 && (mode & umask) == 0;
+    }
+
+    private static int readUmask() throws IOException {
+        Path probe = Files.createTempFile("athena-umask", null, PosixFilePermissions.asFileAttribute(permissions(0777)));
+        try {
+            return ~((Integer) Files.getAttribute(probe, "unix:mode")) & 0777;
+        } finally {
+            Files.delete(probe);
+        }
+    }
+
+    private static Set<PosixFilePermission> permissions(int mode) {
+        Set<PosixFilePermission> out = java.util.EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] bits = {PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
+                PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
+                PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
+        for (int i = 0; i < bits.length; i++) {
+            if ((mode & (1 << i)) != 0) {
+                out.add(bits[i]);
+            }
+        }
+        return out;
     }
 
     private Path lastParent;
