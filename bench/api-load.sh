@@ -4,6 +4,7 @@
 # A reference run of the same load against the idle service comes first, in the same invocation.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 ROOT=$PWD
 WORK=${BENCH_WORK:-$ROOT/bench/work}/api
 JAR=$ROOT/target/athena.jar
@@ -42,13 +43,5 @@ half \`GET /backuplist\`), against \`athena serve\` on localhost; first with the
 p99 during the backup is $(echo "scale=2; $(val "$BUSY" p99_ms) / $(val "$IDLE" p99_ms)" | bc)× the idle p99.
 MD
 )
-python3 - "$SECTION" <<'PY'
-import re, sys
-section = sys.argv[1].strip() + "\n"
-path = "docs/benchmarks.md"
-text = open(path).read()
-pattern = re.compile(r"## API under load \(bench/api-load.sh\)\n.*?(?=\n## |\Z)", re.S)
-text = pattern.sub(section, text) if pattern.search(text) else text.rstrip() + "\n\n" + section
-open(path, "w").write(text)
-PY
+write_section "API under load (bench/api-load.sh)" "$SECTION"
 echo "$SECTION"

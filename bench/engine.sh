@@ -5,6 +5,7 @@
 # Caches are warm for every tool alike: each timed step runs after the same preparation.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 ROOT=$PWD
 # In memory by default: this machine's disk swings 3x between identical runs, which would drown the ratios.
 WORK=${BENCH_WORK:-/dev/shm/athena-bench}
@@ -117,17 +118,5 @@ as the long-running service (\`athena serve\`) does them.
 $RESTIC
 MD
 )
-mkdir -p docs
-touch docs/benchmarks.md
-python3 - "$SECTION" <<'PY'
-import re, sys
-section = sys.argv[1].strip() + "\n"
-path = "docs/benchmarks.md"
-text = open(path).read()
-if not text.strip():
-    text = "# Benchmarks\n\nEvery number here is written by a script under bench/; ratios compare runs made in the same invocation.\n\n"
-pattern = re.compile(r"## Backup engine \(bench/engine.sh\)\n.*?(?=\n## |\Z)", re.S)
-text = pattern.sub(section, text) if pattern.search(text) else text.rstrip() + "\n\n" + section
-open(path, "w").write(text)
-PY
+write_section "Backup engine (bench/engine.sh)" "$SECTION"
 echo "$SECTION"

@@ -3,6 +3,7 @@
 # capped at 256 MiB; records peak resident memory and writes docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 ROOT=$PWD
 WORK=${BENCH_WORK:-$ROOT/bench/work}/memory
 JAR=$ROOT/target/athena.jar
@@ -33,14 +34,6 @@ command in a JVM started with \`-Xmx256m\`; the restored tree is compared byte f
 | restore | completed, identical | $R_SECS | $((R_RSS / 1024)) MiB |
 MD
 )
-python3 - "$SECTION" <<'PY'
-import re, sys
-section = sys.argv[1].strip() + "\n"
-path = "docs/benchmarks.md"
-text = open(path).read()
-pattern = re.compile(r"## Bounded memory \(bench/memory.sh\)\n.*?(?=\n## |\Z)", re.S)
-text = pattern.sub(section, text) if pattern.search(text) else text.rstrip() + "\n\n" + section
-open(path, "w").write(text)
-PY
+write_section "Bounded memory (bench/memory.sh)" "$SECTION"
 rm -rf "$WORK"
 echo "$SECTION"

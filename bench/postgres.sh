@@ -4,6 +4,7 @@
 # Usage: bench/postgres.sh [pgbench scale, default 30 (about 450 MB)]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 ROOT=$PWD
 SCALE=${1:-30}
 WORK=${BENCH_WORK:-$ROOT/bench/work}/postgres
@@ -68,13 +69,5 @@ pgbench_accounts holds $ROWS rows.
 | Athena PostgreSQL restore (dump staged, then \`pg_restore -j2\` into a temporary database, swap, old one dropped) | ${T_ARESTORE}s | ${R_RESTORE}× pg_restore | $(verdict "$R_RESTORE" 1.3) |
 MD
 )
-python3 - "$SECTION" <<'PY'
-import re, sys
-section = sys.argv[1].strip() + "\n"
-path = "docs/benchmarks.md"
-text = open(path).read()
-pattern = re.compile(r"## PostgreSQL \(bench/postgres.sh\)\n.*?(?=\n## |\Z)", re.S)
-text = pattern.sub(section, text) if pattern.search(text) else text.rstrip() + "\n\n" + section
-open(path, "w").write(text)
-PY
+write_section "PostgreSQL (bench/postgres.sh)" "$SECTION"
 echo "$SECTION"

@@ -12,17 +12,16 @@ import org.slf4j.LoggerFactory;
  * Retries transient failures (throttling, 5xx, timeouts) with exponential backoff and jitter.
  * Every write is a whole-object PUT, so repeating one is always safe.
  */
-public final class RetryingStore implements ObjectStore {
+public final class RetryingStore extends ForwardingStore {
     private static final Logger log = LoggerFactory.getLogger(RetryingStore.class);
-    private final ObjectStore inner;
     private final int attempts;
     private final Duration firstDelay;
 
     public RetryingStore(ObjectStore inner, int attempts, Duration firstDelay) {
+        super(inner);
         if (attempts < 1) {
             throw new IllegalArgumentException("attempts must be at least 1");
         }
-        this.inner = inner;
         this.attempts = attempts;
         this.firstDelay = firstDelay;
     }
@@ -107,13 +106,4 @@ public final class RetryingStore implements ObjectStore {
         });
     }
 
-    @Override
-    public String locate(String key) {
-        return inner.locate(key);
-    }
-
-    @Override
-    public String toString() {
-        return inner.toString();
-    }
 }

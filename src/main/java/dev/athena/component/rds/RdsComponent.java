@@ -96,17 +96,25 @@ public final class RdsComponent implements Component {
     }
 
     private DBSnapshot awaitSnapshot(String id) throws IOException, InterruptedException {
+        return await("RDS snapshot " + id + " of " + instanceId, List.of("failed", "error"),
+                () -> rds.describeDBSnapshots(r -> r.dbSnapshotIdentifier(id)).dbSnapshots().get(0), DBSnapshot::status);
+    }
+
+    /** Polls until {@code status} says available; a failure status or the timeout ends it with a clear error. */
+    private <T> T await(String what, List<String> failures, java.util.function.Supplier<T> describe,
+                        java.util.function.Function<T, String> status) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            DBSnapshot s = rds.describeDBSnapshots(r -> r.dbSnapshotIdentifier(id)).dbSnapshots().get(0);
-            if ("available".equals(s.status())) {
-                return s;
+            T current = describe.get();
+            String s = status.apply(current);
+            if ("available".equals(s)) {
+                return current;
             }
-            if ("failed".equals(s.status()) || "error".equals(s.status())) {
-                throw new IOException("RDS snapshot " + id + " of " + instanceId + " ended in status " + s.status());
+            if (failures.contains(s)) {
+                throw new IOException(what + " ended in status " + s);
             }
             if (System.nanoTime() > deadline) {
-                throw new IOException("RDS snapshot " + id + " still " + s.status() + " after " + timeout.toMinutes() + " minutes");
+                throw new IOException(what + " still " + s + " after " + timeout.toMinutes() + " minutes");
             }
             Thread.sleep(poll.toMillis());
         }
@@ -158,20 +166,8 @@ public final class RdsComponent implements Component {
     }
 
     private DBInstance awaitInstance(String id) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            DBInstance i = rds.describeDBInstances(r -> r.dbInstanceIdentifier(id)).dbInstances().get(0);
-            if ("available".equals(i.dbInstanceStatus())) {
-                return i;
-            }
-            if ("failed".equals(i.dbInstanceStatus()) || "incompatible-restore".equals(i.dbInstanceStatus())) {
-                throw new IOException("RDS instance " + id + " ended in status " + i.dbInstanceStatus());
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IOException("RDS instance " + id + " still " + i.dbInstanceStatus() + " after " + timeout.toMinutes() + " minutes");
-            }
-            Thread.sleep(poll.toMillis());
-        }
+        return await("RDS instance " + id, List.of("failed", "incompatible-restore"),
+                () -> rds.describeDBInstances(r -> r.dbInstanceIdentifier(id)).dbInstances().get(0), DBInstance::dbInstanceStatus);
     }
 
     @Override
