@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 . bench/lib.sh
 ROOT=$PWD
 SCALE=${1:-30}
-WORK=${BENCH_WORK:-$ROOT/bench/work}/postgres
+# In memory by default (cluster data, dumps, repository): this machine's disk swings 3x between identical runs.
+WORK=${BENCH_WORK:-/dev/shm/athena-bench-pg}
 JAR=$ROOT/target/athena.jar
 BIN=/usr/lib/postgresql/15/bin
 [ -f "$JAR" ] || mvn -B -q -DskipTests package
@@ -17,7 +18,7 @@ PW=bench-password
 echo "$PW" > "$WORK/pw" && chown postgres "$WORK/pw"
 runuser -u postgres -- $BIN/initdb -D "$WORK/data" -U postgres -E UTF8 --locale=C.UTF-8 --auth-local=trust --auth-host=scram-sha-256 --pwfile="$WORK/pw" -N >/dev/null
 runuser -u postgres -- $BIN/pg_ctl -D "$WORK/data" -l "$WORK/log" -w -o "-p $PORT -k $WORK -c listen_addresses=127.0.0.1 -c max_wal_size=4GB" start >/dev/null
-trap 'runuser -u postgres -- $BIN/pg_ctl -D "$WORK/data" -m fast stop >/dev/null 2>&1 || true' EXIT
+trap 'runuser -u postgres -- $BIN/pg_ctl -D "$WORK/data" -m fast stop >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
 export PGHOST=127.0.0.1 PGPORT=$PORT PGUSER=postgres PGPASSWORD=$PW
 $BIN/createdb bench
 echo "loading pgbench scale $SCALE and a wide text table" >&2
@@ -30,22 +31,24 @@ elapsed() { echo "$(now) - $1" | bc; }
 ratio() { echo "scale=2; $1 / $2" | bc; }
 verdict() { if [ "$(echo "$1 <= $2" | bc)" = 1 ]; then echo "meets ≤ $2"; else echo "**misses** ≤ $2"; fi; }
 
-sync
-t=$(now); $BIN/pg_dump -Fd -j2 -f "$WORK/ref-dump" -d bench; T_DUMP=$(elapsed "$t")
-REF_BYTES=$(du -sb "$WORK/ref-dump" | cut -f1)
-$BIN/createdb ref_restore
-sync
-t=$(now); $BIN/pg_restore -j2 -d ref_restore "$WORK/ref-dump"; T_RESTORE=$(elapsed "$t")
-$BIN/dropdb ref_restore
-
+min() { if [ -z "$1" ] || [ "$(echo "$2 < $1" | bc)" = 1 ]; then echo "$2"; else echo "$1"; fi; }
 export POSTGRES_HOST=127.0.0.1 POSTGRES_PORT=$PORT POSTGRES_PASSWORD=$PW POSTGRES_DATABASES=bench ATHENA_SCRATCH_DIR=$WORK/scratch
-sync
-t=$(now); java -jar "$JAR" backup --location "$WORK/repo" --timestamp 2026-01-01t00-00-00 >/dev/null 2>>"$WORK/athena.log"; T_ABACKUP=$(elapsed "$t")
+# Each Athena step runs right after its reference, twice; the faster run of each counts.
+T_DUMP=""; T_ABACKUP=""; T_RESTORE=""; T_ARESTORE=""
+for round in 1 2; do
+  rm -rf "$WORK/ref-dump" "$WORK/repo"; sync
+  t=$(now); $BIN/pg_dump -Fd -j2 -f "$WORK/ref-dump" -d bench; T_DUMP=$(min "$T_DUMP" "$(elapsed "$t")")
+  sync
+  t=$(now); java -jar "$JAR" backup --location "$WORK/repo" --timestamp 2026-01-01t00-00-00 >/dev/null 2>>"$WORK/athena.log"; T_ABACKUP=$(min "$T_ABACKUP" "$(elapsed "$t")")
+  $BIN/dropdb --if-exists ref_restore; $BIN/createdb ref_restore; sync
+  t=$(now); $BIN/pg_restore -j2 -d ref_restore "$WORK/ref-dump"; T_RESTORE=$(min "$T_RESTORE" "$(elapsed "$t")")
+  $BIN/dropdb ref_restore; sync
+  t=$(now); java -jar "$JAR" restore --location "$WORK/repo" --timestamp 2026-01-01t00-00-00 >/dev/null 2>>"$WORK/athena.log"; T_ARESTORE=$(min "$T_ARESTORE" "$(elapsed "$t")")
+done
+REF_BYTES=$(du -sb "$WORK/ref-dump" | cut -f1)
 REPO_BYTES=$(du -sb "$WORK/repo" | cut -f1)
 t=$(now); java -jar "$JAR" backup --location "$WORK/repo" --timestamp 2026-01-01t00-00-01 >/dev/null 2>>"$WORK/athena.log"; T_ASECOND=$(elapsed "$t")
 REPO2_BYTES=$(du -sb "$WORK/repo" | cut -f1)
-sync
-t=$(now); java -jar "$JAR" restore --location "$WORK/repo" --timestamp 2026-01-01t00-00-00 >/dev/null 2>>"$WORK/athena.log"; T_ARESTORE=$(elapsed "$t")
 ROWS=$($BIN/psql -Atq -d bench -c "SELECT count(*) FROM pgbench_accounts")
 
 R_BACKUP=$(ratio "$T_ABACKUP" "$T_DUMP")
@@ -53,7 +56,8 @@ R_RESTORE=$(ratio "$T_ARESTORE" "$T_RESTORE")
 SECTION=$(cat <<MD
 ## PostgreSQL (bench/postgres.sh)
 
-Run on $(date -u +%Y-%m-%d) on $(nproc) cores: one PostgreSQL 15 cluster on localhost, database
+Run on $(date -u +%Y-%m-%d) on $(nproc) cores, in memory (cluster, dumps and repository in $WORK), each
+Athena step right after its reference, best of 2: one PostgreSQL 15 cluster on localhost, database
 \`bench\` = pgbench scale $SCALE plus a 300,000-row wide text table, $DB_BYTES bytes on disk.
 Athena runs as the CLI (a fresh JVM each time) with \`POSTGRES_DATABASES=bench\`; its backup
 includes the roles (\`pg_dumpall --globals-only\`) and exact row counts, and its restore goes into
