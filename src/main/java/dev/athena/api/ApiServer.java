@@ -145,7 +145,7 @@ public final class ApiServer implements AutoCloseable {
 
     private void onDemandRestore(Context ctx) {
         RequestBody b = body(ctx);
-        String ts = RequestBody.timestamp(null, b, true);
+        String ts = RequestBody.timestamp(ctx.queryParam("timestamp"), b, true);
         String source = b.string("sourceNamespace");
         if (source == null || source.isBlank()) {
             source = service.config().namespace();

@@ -29,7 +29,8 @@ class PlatformBackupTest {
 
             Files.writeString(athena.metagraph.resolve("graph.db"), "changed after the backup");
             Files.writeString(athena.configMap.resolve("APP_HOST"), "changed.example.com");
-            assertThat(athena.call("POST", API + "/ondemandrestore", "{\"timestamp\": \"" + ts + "\"}").status()).isEqualTo(202);
+            // The timestamp may also come as ?timestamp=, as on every endpoint.
+            assertThat(athena.call("POST", API + "/ondemandrestore?timestamp=" + ts, "{}").status()).isEqualTo(202);
             JsonNode restore = athena.awaitFinished(API + "/restorestatus", ts);
 
             assertThat(restore.get("status").asText()).as(restore.toString()).isEqualTo("Success");
