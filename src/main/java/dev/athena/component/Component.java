@@ -35,6 +35,9 @@ public interface Component {
     default void forget(Manifest.ComponentSnapshot snapshot) throws Exception {
     }
 
-    /** Restores {@code snapshot} over this cluster's component and returns what was done. */
+    /**
+     * Restores {@code snapshot} over this cluster's component and returns what was done. Called
+     * only after {@link #precheck} passed for every component of the restore.
+     */
     RestoreOutcome restore(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception;
 }

@@ -77,6 +77,6 @@ public class VolumeComponent implements Component {
 
     @Override
     public RestoreOutcome restore(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
-        return RestoreOutcome.of(new VolumeRestore(repository).run(backup, name, snapshot.treeIds(), folder).stats());
+        return RestoreOutcome.of(new VolumeRestore(repository).restoreChecked(backup, name, snapshot.treeIds(), folder).stats());
     }
 }

@@ -82,6 +82,14 @@ public final class VolumeRestore {
      */
     public Result run(String backup, String component, List<BlobId> tree, Path target) throws IOException {
         precheck(backup, component, tree);
+        return restoreChecked(backup, component, tree, target);
+    }
+
+    /**
+     * Like {@link #run}, for a caller that has already run {@link #precheck} on this tree (the
+     * restore commands check every component before writing the first): the data is not read twice.
+     */
+    public Result restoreChecked(String backup, String component, List<BlobId> tree, Path target) throws IOException {
         try {
             return write(backup, component, tree, target);
         } catch (IOException | RuntimeException e) {

@@ -301,7 +301,7 @@ public final class PostgresComponent implements Component {
         Metadata m = metadata(snapshot);
         Path scratch = Files.createTempDirectory(Files.createDirectories(settings.scratch()), "athena-pg-restore-");
         try {
-            new VolumeRestore(repository).run(backup, name(), snapshot.treeIds(), scratch);
+            new VolumeRestore(repository).restoreChecked(backup, name(), snapshot.treeIds(), scratch);
             Metadata stored = Json.read(Files.readAllBytes(scratch.resolve(METADATA)), Metadata.class, "PostgreSQL metadata of backup " + backup);
             try (Connection admin = connect("postgres")) {
                 int destMajor = queryInt(admin, "SHOW server_version_num") / 10000;
