@@ -10,7 +10,7 @@ import dev.athena.storage.LocalStore;
 
 /**
  * Athena as the service runs it: one long-lived JVM, so the JIT has compiled the hot paths.
- * Warms up with two throw-away backups and restores, then times a first backup into a fresh
+ * Warms up with two throw-away backups and restores, then twice times a first backup into a fresh
  * repository, an unchanged re-backup and a restore, and prints "name seconds" lines.
  * Run: java --add-opens java.base/sun.nio.fs=ALL-UNNAMED -cp target/athena.jar bench/EngineBench.java TREE WORK
  */
@@ -21,7 +21,13 @@ public class EngineBench {
         for (int i = 0; i < 2; i++) {
             run(tree, work.resolve("warm-" + i), false);
         }
-        run(tree, work.resolve("timed"), true);
+        // Two timed rounds; the faster run of each step counts, as in engine.sh.
+        double[] best = run(tree, work.resolve("timed-1"), true);
+        double[] second = run(tree, work.resolve("timed-2"), true);
+        String[] names = {"warm_tar", "warm_first", "warm_second", "warm_untar", "warm_restore"};
+        for (int i = 0; i < names.length; i++) {
+            System.out.printf("%s %.3f%n", names[i], Math.min(best[i], second[i]));
+        }
     }
 
     /** Runs a shell command after a sync, and returns its wall time in seconds. */
@@ -39,7 +45,7 @@ public class EngineBench {
         new ProcessBuilder("sync").inheritIO().start().waitFor();
     }
 
-    private static void run(Path tree, Path work, boolean print) throws Exception {
+    private static double[] run(Path tree, Path work, boolean print) throws Exception {
         Files.createDirectories(work);
         // The references run here too, right before each step, so both meet the same disk state.
         double tar = print ? shell("tar -cf - -C '" + tree + "' . | zstd -q -1 -T2 > '" + work.resolve("ref.tar.zst") + "'") : 0;
@@ -57,12 +63,10 @@ public class EngineBench {
         t2 = System.nanoTime();
         new RestoreCommand(repo, "2026-01-01t00-00-00").volume("data", work.resolve("restored")).call();
         long t3 = System.nanoTime();
-        if (print) {
-            System.out.printf("warm_tar %.3f%nwarm_first %.3f%nwarm_second %.3f%nwarm_untar %.3f%nwarm_restore %.3f%n",
-                    tar, (t1 - t0) / 1e9, second, untar, (t3 - t2) / 1e9);
-        }
+        double[] times = {tar, (t1 - t0) / 1e9, second, untar, (t3 - t2) / 1e9};
         try (Stream<Path> s = Files.walk(work)) {
             s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
+        return times;
     }
 }
