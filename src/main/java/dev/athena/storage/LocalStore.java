@@ -52,6 +52,7 @@ public final class LocalStore implements ObjectStore {
     @Override
     public void put(String key, byte[] data, int length) {
         Path target = path(key);
+        forgetReader(key);
         Path temp = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
         try {
             Files.createDirectories(target.getParent());
@@ -89,21 +90,77 @@ public final class LocalStore implements ObjectStore {
         }
     }
 
+    /**
+     * A few open read channels: a restore reads thousands of blobs from the same packs, and opening
+     * the file for each costs more than the read. Objects are never modified in place, so a cached
+     * channel never shows stale bytes; a deleted pack stays readable through it until evicted.
+     */
+    private final java.util.Map<String, FileChannel> readers = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, FileChannel> eldest) {
+            if (size() > 8) {
+                try {
+                    eldest.getValue().close();
+                } catch (IOException ignored) {
+                    // closing a read-only channel cannot lose data
+                }
+                return true;
+            }
+            return false;
+        }
+    };
+
+    private FileChannel reader(String key) throws IOException {
+        synchronized (readers) {
+            FileChannel ch = readers.get(key);
+            if (ch == null || !ch.isOpen()) {
+                ch = FileChannel.open(path(key), StandardOpenOption.READ);
+                readers.put(key, ch);
+            }
+            return ch;
+        }
+    }
+
     @Override
     public byte[] getRange(String key, long offset, int length) {
-        try (FileChannel ch = FileChannel.open(path(key), StandardOpenOption.READ)) {
-            long available = Math.max(0, ch.size() - offset);
-            ByteBuffer buf = ByteBuffer.allocate((int) Math.min(length, available));
-            while (buf.hasRemaining()) {
-                if (ch.read(buf, offset + buf.position()) < 0) {
-                    break;
-                }
+        try {
+            return readRange(key, offset, length);
+        } catch (java.nio.channels.ClosedChannelException e) {
+            // evicted and closed by another thread mid-read: read again through a fresh channel
+            try {
+                return readRange(key, offset, length);
+            } catch (IOException again) {
+                throw new StorageException("cannot read " + path(key) + ": " + again.getMessage(), again);
             }
-            return buf.position() == buf.capacity() ? buf.array() : java.util.Arrays.copyOf(buf.array(), buf.position());
         } catch (NoSuchFileException e) {
             throw new ObjectNotFoundException(key);
         } catch (IOException e) {
             throw new StorageException("cannot read " + path(key) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private byte[] readRange(String key, long offset, int length) throws IOException {
+        FileChannel ch = reader(key);
+        long available = Math.max(0, ch.size() - offset);
+        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(length, available));
+        while (buf.hasRemaining()) {
+            if (ch.read(buf, offset + buf.position()) < 0) {
+                break;
+            }
+        }
+        return buf.position() == buf.capacity() ? buf.array() : java.util.Arrays.copyOf(buf.array(), buf.position());
+    }
+
+    private void forgetReader(String key) {
+        synchronized (readers) {
+            FileChannel cached = readers.remove(key);
+            if (cached != null) {
+                try {
+                    cached.close();
+                } catch (IOException ignored) {
+                    // read-only
+                }
+            }
         }
     }
 
@@ -174,6 +231,7 @@ public final class LocalStore implements ObjectStore {
     @Override
     public void delete(String key) {
         Path p = path(key);
+        forgetReader(key);
         try {
             Files.deleteIfExists(p);
             // Remove folders left empty, up to the root, so deleted backups leave no trace.
