@@ -13,7 +13,11 @@ public final class Timestamps {
     }
 
     public static String now(Clock clock) {
-        return LocalDateTime.ofInstant(clock.instant(), ZoneOffset.UTC).format(FORMAT);
+        return of(clock.instant());
+    }
+
+    public static String of(java.time.Instant instant) {
+        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC).format(FORMAT);
     }
 
     public static java.time.Instant parse(String timestamp) {

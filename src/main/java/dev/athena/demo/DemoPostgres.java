@@ -46,8 +46,7 @@ final class DemoPostgres implements AutoCloseable {
         Files.createDirectories(dir);
         if (root) {
             // The postgres user must be able to reach its folder: open the demo's own folders on the way.
-            for (Path p = dir.getParent(); p != null && (p.startsWith(demoRoot) || p.equals(demoRoot.getParent())
-                    && p.getFileName().toString().startsWith("athena-demo-")); p = p.getParent()) {
+            for (Path p = dir.getParent(); p != null && p.startsWith(demoRoot); p = p.getParent()) {
                 Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
             }
             Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));

@@ -45,11 +45,6 @@ public final class Envelope {
         return key != null;
     }
 
-    /** Bytes added to every sealed object. */
-    public int overhead() {
-        return key == null ? 0 : NONCE + TAG;
-    }
-
     public byte[] seal(byte[] plaintext) {
         return seal(plaintext, 0, plaintext.length);
     }

@@ -86,10 +86,6 @@ public final class AthenaService implements AutoCloseable {
         return jobs;
     }
 
-    public BackupScheduler scheduler() {
-        return scheduler;
-    }
-
     public AthenaConfig config() {
         return config;
     }
@@ -139,10 +135,10 @@ public final class AthenaService implements AutoCloseable {
     /** Two requests within one second would share a name: the later one takes the next free second. */
     private String freshTimestamp() {
         Instant t = clock.instant();
-        String ts = Timestamps.now(Clock.fixed(t, java.time.ZoneOffset.UTC));
+        String ts = Timestamps.of(t);
         while (catalog.find(ts).isPresent() || store.exists(new RepositoryLayout(config.namespace()).manifest(ts))) {
             t = t.plusSeconds(1);
-            ts = Timestamps.now(Clock.fixed(t, java.time.ZoneOffset.UTC));
+            ts = Timestamps.of(t);
         }
         return ts;
     }
@@ -163,7 +159,7 @@ public final class AthenaService implements AutoCloseable {
                     + "; only a successful backup can be restored");
         }
         Instant now = clock.instant();
-        String id = Timestamps.now(Clock.fixed(now, java.time.ZoneOffset.UTC)) + "-" + String.format("%03d", now.getNano() / 1_000_000);
+        String id = Timestamps.of(now) + "-" + String.format("%03d", now.getNano() / 1_000_000);
         RestoreRecord running = RestoreRecord.running(backup.backupurl(), sourceNs, request.timestamp(), config.namespace(), id,
                 now.toString(), request, backup.platformVersion(), config.platformVersion());
         RestoreJob job = new RestoreJob(source, catalog, metrics, clock, components, config, running);

@@ -51,7 +51,9 @@ public final class S3Store implements ObjectStore, AutoCloseable {
                 .httpClientBuilder(ApacheHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(10))
                         .socketTimeout(Duration.ofSeconds(60)))
-                .overrideConfiguration(o -> o.apiCallAttemptTimeout(Duration.ofMinutes(5)));
+                // One retry layer for every store: RetryingStore (its backoff wraps these calls), not the SDK's too.
+                .overrideConfiguration(o -> o.apiCallAttemptTimeout(Duration.ofMinutes(5))
+                        .retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry()));
         settings.endpoint().ifPresent(e -> builder.endpointOverride(e).forcePathStyle(true));
         return builder.build();
     }
@@ -211,10 +213,6 @@ public final class S3Store implements ObjectStore, AutoCloseable {
     public String locate(String key) {
         return settings.endpoint().map(e -> e.toString().replaceAll("/+$", "") + "/" + settings.bucket() + "/" + key)
                 .orElse("s3://" + settings.bucket() + "/" + key);
-    }
-
-    public S3Settings settings() {
-        return settings;
     }
 
     private StorageException translate(String action, String key, SdkException e) {

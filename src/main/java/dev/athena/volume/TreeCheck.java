@@ -20,6 +20,12 @@ public final class TreeCheck {
     }
 
     public static List<String> check(Repository repository, String backup, String component, List<BlobId> tree, Verifier.Depth depth) {
+        return check(repository, backup, component, tree, depth, null);
+    }
+
+    /** As above; with a {@code shape}, every entry also passes it in the same read of the tree (a restore's precheck). */
+    static List<String> check(Repository repository, String backup, String component, List<BlobId> tree, Verifier.Depth depth,
+                              TreeShape shape) {
         String where = "backup " + backup + ", component " + component;
         List<String> problems = new ArrayList<>();
         Map<BlobId, String> damagedTree = new Verifier(repository).check(tree, depth);
@@ -31,6 +37,9 @@ public final class TreeCheck {
         try {
             for (TreeReader r = new TreeReader(repository, tree); r.hasNext(); ) {
                 TreeEntry e = r.next();
+                if (shape != null) {
+                    shape.accept(e);
+                }
                 if (e.chunks() != null) {
                     e.chunks().forEach(c -> needed.add(BlobId.parse(c)));
                 }

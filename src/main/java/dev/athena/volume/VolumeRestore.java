@@ -68,12 +68,11 @@ public final class VolumeRestore {
 
     /** Checks the snapshot's data; throws {@link DamagedBackupException} before touching {@code target}. */
     public void precheck(String backup, String component, List<BlobId> tree) {
-        List<String> problems = TreeCheck.check(repository, backup, component, tree, Verifier.Depth.PACKS);
+        List<String> problems = TreeCheck.check(repository, backup, component, tree, Verifier.Depth.PACKS,
+                new TreeShape("backup " + backup + ", component " + component));
         if (!problems.isEmpty()) {
             throw new DamagedBackupException(problems);
         }
-        TreeShape shape = new TreeShape("backup " + backup + ", component " + component);
-        new TreeReader(repository, tree).forEachRemaining(shape::accept);
     }
 
     /**

@@ -23,13 +23,13 @@ class DemoTest {
 
     private void run(Path tmp) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Path report = new Demo(tmp.resolve("demo"), new PrintStream(out, true)).run();
+        Path report = new Demo(tmp, new PrintStream(out, true)).run();
         String printed = out.toString();
         assertThat(printed).contains("PostgreSQL: two clusters started").contains("of namespace prod: Success")
                 .contains("restore into namespace dr: Success").contains("report: " + report);
         assertThat(printed).containsPattern("checks: (\\d+) of \\1 passed");
         assertThat(Files.readString(report)).contains("Disaster recovery report").contains("prod").contains("1.1.0");
-        assertThat(Files.readString(tmp.resolve("demo/dr/config/PUBLIC_HOSTNAME"))).isEqualTo("dr.example.com");
-        assertThat(Files.readString(tmp.resolve("demo/dr/config/FEATURE_FLAGS"))).isEqualTo("lineage,search");
+        assertThat(Files.readString(tmp.resolve("dr/config/PUBLIC_HOSTNAME"))).isEqualTo("dr.example.com");
+        assertThat(Files.readString(tmp.resolve("dr/config/FEATURE_FLAGS"))).isEqualTo("lineage,search");
     }
 }

@@ -73,9 +73,9 @@ class VolumeRoundTripTest {
         }
         LocalStore local = new LocalStore(tmp.resolve("backups"));
         new BackupCommand(Repository.open(local, "app", null, true)).volume("v", source).timestamp("2023-02-02t16-00-00").call();
-        // Fault injection: after the checks passed (3 reads of the file list), the store fails from the 26th file's
+        // Fault injection: after the checks passed (2 reads of the file list), the store fails from the 26th file's
         // read on, as a lost disk would. Reads run at most 12 ahead of the writer, so at least 13 files were written.
-        Repository repo = Repository.open(new FaultyStore(local, 3 + 25), "app", null, false);
+        Repository repo = Repository.open(new FaultyStore(local, 2 + 25), "app", null, false);
         Path target = tmp.resolve("target");
         Trees.write(target.resolve("stale.txt"), "old".getBytes());
 
