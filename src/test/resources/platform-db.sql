@@ -47,3 +47,31 @@ GRANT USAGE ON SCHEMA inventory TO reader;
 GRANT SELECT ON ALL TABLES IN SCHEMA inventory TO reader;
 GRANT INSERT, UPDATE ON inventory."Quoted Items" TO writer;
 ALTER DEFAULT PRIVILEGES IN SCHEMA inventory GRANT SELECT ON TABLES TO reader;
+-- Columns COPY must get exactly right: generated, dropped, identity, special text, floats, intervals.
+CREATE TABLE inventory.measurements (
+    id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    gone text,
+    "weird ""name""" text,
+    reading double precision,
+    span interval,
+    doc xml,
+    doubled double precision GENERATED ALWAYS AS (reading * 2) STORED,
+    at timestamptz
+);
+INSERT INTO inventory.measurements ("weird ""name""", reading, span, doc, at)
+SELECT E'tab\there, newline\nthere, back\\slash ' || g, 1.0 / (g + 3), make_interval(days => g, secs => g / 7.0),
+       ('<m n="' || g || '"/>')::xml, TIMESTAMPTZ '2023-03-26 01:30:00+01' + g * INTERVAL '17 minutes'
+FROM generate_series(1, 500) g;
+INSERT INTO inventory.measurements ("weird ""name""", reading) VALUES (NULL, 'NaN'), ('', '-Infinity'), ('\N', 1e-310);
+ALTER TABLE inventory.measurements DROP COLUMN gone;
+CREATE TABLE inventory.no_columns ();
+INSERT INTO inventory.no_columns DEFAULT VALUES;
+INSERT INTO inventory.no_columns DEFAULT VALUES;
+CREATE TABLE inventory.buckets (id int, label inventory.status) PARTITION BY HASH (id);
+CREATE TABLE inventory.buckets_0 PARTITION OF inventory.buckets FOR VALUES WITH (MODULUS 2, REMAINDER 0);
+CREATE TABLE inventory.buckets_1 PARTITION OF inventory.buckets FOR VALUES WITH (MODULUS 2, REMAINDER 1);
+INSERT INTO inventory.buckets SELECT g, (ARRAY['ordered','shipped','delivered'])[g % 3 + 1]::inventory.status FROM generate_series(1, 90) g;
+CREATE TABLE inventory.private_notes (owner name DEFAULT current_user, note text);
+ALTER TABLE inventory.private_notes ENABLE ROW LEVEL SECURITY;
+CREATE POLICY own_notes ON inventory.private_notes USING (owner = current_user);
+INSERT INTO inventory.private_notes VALUES ('someone_else', 'hidden from others'), ('postgres', 'mine');

@@ -168,7 +168,8 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
         Path scratch = Path.of(env.getOrDefault("ATHENA_SCRATCH_DIR", System.getProperty("java.io.tmpdir")));
         return Optional.of(new PostgresSettings(host, integer(env, "POSTGRES_PORT", 5432, 1, 65535),
                 env.getOrDefault("POSTGRES_USER", "postgres"), StorageConfig.blankToNull(env.get("POSTGRES_PASSWORD")),
-                List.copyOf(databases), path(env, "POSTGRES_BIN_DIR"), scratch, integer(env, "POSTGRES_JOBS", 2, 1, 64)));
+                List.copyOf(databases), path(env, "POSTGRES_BIN_DIR"), scratch, integer(env, "POSTGRES_JOBS", 2, 1, 64),
+                integer(env, "POSTGRES_STREAM_TABLE_MB", 32, 0, 1 << 20) * 1024L * 1024));
     }
 
     private static Optional<String> first(Map<String, String> env, String... names) {

@@ -21,6 +21,9 @@ import dev.athena.repository.Repository;
  * A tree of files that exist only as bytes or streams (a ConfigMap's keys, a pg_dump streamed
  * straight from the database), stored in the same format as a volume, so verify, prune and the
  * restore checks treat every component alike. Files sit in the tree's root folder.
+ *
+ * <p>Several streams may be stored at once from different threads (a database's tables dumped in
+ * parallel); they share one pipeline of hashing and packing workers.
  */
 public final class VirtualTree implements AutoCloseable {
     private final Repository repository;
@@ -53,22 +56,33 @@ public final class VirtualTree implements AutoCloseable {
             chunks.add(repository.save(BlobType.DATA, data, off, len).hex());
             off += len;
         }
-        files.put(name, entry(name, data.length, chunks));
+        put(name, entry(name, data.length, chunks));
+    }
+
+    private synchronized void put(String name, TreeEntry entry) {
+        if (files.putIfAbsent(name, entry) != null) {
+            throw new IllegalArgumentException("a virtual tree cannot hold two files named " + name);
+        }
+    }
+
+    private synchronized BlobPipeline pipeline() {
+        if (pipeline == null) {
+            pipeline = BlobPipeline.standard(repository);
+        }
+        return pipeline;
     }
 
     /** Stores a stream as a file, chunked and packed on worker threads while it is still being read. */
     public long file(String name, InputStream in) throws IOException {
         checkName(name);
-        if (pipeline == null) {
-            pipeline = BlobPipeline.standard(repository);
-        }
+        BlobPipeline pipeline = pipeline();
         List<CompletableFuture<BlobId>> futures = new ArrayList<>();
         long size = new Chunker().split(in, (buf, off, len) -> futures.add(pipeline.saveCopy(BlobType.DATA, buf, off, len)));
         List<String> chunks = new ArrayList<>(futures.size());
         for (CompletableFuture<BlobId> f : futures) {
             chunks.add(f.join().hex());
         }
-        files.put(name, entry(name, size, chunks));
+        put(name, entry(name, size, chunks));
         return size;
     }
 
@@ -76,7 +90,7 @@ public final class VirtualTree implements AutoCloseable {
         return TreeEntry.create(name.getBytes(StandardCharsets.UTF_8), TreeEntry.FILE, 0644, 0, 0, mtimeNs, size, null, null, null, 1, chunks, null);
     }
 
-    public List<BlobId> finish() {
+    public synchronized List<BlobId> finish() {
         TreeWriter tree = new TreeWriter(repository);
         tree.add(TreeEntry.create(new byte[0], TreeEntry.DIR, 0755, 0, 0, mtimeNs, null, null, null, null, null, null, null));
         files.values().forEach(tree::add);
@@ -84,10 +98,27 @@ public final class VirtualTree implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (pipeline != null) {
             pipeline.close();
         }
+    }
+
+    /** The tree's files by name, to be opened with {@link #open} one by one. */
+    public static Map<String, TreeEntry> files(Repository repository, List<BlobId> tree) {
+        Map<String, TreeEntry> out = new LinkedHashMap<>();
+        for (TreeReader r = new TreeReader(repository, tree); r.hasNext(); ) {
+            TreeEntry e = r.next();
+            if (e.isFile()) {
+                out.put(e.path() != null ? e.path() : new String(e.pathBytes(), StandardCharsets.UTF_8), e);
+            }
+        }
+        return out;
+    }
+
+    /** A stored file's content as a stream, each chunk checked against its hash as it is read. */
+    public static InputStream open(Repository repository, TreeEntry file) {
+        return new StoredFileInput(repository, file);
     }
 
     public static Map<String, byte[]> read(Repository repository, List<BlobId> tree) {

@@ -12,6 +12,11 @@ public final class FaultyStore extends ForwardingStore {
         this.healthyReads = healthyReads;
     }
 
+    /** Ranged reads asked for so far, served or failed. */
+    public int reads() {
+        return reads.get();
+    }
+
     @Override
     public byte[] getRange(String key, long offset, int length) {
         if (reads.incrementAndGet() > healthyReads) {

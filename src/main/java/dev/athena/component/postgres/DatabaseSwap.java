@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Restores one database without ever leaving it half-written: the dump goes into a fresh database
- * under a temporary name, and only when pg_restore has succeeded is the old database renamed away,
+ * under a temporary name ({@link DatabaseLoad}), and only when it has loaded without error is the old database renamed away,
  * the new one renamed into its place, and the old one dropped. A failure before the swap drops
  * the temporary database and leaves the existing one as it was.
  */
@@ -40,7 +40,7 @@ final class DatabaseSwap {
         this.settings = settings;
     }
 
-    void restore(PostgresComponent.Database db, Path dump) throws Exception {
+    void restore(PostgresComponent.Database db, Path dump, DatabaseLoad.Rows rows) throws Exception {
         String tmp = "athena_restore_" + shortHash(db.name());
         String old = "athena_replaced_" + shortHash(db.name());
         try (Connection admin = component.connect("template1")) {
@@ -57,8 +57,8 @@ final class DatabaseSwap {
             exec(admin, create.toString());
         }
         try {
-            tools.command(tmp, "pg_restore", "-d", tmp, "-j", Integer.toString(settings.jobs()), "--exit-on-error", dump.toString()).check();
-        } catch (IOException | RuntimeException e) {
+            new DatabaseLoad(component, tools, settings).into(tmp, db, dump, rows);
+        } catch (Exception e) {
             try (Connection admin = component.connect("template1")) {
                 exec(admin, "DROP DATABASE IF EXISTS " + PostgresComponent.ident(tmp) + " WITH (FORCE)");
             }

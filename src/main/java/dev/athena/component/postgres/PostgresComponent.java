@@ -1,6 +1,7 @@
 package dev.athena.component.postgres;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
 
 import dev.athena.component.Component;
 import dev.athena.component.ExternalCommand;
@@ -23,6 +23,7 @@ import dev.athena.repository.BlobId;
 import dev.athena.repository.Json;
 import dev.athena.repository.Manifest;
 import dev.athena.repository.Repository;
+import dev.athena.volume.TreeEntry;
 import dev.athena.volume.VirtualTree;
 import dev.athena.volume.VolumeRestore;
 
@@ -31,11 +32,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The platform's PostgreSQL, backed up logically: the cluster's roles ({@code pg_dumpall
- * --globals-only}) and each database as an uncompressed custom-format dump streamed straight into
- * the repository (no staging on disk; content-defined chunks make unchanged tables deduplicate
- * across backups, and hashing and zstd run in parallel with the dump), taken from an exported
- * snapshot that also gives each table's exact row count. The restore stages the dump and runs
- * {@code pg_restore -j}, where parallelism pays off (loading and index builds).
+ * --globals-only}) and each database dumped in parallel from one exported snapshot straight into
+ * the repository, no staging on disk ({@link DatabaseDump}: large tables as streams of their own,
+ * the rest as pg_dump's uncompressed archive; content-defined chunks make unchanged tables
+ * deduplicate across backups). The same snapshot gives each table's exact row count. The restore
+ * ({@link DatabaseLoad}) stages only the archive and loads the large tables straight from the
+ * repository, in parallel, between pg_restore's schema and its indexes and constraints.
  *
  * <p>A database is restored under a temporary name and swapped in only when {@code pg_restore}
  * has finished without error; a failed restore drops the temporary copy, so the database keeps
@@ -52,7 +54,16 @@ public final class PostgresComponent implements Component {
     }
 
     public record Database(String name, String encoding, String collate, String ctype, String localeProvider, String iculocale,
-                           String owner, int connectionLimit, long sizeBytes, Map<String, Long> tables, String file, long dumpBytes) {
+                           String owner, int connectionLimit, long sizeBytes, Map<String, Long> tables, String file, long dumpBytes,
+                           List<TableStream> streams) {
+        public Database {
+            streams = streams == null ? List.of() : List.copyOf(streams);
+        }
+
+        /** Bytes of pg_dump's archive alone: what a restore stages on disk (streamed tables go straight to the server). */
+        long archiveBytes() {
+            return dumpBytes - streams.stream().mapToLong(TableStream::bytes).sum();
+        }
     }
 
     private final PostgresSettings settings;
@@ -106,7 +117,7 @@ public final class PostgresComponent implements Component {
             List<Database> databases = new ArrayList<>();
             List<Database> listed = listDatabases(admin);
             for (int i = 0; i < listed.size(); i++) {
-                databases.add(dumpDatabase(tools, listed.get(i), "database-" + i + ".dump", tree));
+                databases.add(new DatabaseDump(this, tools, settings).dump(listed.get(i), "database-" + i, tree));
             }
             Metadata metadata = new Metadata(serverVersion, serverNum / 10000, databases, passwords);
             tree.file(METADATA, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(metadata));
@@ -137,7 +148,7 @@ public final class PostgresComponent implements Component {
                 String name = rs.getString(1);
                 if (settings.databases().isEmpty() || settings.databases().contains(name)) {
                     out.add(new Database(name, rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
-                            rs.getString(7), rs.getInt(8), rs.getLong(9), Map.of(), null, 0));
+                            rs.getString(7), rs.getInt(8), rs.getLong(9), Map.of(), null, 0, List.of()));
                 }
             }
         }
@@ -161,51 +172,6 @@ public final class PostgresComponent implements Component {
             return false;
         }
         throw new IOException("pg_dumpall --globals-only failed: " + r.stderr().strip());
-    }
-
-    /**
-     * Streams one database's dump ({@code pg_dump -Fc -Z0}, so the repository's chunking finds what
-     * is unchanged and zstd compresses it) from an exported snapshot, while a second session counts
-     * each table's rows in that same snapshot: the counts are exactly what the dump holds.
-     */
-    private Database dumpDatabase(PostgresTools tools, Database db, String file, VirtualTree tree) throws Exception {
-        try (Connection c = connect(db.name())) {
-            c.setAutoCommit(false);
-            String snapshot;
-            try (Statement s = c.createStatement()) {
-                s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-                snapshot = queryString(c, "SELECT pg_export_snapshot()");
-            }
-            CompletableFuture<Map<String, Long>> counts = CompletableFuture.supplyAsync(() -> {
-                try (Connection counter = connect(db.name())) {
-                    counter.setAutoCommit(false);
-                    try (Statement s = counter.createStatement()) {
-                        s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-                        s.execute("SET TRANSACTION SNAPSHOT " + literal(snapshot));
-                    }
-                    Map<String, Long> rows = countRows(counter);
-                    counter.commit();
-                    return rows;
-                } catch (SQLException e) {
-                    throw new IllegalStateException("counting rows of database " + db.name() + ": " + e.getMessage(), e);
-                }
-            });
-            ExternalCommand.Streaming dump = tools.command(db.name(), "pg_dump", "-Fc", "-Z0", "--create", "--snapshot=" + snapshot).stream();
-            long bytes;
-            try {
-                bytes = tree.file(file, dump.stdout());
-            } catch (IOException | RuntimeException e) {
-                dump.kill();
-                throw e;
-            }
-            dump.finish();
-            Map<String, Long> tables = counts.join();
-            c.commit();
-            log.info("dumped database {}: {} bytes, {} tables, {} rows", db.name(), bytes, tables.size(),
-                    tables.values().stream().mapToLong(Long::longValue).sum());
-            return new Database(db.name(), db.encoding(), db.collate(), db.ctype(), db.localeProvider(), db.iculocale(), db.owner(),
-                    db.connectionLimit(), db.sizeBytes(), tables, file, bytes);
-        }
     }
 
     /** Rows of every user table and materialized view (leaf tables only, so partitions count once). */
@@ -286,7 +252,7 @@ public final class PostgresComponent implements Component {
                 }
             }
         }
-        long needed = m.databases().stream().mapToLong(Database::sizeBytes).sum();
+        long needed = m.databases().stream().mapToLong(Database::archiveBytes).sum();
         Path scratch = Files.createDirectories(settings.scratch());
         long free = Files.getFileStore(scratch).getUsableSpace();
         if (free < needed) {
@@ -301,25 +267,49 @@ public final class PostgresComponent implements Component {
         Metadata m = metadata(snapshot);
         Path scratch = Files.createTempDirectory(Files.createDirectories(settings.scratch()), "athena-pg-restore-");
         try {
-            new VolumeRestore(repository).restoreChecked(backup, name(), snapshot.treeIds(), scratch);
-            Metadata stored = Json.read(Files.readAllBytes(scratch.resolve(METADATA)), Metadata.class, "PostgreSQL metadata of backup " + backup);
+            Map<String, TreeEntry> files = VirtualTree.files(repository, snapshot.treeIds());
+            Metadata stored = Json.read(Files.readAllBytes(stage(repository, files, METADATA, scratch)), Metadata.class,
+                    "PostgreSQL metadata of backup " + backup);
+            Path globals = stage(repository, files, GLOBALS, scratch);
             try (Connection admin = connect("postgres")) {
                 int destMajor = queryInt(admin, "SHOW server_version_num") / 10000;
                 PostgresTools tools = PostgresTools.find(settings, Math.max(destMajor, m.serverMajor()));
-                restoreGlobals(tools, admin, scratch.resolve(GLOBALS));
+                restoreGlobals(tools, admin, globals);
                 long tables = 0;
+                long streamed = 0;
                 for (Database db : stored.databases()) {
-                    new DatabaseSwap(this, tools, settings).restore(db, scratch.resolve(db.file()));
+                    Path archive = stage(repository, files, db.file(), scratch);
+                    new DatabaseSwap(this, tools, settings).restore(db, archive, t -> VirtualTree.open(repository, file(files, t.file())));
+                    Files.delete(archive);
                     tables += db.tables().size();
+                    streamed += db.streams().size();
                 }
                 Map<String, Long> stats = new LinkedHashMap<>();
                 stats.put("databases", (long) stored.databases().size());
                 stats.put("tables", tables);
+                stats.put("streamedTables", streamed);
                 return RestoreOutcome.of(stats);
             }
         } finally {
             deleteTree(scratch);
         }
+    }
+
+    private static TreeEntry file(Map<String, TreeEntry> files, String name) throws IOException {
+        TreeEntry e = files.get(name);
+        if (e == null) {
+            throw new IOException("the PostgreSQL backup lacks its file " + name);
+        }
+        return e;
+    }
+
+    /** Writes one stored file into the scratch folder (the archive pg_restore reads, the roles, the metadata). */
+    private static Path stage(Repository repository, Map<String, TreeEntry> files, String name, Path scratch) throws IOException {
+        Path target = scratch.resolve(name);
+        try (InputStream in = VirtualTree.open(repository, file(files, name))) {
+            Files.copy(in, target);
+        }
+        return target;
     }
 
     /**

@@ -4,9 +4,19 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
-/** How to reach the platform's PostgreSQL. The password is left out of {@link #toString()}. */
+/**
+ * How to reach the platform's PostgreSQL, and how to dump it: {@code jobs} sessions at a time,
+ * tables of at least {@code streamTableBytes} each dumped as a stream of their own beside
+ * pg_dump's archive. The password is left out of {@link #toString()}.
+ */
 public record PostgresSettings(String host, int port, String user, String password, List<String> databases,
-                               Optional<Path> binDir, Path scratch, int jobs) {
+                               Optional<Path> binDir, Path scratch, int jobs, long streamTableBytes) {
+    public static final long DEFAULT_STREAM_TABLE_BYTES = 32L * 1024 * 1024;
+
+    public PostgresSettings(String host, int port, String user, String password, List<String> databases, Optional<Path> binDir, Path scratch,
+                            int jobs) {
+        this(host, port, user, password, databases, binDir, scratch, jobs, DEFAULT_STREAM_TABLE_BYTES);
+    }
 
     public String jdbcUrl(String database) {
         return "jdbc:postgresql://" + host + ":" + port + "/" + database;

@@ -1,0 +1,218 @@
+package dev.athena.component.postgres;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import org.postgresql.PGConnection;
+import org.postgresql.copy.PGCopyInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.athena.component.ExternalCommand;
+import dev.athena.volume.VirtualTree;
+
+/**
+ * Dumps one database, consistently and in parallel, straight into the repository. One session
+ * exports a snapshot; in that snapshot:
+ * <ul>
+ * <li>each table of at least {@link PostgresSettings#streamTableBytes()} is copied as its own
+ * stream ({@link TableStream}) by a pool of {@link PostgresSettings#jobs()} sessions;</li>
+ * <li>pg_dump ({@code -Fc -Z0}, uncompressed so the repository's chunking finds what is
+ * unchanged) dumps everything else, the streamed tables' definitions included, as one of the
+ * pool's tasks;</li>
+ * <li>a further session counts every table's rows, so the counts are exactly what the dump holds.</li>
+ * </ul>
+ * A single pg_dump stream is limited by the one server process that runs its COPYs; several
+ * streams keep every core busy, and each large table chunks on its own, so it deduplicates
+ * against the previous backup whatever happened to the other tables.
+ */
+final class DatabaseDump {
+    private static final Logger log = LoggerFactory.getLogger(DatabaseDump.class);
+
+    /** Session settings pg_dump uses for table data, so a streamed table is byte for byte what pg_dump would write. */
+    static final List<String> DUMP_SETTINGS = List.of("SET DateStyle = ISO", "SET IntervalStyle = postgres", "SET extra_float_digits = 3",
+            "SET row_security = off", "SET statement_timeout = 0", "SET lock_timeout = 0", "SET idle_in_transaction_session_timeout = 0");
+
+    private final PostgresComponent component;
+    private final PostgresTools tools;
+    private final PostgresSettings settings;
+
+    DatabaseDump(PostgresComponent component, PostgresTools tools, PostgresSettings settings) {
+        this.component = component;
+        this.tools = tools;
+        this.settings = settings;
+    }
+
+    PostgresComponent.Database dump(PostgresComponent.Database db, String prefix, VirtualTree tree) throws Exception {
+        try (Connection c = component.connect(db.name())) {
+            c.setAutoCommit(false);
+            String snapshot;
+            try (Statement s = c.createStatement()) {
+                s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+                snapshot = PostgresComponent.queryString(c, "SELECT pg_export_snapshot()");
+            }
+            List<Planned> planned = streamedTables(c, prefix);
+            lock(c, planned);
+            CompletableFuture<Map<String, Long>> counts = CompletableFuture.supplyAsync(() -> countRows(db.name(), snapshot));
+
+            String mainFile = prefix + ".dump";
+            long[] mainBytes = new long[1];
+            List<TableStream> streams = Collections.synchronizedList(new ArrayList<>());
+            long streamedEstimate = planned.stream().mapToLong(Planned::estimate).sum();
+            List<Sized> tasks = new ArrayList<>();
+            tasks.add(new Sized(db.sizeBytes() - streamedEstimate, session -> mainBytes[0] = pgDump(db.name(), snapshot, planned, mainFile, tree)));
+            for (Planned p : planned) {
+                tasks.add(new Sized(p.estimate(), session -> streams.add(copyOut(session.get(), p.table(), db.encoding(), tree))));
+            }
+            tasks.sort((a, b) -> Long.compare(b.estimate(), a.estimate()));
+            SessionPool.run("athena-dump", settings.jobs(), () -> snapshotSession(db, snapshot), tasks.stream().map(Sized::task).toList());
+
+            Map<String, Long> tables = counts.join();
+            c.commit();
+            List<TableStream> ordered = new ArrayList<>(streams);
+            ordered.sort((a, b) -> a.file().compareTo(b.file()));
+            long bytes = mainBytes[0] + ordered.stream().mapToLong(TableStream::bytes).sum();
+            log.info("dumped database {}: {} bytes ({} tables streamed beside pg_dump), {} tables, {} rows", db.name(), bytes, ordered.size(),
+                    tables.size(), tables.values().stream().mapToLong(Long::longValue).sum());
+            return new PostgresComponent.Database(db.name(), db.encoding(), db.collate(), db.ctype(), db.localeProvider(), db.iculocale(),
+                    db.owner(), db.connectionLimit(), db.sizeBytes(), tables, mainFile, bytes, ordered);
+        }
+    }
+
+    private record Planned(TableStream table, long estimate) {
+    }
+
+    private record Sized(long estimate, SessionPool.Task task) {
+    }
+
+    /**
+     * Plain tables (partitions included) large enough to pay for a stream of their own. Left to
+     * pg_dump: extension members; partitions under hash partitioning, whose rows pg_dump may load
+     * through the partition root because their hashes can differ in another database; and tables
+     * whose schema or name is not printable ASCII, because pg_dump reads its exclusion patterns
+     * in the database's encoding and a name passed through the command line might then not match
+     * (its rows would be dumped twice).
+     */
+    private List<Planned> streamedTables(Connection c, String prefix) throws SQLException {
+        List<Planned> out = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT c.oid, n.nspname, c.relname,"
+                        + " pg_relation_size(c.oid) + COALESCE(pg_total_relation_size(NULLIF(c.reltoastrelid, 0)), 0) AS bytes"
+                        + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                        + " WHERE c.relkind = 'r' AND c.relpersistence <> 't'"
+                        + " AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
+                        + " AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'"
+                        + " AND n.nspname ~ '^[ -~]+$' AND c.relname ~ '^[ -~]+$'"
+                        + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')"
+                        + " AND NOT (c.relispartition AND EXISTS (SELECT 1 FROM pg_partition_ancestors(c.oid) a"
+                        + "   JOIN pg_partitioned_table p ON p.partrelid = a.relid WHERE p.partstrat = 'h'))"
+                        + " AND pg_relation_size(c.oid) + COALESCE(pg_total_relation_size(NULLIF(c.reltoastrelid, 0)), 0) >= ?"
+                        + " ORDER BY 4 DESC, 2, 3")) {
+            s.setLong(1, settings.streamTableBytes());
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    String file = prefix + ".table-" + out.size() + ".copy";
+                    TableStream t = new TableStream(rs.getString(2), rs.getString(3), columns(c, rs.getLong(1)), file, 0);
+                    out.add(new Planned(t, rs.getLong(4)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The columns COPY writes, in order: generated columns are computed again on restore, dropped ones are gone. */
+    private static List<String> columns(Connection c, long oid) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT attname FROM pg_attribute WHERE attrelid = ? AND attnum > 0"
+                + " AND NOT attisdropped AND attgenerated = '' ORDER BY attnum")) {
+            s.setLong(1, oid);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Holds the streamed tables against DROP and ALTER until the dump ends, as pg_dump does for the tables it dumps. */
+    private static void lock(Connection c, List<Planned> planned) throws SQLException {
+        if (planned.isEmpty()) {
+            return;
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("LOCK TABLE " + String.join(", ", planned.stream().map(p -> "ONLY " + p.table().qualifiedName()).toList())
+                    + " IN ACCESS SHARE MODE");
+        }
+    }
+
+    /** A worker session in the dump's snapshot. */
+    private Connection snapshotSession(PostgresComponent.Database db, String snapshot) throws SQLException {
+        Connection c = component.connect(db.name());
+        try (Statement s = c.createStatement()) {
+            for (String setting : DUMP_SETTINGS) {
+                s.execute(setting);
+            }
+            c.setAutoCommit(false);
+            s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+            s.execute("SET TRANSACTION SNAPSHOT " + PostgresComponent.literal(snapshot));
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    private static TableStream copyOut(Connection session, TableStream t, String encoding, VirtualTree tree) throws SQLException, IOException {
+        long bytes;
+        try (InputStream in = new PGCopyInputStream(session.unwrap(PGConnection.class), t.copy("TO STDOUT", encoding))) {
+            bytes = tree.file(t.file(), in);
+        } catch (SQLException | IOException e) {
+            throw new IOException("copying table " + t.display() + " failed: " + e.getMessage(), e);
+        }
+        return new TableStream(t.schema(), t.table(), t.columns(), t.file(), bytes);
+    }
+
+    /** pg_dump of everything but the streamed tables' rows, in the same snapshot. */
+    private long pgDump(String database, String snapshot, List<Planned> planned, String file, VirtualTree tree) throws Exception {
+        List<String> args = new ArrayList<>(List.of("-Fc", "-Z0", "--create", "--snapshot=" + snapshot));
+        for (Planned p : planned) {
+            args.add("--exclude-table-data=" + p.table().dumpPattern());
+        }
+        ExternalCommand.Streaming dump = tools.command(database, "pg_dump", args.toArray(String[]::new)).stream();
+        long bytes;
+        try {
+            bytes = tree.file(file, dump.stdout());
+        } catch (IOException | RuntimeException e) {
+            dump.kill();
+            throw e;
+        }
+        dump.finish();
+        return bytes;
+    }
+
+    private Map<String, Long> countRows(String database, String snapshot) {
+        try (Connection counter = component.connect(database)) {
+            counter.setAutoCommit(false);
+            try (Statement s = counter.createStatement()) {
+                s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+                s.execute("SET TRANSACTION SNAPSHOT " + PostgresComponent.literal(snapshot));
+            }
+            Map<String, Long> rows = PostgresComponent.countRows(counter);
+            counter.commit();
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException("counting rows of database " + database + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.athena.component.postgres;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads a backed-up database into an empty one, in pg_restore's order: the schema ({@code
+ * --section=pre-data}), then the rows, then indexes, constraints and triggers ({@code
+ * --section=post-data}, in parallel). The rows come from two places at once, on {@link
+ * PostgresSettings#jobs()} workers: pg_restore's {@code --section=data} for the tables inside the
+ * archive, and {@code COPY ... FROM STDIN} for each streamed table, fed straight from the
+ * repository (each chunk checked against its hash as it is read), so the large tables are never
+ * staged on disk. A backup without streamed tables is one {@code pg_restore -j}.
+ */
+final class DatabaseLoad {
+    private static final Logger log = LoggerFactory.getLogger(DatabaseLoad.class);
+    /** Opens a streamed table's stored rows. */
+    @FunctionalInterface
+    interface Rows {
+        InputStream open(TableStream table) throws IOException;
+    }
+
+    /** Session settings pg_restore uses while it loads rows. */
+    private static final List<String> LOAD_SETTINGS = List.of("SET DateStyle = ISO", "SET IntervalStyle = postgres", "SET xmloption = content",
+            "SET row_security = off", "SELECT pg_catalog.set_config('search_path', '', false)", "SET statement_timeout = 0",
+            "SET lock_timeout = 0", "SET idle_in_transaction_session_timeout = 0");
+
+    private final PostgresComponent component;
+    private final PostgresTools tools;
+    private final PostgresSettings settings;
+
+    DatabaseLoad(PostgresComponent component, PostgresTools tools, PostgresSettings settings) {
+        this.component = component;
+        this.tools = tools;
+        this.settings = settings;
+    }
+
+    void into(String target, PostgresComponent.Database db, Path archive, Rows rows) throws Exception {
+        String jobs = Integer.toString(settings.jobs());
+        if (db.streams().isEmpty()) {
+            pgRestore(target, archive, "-j", jobs);
+            return;
+        }
+        long t0 = System.nanoTime();
+        pgRestore(target, archive, "--section=pre-data");
+        long t1 = System.nanoTime();
+        List<Sized> tasks = new ArrayList<>();
+        tasks.add(new Sized(db.archiveBytes(), session -> pgRestore(target, archive, "--section=data")));
+        for (TableStream t : db.streams()) {
+            tasks.add(new Sized(t.bytes(), session -> copyIn(session.get(), t, db.encoding(), rows)));
+        }
+        tasks.sort((a, b) -> Long.compare(b.estimate(), a.estimate()));
+        SessionPool.run("athena-load", settings.jobs(), () -> loadSession(target), tasks.stream().map(Sized::task).toList());
+        long t2 = System.nanoTime();
+        pgRestore(target, archive, "--section=post-data", "-j", jobs);
+        log.info("loaded database {}: schema {} s, rows {} s ({} tables streamed), indexes and constraints {} s", db.name(), seconds(t1 - t0),
+                seconds(t2 - t1), db.streams().size(), seconds(System.nanoTime() - t2));
+    }
+
+    private static String seconds(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.2f", nanos / 1e9);
+    }
+
+    private record Sized(long estimate, SessionPool.Task task) {
+    }
+
+    private void pgRestore(String target, Path archive, String... options) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("-d", target, "--exit-on-error"));
+        args.addAll(List.of(options));
+        args.add(archive.toString());
+        tools.command(target, "pg_restore", args.toArray(String[]::new)).check();
+    }
+
+    private Connection loadSession(String target) throws SQLException {
+        Connection c = component.connect(target);
+        try (Statement s = c.createStatement()) {
+            for (String setting : LOAD_SETTINGS) {
+                s.execute(setting);
+            }
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    /** COPY in the source database's encoding, as pg_restore loads it: the bytes are taken as they were written. */
+    private static void copyIn(Connection session, TableStream t, String encoding, Rows rows) throws IOException {
+        try (InputStream in = rows.open(t)) {
+            session.unwrap(PGConnection.class).getCopyAPI().copyIn(t.copy("FROM STDIN", encoding), in, 256 * 1024);
+        } catch (SQLException | IOException | RuntimeException e) {
+            throw new IOException("loading table " + t.display() + " failed: " + e.getMessage(), e);
+        }
+    }
+}
