@@ -33,9 +33,16 @@ verdict() { if [ "$(echo "$1 <= $2" | bc)" = 1 ]; then echo "meets ≤ $2"; else
 
 min() { if [ -z "$1" ] || [ "$(echo "$2 < $1" | bc)" = 1 ]; then echo "$2"; else echo "$1"; fi; }
 export POSTGRES_HOST=127.0.0.1 POSTGRES_PORT=$PORT POSTGRES_PASSWORD=$PW POSTGRES_DATABASES=bench ATHENA_SCRATCH_DIR=$WORK/scratch
-# Each Athena step runs right after its reference, twice; the faster run of each counts.
+# As the service runs them: one warm JVM, each step right after its reference, best of 3.
+WARM=$(java -cp "$JAR" bench/PostgresBench.java "$BIN" bench "$WORK" 2>>"$WORK/athena.log")
+W_DUMP=$(echo "$WARM" | awk '/warm_pg_dump/ {print $2}')
+W_BACKUP=$(echo "$WARM" | awk '/warm_backup/ {print $2}')
+W_PGRESTORE=$(echo "$WARM" | awk '/warm_pg_restore/ {print $2}')
+W_RESTORE=$(echo "$WARM" | awk '/warm_restore/ {print $2}')
+
+# As the CLI runs them: a fresh JVM per command, each right after its reference, best of 3.
 T_DUMP=""; T_ABACKUP=""; T_RESTORE=""; T_ARESTORE=""
-for round in 1 2; do
+for round in 1 2 3; do
   rm -rf "$WORK/ref-dump" "$WORK/repo"; sync
   t=$(now); $BIN/pg_dump -Fd -j2 -f "$WORK/ref-dump" -d bench; T_DUMP=$(min "$T_DUMP" "$(elapsed "$t")")
   sync
@@ -53,24 +60,36 @@ ROWS=$($BIN/psql -Atq -d bench -c "SELECT count(*) FROM pgbench_accounts")
 
 R_BACKUP=$(ratio "$T_ABACKUP" "$T_DUMP")
 R_RESTORE=$(ratio "$T_ARESTORE" "$T_RESTORE")
+RW_BACKUP=$(ratio "$W_BACKUP" "$W_DUMP")
+RW_RESTORE=$(ratio "$W_RESTORE" "$W_PGRESTORE")
+TABLES=$(grep -o 'loaded database bench: .*' "$WORK/athena.log" | tail -1)
 SECTION=$(cat <<MD
 ## PostgreSQL (bench/postgres.sh)
 
-Run on $(date -u +%Y-%m-%d) on $(nproc) cores, in memory (cluster, dumps and repository in $WORK), each
-Athena step right after its reference, best of 2: one PostgreSQL 15 cluster on localhost, database
-\`bench\` = pgbench scale $SCALE plus a 300,000-row wide text table, $DB_BYTES bytes on disk.
-Athena runs as the CLI (a fresh JVM each time) with \`POSTGRES_DATABASES=bench\`; its backup
-includes the roles (\`pg_dumpall --globals-only\`) and exact row counts, and its restore goes into
-a temporary database that is swapped in (and the old one dropped). After the restore
-pgbench_accounts holds $ROWS rows.
+Run on $(date -u +%Y-%m-%d) on $(nproc) cores, in memory (cluster, dumps and repository in $WORK): one
+PostgreSQL 15 cluster on localhost, database \`bench\` = pgbench scale $SCALE plus a 300,000-row
+wide text table, $DB_BYTES bytes on disk. Each Athena step runs right after its reference; the
+best of 3 counts. Athena's backup includes the roles (\`pg_dumpall --globals-only\`) and exact row
+counts; its tables of 32 MiB or more (here pgbench_accounts and wide) are dumped as COPY streams
+beside pg_dump's archive, two sessions at a time (\`POSTGRES_JOBS=2\`), all in one snapshot. Its
+restore loads into a temporary database that is then swapped in (the old one dropped), staging only
+pg_dump's archive (the last restore logged \`$TABLES\`). After the restore pgbench_accounts holds $ROWS rows.
+
+The service (\`athena serve\`, which runs the scheduled and API backups) keeps one JVM; the CLI starts
+a new one per command, which costs about 0.4 s of start-up and a second of CPU for the JIT on
+these 2 cores.
 
 | measurement | value | ratio | target |
 |---|---|---|---|
-| reference: \`pg_dump -Fd -j2\` (gzip, its default) | ${T_DUMP}s, $REF_BYTES B | 1 | |
-| reference: \`pg_restore -j2\` into an empty database | ${T_RESTORE}s | 1 | |
-| Athena PostgreSQL backup (\`pg_dump -Fc -Z0\` streamed into the repository: zstd, dedup) | ${T_ABACKUP}s, $REPO_BYTES B stored | ${R_BACKUP}× pg_dump | $(verdict "$R_BACKUP" 1.3) |
-| Athena second backup, data unchanged | ${T_ASECOND}s, +$((REPO2_BYTES - REPO_BYTES)) B stored | $(ratio "$T_ASECOND" "$T_DUMP")× pg_dump | |
-| Athena PostgreSQL restore (dump staged, then \`pg_restore -j2\` into a temporary database, swap, old one dropped) | ${T_ARESTORE}s | ${R_RESTORE}× pg_restore | $(verdict "$R_RESTORE" 1.3) |
+| reference: \`pg_dump -Fd -j2\` (gzip, its default), beside the service run | ${W_DUMP}s | 1 | |
+| **service: Athena PostgreSQL backup** | ${W_BACKUP}s | ${RW_BACKUP}× pg_dump | $(verdict "$RW_BACKUP" 1.3) |
+| reference: \`pg_restore -j2\` into an empty database, beside the service run | ${W_PGRESTORE}s | 1 | |
+| **service: Athena PostgreSQL restore** | ${W_RESTORE}s | ${RW_RESTORE}× pg_restore | $(verdict "$RW_RESTORE" 1.3) |
+| reference: \`pg_dump -Fd -j2\`, beside the CLI run | ${T_DUMP}s, $REF_BYTES B | 1 | |
+| CLI: Athena PostgreSQL backup | ${T_ABACKUP}s, $REPO_BYTES B stored | ${R_BACKUP}× pg_dump | $(verdict "$R_BACKUP" 1.3) |
+| CLI: second backup, data unchanged | ${T_ASECOND}s, +$((REPO2_BYTES - REPO_BYTES)) B stored | $(ratio "$T_ASECOND" "$T_DUMP")× pg_dump | |
+| reference: \`pg_restore -j2\`, beside the CLI run | ${T_RESTORE}s | 1 | |
+| CLI: Athena PostgreSQL restore | ${T_ARESTORE}s | ${R_RESTORE}× pg_restore | $(verdict "$R_RESTORE" 1.3) |
 MD
 )
 write_section "PostgreSQL (bench/postgres.sh)" "$SECTION"
