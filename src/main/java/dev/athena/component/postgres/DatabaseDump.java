@@ -46,11 +46,13 @@ final class DatabaseDump {
     private final PostgresComponent component;
     private final PostgresTools tools;
     private final PostgresSettings settings;
+    private final int serverNum;
 
-    DatabaseDump(PostgresComponent component, PostgresTools tools, PostgresSettings settings) {
+    DatabaseDump(PostgresComponent component, PostgresTools tools, PostgresSettings settings, int serverNum) {
         this.component = component;
         this.tools = tools;
         this.settings = settings;
+        this.serverNum = serverNum;
     }
 
     PostgresComponent.Database dump(PostgresComponent.Database db, String prefix, VirtualTree tree) throws Exception {
@@ -105,6 +107,9 @@ final class DatabaseDump {
      */
     private List<Planned> streamedTables(Connection c, String prefix) throws SQLException {
         List<Planned> out = new ArrayList<>();
+        if (serverNum < 120000) {
+            return out; // generated columns and pg_partition_ancestors came in 12; older servers get one pg_dump stream
+        }
         try (PreparedStatement s = c.prepareStatement(
                 "SELECT c.oid, n.nspname, c.relname,"
                         + " pg_relation_size(c.oid) + COALESCE(pg_total_relation_size(NULLIF(c.reltoastrelid, 0)), 0) AS bytes"

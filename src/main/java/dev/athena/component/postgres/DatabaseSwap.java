@@ -53,6 +53,8 @@ final class DatabaseSwap {
                     .append(" OWNER ").append(PostgresComponent.ident(owner));
             if ("i".equals(db.localeProvider()) && db.iculocale() != null) {
                 create.append(" LOCALE_PROVIDER icu ICU_LOCALE ").append(PostgresComponent.literal(db.iculocale()));
+            } else if ("b".equals(db.localeProvider()) && db.iculocale() != null) {
+                create.append(" LOCALE_PROVIDER builtin BUILTIN_LOCALE ").append(PostgresComponent.literal(db.iculocale()));
             }
             exec(admin, create.toString());
         }

@@ -53,6 +53,11 @@ public final class PostgresComponent implements Component {
     public record Metadata(String serverVersion, int serverMajor, List<Database> databases, boolean rolePasswords) {
     }
 
+    /**
+     * One database as backed up. {@code localeProvider} is {@code c} (libc), {@code i} (ICU) or
+     * {@code b} (builtin, PostgreSQL 17), and {@code iculocale} that provider's locale (the name
+     * predates the builtin provider and is kept for the backups already written).
+     */
     public record Database(String name, String encoding, String collate, String ctype, String localeProvider, String iculocale,
                            String owner, int connectionLimit, long sizeBytes, Map<String, Long> tables, String file, long dumpBytes,
                            List<TableStream> streams) {
@@ -115,9 +120,9 @@ public final class PostgresComponent implements Component {
             boolean passwords = dumpGlobals(tools, scratch.resolve(GLOBALS), warnings);
             tree.file(GLOBALS, Files.readAllBytes(scratch.resolve(GLOBALS)));
             List<Database> databases = new ArrayList<>();
-            List<Database> listed = listDatabases(admin);
+            List<Database> listed = listDatabases(admin, serverNum);
             for (int i = 0; i < listed.size(); i++) {
-                databases.add(new DatabaseDump(this, tools, settings).dump(listed.get(i), "database-" + i, tree));
+                databases.add(new DatabaseDump(this, tools, settings, serverNum).dump(listed.get(i), "database-" + i, tree));
             }
             Metadata metadata = new Metadata(serverVersion, serverNum / 10000, databases, passwords);
             tree.file(METADATA, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(metadata));
@@ -138,10 +143,13 @@ public final class PostgresComponent implements Component {
         }
     }
 
-    private List<Database> listDatabases(Connection admin) throws SQLException, IOException {
+    /** The databases to back up; the locale provider's columns moved between versions (ICU from 15, renamed in 17). */
+    private List<Database> listDatabases(Connection admin, int serverNum) throws SQLException, IOException {
+        String provider = serverNum >= 170000 ? "d.datlocprovider::text, d.datlocale" : serverNum >= 150000 ? "d.datlocprovider::text, d.daticulocale"
+                : "'c', NULL";
         List<Database> out = new ArrayList<>();
         try (Statement s = admin.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT d.datname, pg_encoding_to_char(d.encoding), d.datcollate, d.datctype, d.datlocprovider::text, d.daticulocale,"
+                "SELECT d.datname, pg_encoding_to_char(d.encoding), d.datcollate, d.datctype, " + provider + ","
                         + " pg_get_userbyid(d.datdba), d.datconnlimit, pg_database_size(d.oid)"
                         + " FROM pg_database d WHERE NOT d.datistemplate AND d.datallowconn ORDER BY d.datname")) {
             while (rs.next()) {
