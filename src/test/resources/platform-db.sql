@@ -75,3 +75,6 @@ CREATE TABLE inventory.private_notes (owner name DEFAULT current_user, note text
 ALTER TABLE inventory.private_notes ENABLE ROW LEVEL SECURITY;
 CREATE POLICY own_notes ON inventory.private_notes USING (owner = current_user);
 INSERT INTO inventory.private_notes VALUES ('someone_else', 'hidden from others'), ('postgres', 'mine');
+-- A name full of pattern characters: pg_dump must exclude exactly this table's rows when it is streamed.
+CREATE TABLE inventory."Odd.Name*? ""x""$" (n int);
+INSERT INTO inventory."Odd.Name*? ""x""$" VALUES (1), (2), (3);

@@ -93,7 +93,7 @@ class PostgresComponentTest {
         List<Object> streamed = streams.stream().map(t -> t.get("schema") + "." + t.get("table")).map(Object.class::cast).toList();
         if (streamTableBytes == 0) {
             assertThat(streamed).contains("inventory.Quoted Items", "inventory.events_2023", "inventory.measurements",
-                    "inventory.no_columns", "inventory.private_notes")
+                    "inventory.no_columns", "inventory.private_notes", "inventory.Odd.Name*? \"x\"$")
                     .as("partitions under hash partitioning stay in pg_dump's archive").doesNotContain("inventory.buckets_0", "inventory.buckets_1")
                     .as("and so do names pg_dump might not match from its command line").doesNotContain("Продажи.Заказы");
         } else {
