@@ -64,7 +64,6 @@ final class DatabaseDump {
                 snapshot = PostgresComponent.queryString(c, "SELECT pg_export_snapshot()");
             }
             List<Planned> planned = streamedTables(c, prefix);
-            lock(c, planned);
             CompletableFuture<Map<String, Long>> counts = CompletableFuture.supplyAsync(() -> countRows(db.name(), snapshot));
 
             String mainFile = prefix + ".dump";
@@ -74,10 +73,10 @@ final class DatabaseDump {
             List<Sized> tasks = new ArrayList<>();
             tasks.add(new Sized(db.sizeBytes() - streamedEstimate, session -> mainBytes[0] = pgDump(db.name(), snapshot, planned, mainFile, tree)));
             for (Planned p : planned) {
-                tasks.add(new Sized(p.estimate(), session -> streams.add(copyOut(session.get(), p.table(), db.encoding(), tree))));
+                tasks.add(new Sized(p.estimate(), session -> streams.add(copyOut(session.get(), snapshot, p.table(), db.encoding(), tree))));
             }
             tasks.sort((a, b) -> Long.compare(b.estimate(), a.estimate()));
-            SessionPool.run("athena-dump", settings.jobs(), () -> snapshotSession(db, snapshot), tasks.stream().map(Sized::task).toList());
+            SessionPool.run("athena-dump", settings.jobs(), () -> workerSession(db), tasks.stream().map(Sized::task).toList());
 
             Map<String, Long> tables = counts.join();
             c.commit();
@@ -150,27 +149,13 @@ final class DatabaseDump {
         return out;
     }
 
-    /** Holds the streamed tables against DROP and ALTER until the dump ends, as pg_dump does for the tables it dumps. */
-    private static void lock(Connection c, List<Planned> planned) throws SQLException {
-        if (planned.isEmpty()) {
-            return;
-        }
-        try (Statement s = c.createStatement()) {
-            s.execute("LOCK TABLE " + String.join(", ", planned.stream().map(p -> "ONLY " + p.table().qualifiedName()).toList())
-                    + " IN ACCESS SHARE MODE");
-        }
-    }
-
-    /** A worker session in the dump's snapshot. */
-    private Connection snapshotSession(PostgresComponent.Database db, String snapshot) throws SQLException {
+    /** A worker session with pg_dump's settings for table data; each COPY runs in its own transaction in the dump's snapshot. */
+    private Connection workerSession(PostgresComponent.Database db) throws SQLException {
         Connection c = component.connect(db.name());
         try (Statement s = c.createStatement()) {
             for (String setting : DUMP_SETTINGS) {
                 s.execute(setting);
             }
-            c.setAutoCommit(false);
-            s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-            s.execute("SET TRANSACTION SNAPSHOT " + PostgresComponent.literal(snapshot));
         } catch (SQLException e) {
             c.close();
             throw e;
@@ -178,10 +163,24 @@ final class DatabaseDump {
         return c;
     }
 
-    private static TableStream copyOut(Connection session, TableStream t, String encoding, VirtualTree tree) throws SQLException, IOException {
+    /**
+     * Copies one table in a transaction of its own, so the table's lock is let go as soon as its
+     * rows are read. A worker that kept its locks while it went on to run pg_dump could wait
+     * forever: pg_dump's lock would queue behind a concurrent DROP or ALTER, which would wait for
+     * the worker's lock. (The exporting session holds the snapshot open meanwhile.)
+     */
+    private static TableStream copyOut(Connection session, String snapshot, TableStream t, String encoding, VirtualTree tree) throws IOException {
         long bytes;
-        try (InputStream in = new PGCopyInputStream(session.unwrap(PGConnection.class), t.copy("TO STDOUT", encoding))) {
-            bytes = tree.file(t.file(), in);
+        try {
+            session.setAutoCommit(false);
+            try (Statement s = session.createStatement()) {
+                s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+                s.execute("SET TRANSACTION SNAPSHOT " + PostgresComponent.literal(snapshot));
+            }
+            try (InputStream in = new PGCopyInputStream(session.unwrap(PGConnection.class), t.copy("TO STDOUT", encoding))) {
+                bytes = tree.file(t.file(), in);
+            }
+            session.commit();
         } catch (SQLException | IOException e) {
             throw new IOException("copying table " + t.display() + " failed: " + e.getMessage(), e);
         }
