@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -11,8 +13,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * Runs a list of tasks on a fixed number of worker threads, in the order given (largest first,
  * so the longest one never starts last). Each worker opens its own database session the first
  * time a task asks for one and keeps it for its next tasks: a backup worker imports the dump's
- * snapshot once, however many tables it copies. The first failure stops handing out tasks and is
- * rethrown once the running ones have ended.
+ * snapshot once, however many tables it copies. The first failure stops handing out tasks,
+ * aborts the other workers' sessions (a restore whose one table failed does not wait for the
+ * others to load in vain), and is rethrown once every worker has stopped.
  */
 final class SessionPool {
     /** Opens a worker's session. */
@@ -32,27 +35,31 @@ final class SessionPool {
         void run(Session session) throws Exception;
     }
 
-    private SessionPool() {
-    }
-
     static void run(String name, int workers, Opener opener, List<Task> tasks) throws Exception {
-        ConcurrentLinkedQueue<Task> queue = new ConcurrentLinkedQueue<>(tasks);
-        AtomicReference<Exception> failure = new AtomicReference<>();
+        SessionPool pool = new SessionPool(tasks);
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < Math.min(workers, tasks.size()); i++) {
-            Thread t = new Thread(() -> work(queue, opener, failure), name + "-" + (i + 1));
+            Thread t = new Thread(() -> pool.work(opener), name + "-" + (i + 1));
             threads.add(t);
             t.start();
         }
         for (Thread t : threads) {
             t.join();
         }
-        if (failure.get() != null) {
-            throw failure.get();
+        if (pool.failure.get() != null) {
+            throw pool.failure.get();
         }
     }
 
-    private static void work(ConcurrentLinkedQueue<Task> queue, Opener opener, AtomicReference<Exception> failure) {
+    private final ConcurrentLinkedQueue<Task> queue;
+    private final AtomicReference<Exception> failure = new AtomicReference<>();
+    private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+
+    private SessionPool(List<Task> tasks) {
+        this.queue = new ConcurrentLinkedQueue<>(tasks);
+    }
+
+    private void work(Opener opener) {
         Connection[] session = new Connection[1];
         try {
             Task task;
@@ -60,20 +67,38 @@ final class SessionPool {
                 task.run(() -> {
                     if (session[0] == null) {
                         session[0] = opener.open();
+                        open.add(session[0]);
+                        if (failure.get() != null) {
+                            throw new IllegalStateException("stopped: another task failed");
+                        }
                     }
                     return session[0];
                 });
             }
         } catch (Exception e) {
-            failure.compareAndSet(null, e);
+            fail(e);
         } catch (Error e) {
-            failure.compareAndSet(null, new IllegalStateException(e.toString(), e));
+            fail(new IllegalStateException(e.toString(), e));
         } finally {
             if (session[0] != null) {
+                open.remove(session[0]);
                 try {
                     session[0].close();
                 } catch (SQLException ignored) {
                     // The session's work is done or failed already; nothing more to learn from its close.
+                }
+            }
+        }
+    }
+
+    /** Keeps the first failure; the ones it causes in the aborted sessions are its echoes. */
+    private void fail(Exception e) {
+        if (failure.compareAndSet(null, e)) {
+            for (Connection c : open) {
+                try {
+                    c.abort(Runnable::run);
+                } catch (SQLException ignored) {
+                    // Already closed: nothing to stop.
                 }
             }
         }
