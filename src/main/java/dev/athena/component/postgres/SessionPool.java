@@ -9,6 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.postgresql.PGConnection;
+
 /**
  * Runs a list of tasks on a fixed number of worker threads, in the order given (largest first,
  * so the longest one never starts last). Each worker opens its own database session the first
@@ -95,6 +97,12 @@ final class SessionPool {
     private void fail(Exception e) {
         if (failure.compareAndSet(null, e)) {
             for (Connection c : open) {
+                try {
+                    // Cancel first: a server busy with a statement may not notice a closed socket until it ends.
+                    c.unwrap(PGConnection.class).cancelQuery();
+                } catch (SQLException ignored) {
+                    // Nothing running, or the session is gone already; the abort below still closes it.
+                }
                 try {
                     c.abort(Runnable::run);
                 } catch (SQLException ignored) {
