@@ -43,7 +43,8 @@ class PostgresComponentTest {
         source.sql("postgres", "CREATE ROLE app LOGIN PASSWORD 'app-password'", "CREATE DATABASE shop OWNER app",
                 "CREATE DATABASE legacy WITH TEMPLATE template0 ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C'",
                 "ALTER DATABASE shop SET search_path = inventory, public", "ALTER DATABASE shop SET work_mem = '8MB'",
-                "COMMENT ON DATABASE shop IS 'the shop'", "REVOKE TEMP ON DATABASE shop FROM PUBLIC");
+                "COMMENT ON DATABASE shop IS 'the shop'", "REVOKE TEMP ON DATABASE shop FROM PUBLIC",
+                "ALTER ROLE postgres SET work_mem = '16MB'");
         source.psql("shop", new String(PostgresComponentTest.class.getResourceAsStream("/platform-db.sql").readAllBytes()));
         source.psql("legacy", "CREATE TABLE café (nom text); INSERT INTO café VALUES ('crème brûlée'), ('naïve');"
                 + "CREATE TABLE menu (dish text); INSERT INTO menu SELECT 'plat ' || chr(g) FROM generate_series(160, 255) g;");
@@ -105,7 +106,9 @@ class PostgresComponentTest {
         for (String db : List.of("shop", "legacy", "postgres")) {
             assertThat(destination.dump(db)).as(db).isEqualTo(source.dump(db));
         }
-        assertThat(destination.dumpGlobals()).contains("CREATE ROLE writer", "CREATE ROLE reader", "CREATE ROLE app", "GRANT reader TO writer");
+        assertThat(destination.dumpGlobals()).contains("CREATE ROLE writer", "CREATE ROLE reader", "CREATE ROLE app", "GRANT reader TO writer")
+                .as("the connecting role keeps its destination password but gets its settings back")
+                .contains("ALTER ROLE postgres SET work_mem TO '16MB'");
         try (Connection c = destination.connect("untouched"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT x FROM keep_me")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getInt(1)).as("a database the backup does not hold is left alone").isEqualTo(7);

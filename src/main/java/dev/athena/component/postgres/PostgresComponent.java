@@ -328,8 +328,9 @@ public final class PostgresComponent implements Component {
         String me = queryString(admin, "SELECT current_user");
         List<String> kept = new ArrayList<>();
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            // Its creation and attributes (password included) stay the destination's; its settings (ALTER ROLE ... SET) come back.
             if (line.startsWith("CREATE ROLE " + ident(me) + ";") || line.startsWith("CREATE ROLE " + me + ";")
-                    || line.startsWith("ALTER ROLE " + ident(me) + " ") || line.startsWith("ALTER ROLE " + me + " ")) {
+                    || line.startsWith("ALTER ROLE " + ident(me) + " WITH ") || line.startsWith("ALTER ROLE " + me + " WITH ")) {
                 continue;
             }
             kept.add(line);
