@@ -76,6 +76,8 @@ class DisasterRecoveryTest {
                 "POSTGRES_HOST", "127.0.0.1", "POSTGRES_PORT", Integer.toString(db.port), "POSTGRES_PASSWORD", PostgresCluster.PASSWORD,
                 "PLATFORM_VERSION", version));
         env.put("ATHENA_SCRATCH_DIR", backups.resolveSibling("scratch-" + namespace).toString());
+        // Every table as a stream of its own, so the whole pipeline runs the parallel dump and load (the test's tables are small).
+        env.put("POSTGRES_STREAM_TABLE_MB", "0");
         return env;
     }
 

@@ -85,8 +85,8 @@ final class DatabaseDump {
             List<TableStream> ordered = new ArrayList<>(streams);
             ordered.sort((a, b) -> a.file().compareTo(b.file()));
             long bytes = mainBytes[0] + ordered.stream().mapToLong(TableStream::bytes).sum();
-            log.info("dumped database {}: {} bytes ({} tables streamed beside pg_dump), {} tables, {} rows", db.name(), bytes, ordered.size(),
-                    tables.size(), tables.values().stream().mapToLong(Long::longValue).sum());
+            log.info("dumped database {}: {} bytes, {} rows in {} tables (streamed beside pg_dump's archive: {})", db.name(), bytes,
+                    tables.values().stream().mapToLong(Long::longValue).sum(), tables.size(), ordered.size());
             return new PostgresComponent.Database(db.name(), db.encoding(), db.collate(), db.ctype(), db.localeProvider(), db.iculocale(),
                     db.owner(), db.connectionLimit(), db.sizeBytes(), tables, mainFile, bytes, ordered);
         }

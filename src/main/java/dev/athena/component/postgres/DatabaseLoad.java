@@ -63,7 +63,7 @@ final class DatabaseLoad {
         SessionPool.run("athena-load", settings.jobs(), () -> loadSession(target), tasks.stream().map(Sized::task).toList());
         long t2 = System.nanoTime();
         pgRestore(target, archive, "--section=post-data", "-j", jobs);
-        log.info("loaded database {}: schema {} s, rows {} s ({} tables streamed), indexes and constraints {} s", db.name(), seconds(t1 - t0),
+        log.info("loaded database {}: schema {} s, rows {} s (tables streamed: {}), indexes and constraints {} s", db.name(), seconds(t1 - t0),
                 seconds(t2 - t1), db.streams().size(), seconds(System.nanoTime() - t2));
     }
 
