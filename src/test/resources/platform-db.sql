@@ -78,3 +78,5 @@ INSERT INTO inventory.private_notes VALUES ('someone_else', 'hidden from others'
 -- A name full of pattern characters: pg_dump must exclude exactly this table's rows when it is streamed.
 CREATE TABLE inventory."Odd.Name*? ""x""$" (n int);
 INSERT INTO inventory."Odd.Name*? ""x""$" VALUES (1), (2), (3);
+CREATE UNLOGGED TABLE inventory.cache (k text PRIMARY KEY, v text);
+INSERT INTO inventory.cache SELECT 'k' || g, 'v' || g FROM generate_series(1, 20) g;

@@ -8,10 +8,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.postgresql.PGConnection;
 import org.postgresql.copy.PGCopyInputStream;
@@ -70,20 +70,19 @@ final class DatabaseDump {
 
             String mainFile = prefix + ".dump";
             long[] mainBytes = new long[1];
-            List<TableStream> streams = Collections.synchronizedList(new ArrayList<>());
+            Map<String, TableStream> streams = new ConcurrentHashMap<>();
             long streamedEstimate = planned.stream().mapToLong(Planned::estimate).sum();
             List<Sized> tasks = new ArrayList<>();
             tasks.add(new Sized(db.sizeBytes() - streamedEstimate, session -> mainBytes[0] = pgDump(db.name(), snapshot, planned, mainFile, tree)));
             for (Planned p : planned) {
-                tasks.add(new Sized(p.estimate(), session -> streams.add(copyOut(session.get(), snapshot, p.table(), db.encoding(), tree))));
+                tasks.add(new Sized(p.estimate(), session -> streams.put(p.table().file(), copyOut(session.get(), snapshot, p.table(), db.encoding(), tree))));
             }
             tasks.sort((a, b) -> Long.compare(b.estimate(), a.estimate()));
             SessionPool.run("athena-dump", settings.jobs(), () -> workerSession(db), tasks.stream().map(Sized::task).toList());
 
             Map<String, Long> tables = counts.join();
             c.commit();
-            List<TableStream> ordered = new ArrayList<>(streams);
-            ordered.sort((a, b) -> a.file().compareTo(b.file()));
+            List<TableStream> ordered = planned.stream().map(p -> streams.get(p.table().file())).toList();
             long bytes = mainBytes[0] + ordered.stream().mapToLong(TableStream::bytes).sum();
             log.info("dumped database {}: {} bytes, {} rows in {} tables (streamed beside pg_dump's archive: {})", db.name(), bytes,
                     tables.values().stream().mapToLong(Long::longValue).sum(), tables.size(), ordered.size());
@@ -100,7 +99,8 @@ final class DatabaseDump {
 
     /**
      * Plain tables (partitions included) large enough to pay for a stream of their own. Left to
-     * pg_dump: extension members; partitions under hash partitioning, whose rows pg_dump may load
+     * pg_dump: extension members; unlogged tables (which a standby cannot read, and pg_dump knows
+     * to skip there); partitions under hash partitioning, whose rows pg_dump may load
      * through the partition root because their hashes can differ in another database; and tables
      * whose schema or name is not printable ASCII, because pg_dump reads its exclusion patterns
      * in the database's encoding and a name passed through the command line might then not match
@@ -115,7 +115,7 @@ final class DatabaseDump {
                 "SELECT c.oid, n.nspname, c.relname,"
                         + " pg_relation_size(c.oid) + COALESCE(pg_total_relation_size(NULLIF(c.reltoastrelid, 0)), 0) AS bytes"
                         + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                        + " WHERE c.relkind = 'r' AND c.relpersistence <> 't'"
+                        + " WHERE c.relkind = 'r' AND c.relpersistence = 'p'"
                         + " AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
                         + " AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'"
                         + " AND n.nspname ~ '^[ -~]+$' AND c.relname ~ '^[ -~]+$'"
