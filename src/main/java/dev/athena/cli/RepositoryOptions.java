@@ -57,6 +57,14 @@ final class RepositoryOptions {
         return Repository.open(storage().open(), namespace(), key == null || key.isEmpty() ? null : key, create);
     }
 
+    /** The repository a restore reads, through a download cache in ATHENA_SCRATCH_DIR when it is on S3. */
+    dev.athena.restore.RestoreSource openForRestore() throws java.io.IOException {
+        StorageConfig storage = storage();
+        String key = System.getenv("ATHENA_ENCRYPTION_KEY");
+        return dev.athena.restore.RestoreSource.open(storage.open(), "s3".equals(storage.type()), namespace(),
+                key == null || key.isEmpty() ? null : key, dev.athena.config.AthenaConfig.scratchFolder(System.getenv()));
+    }
+
     /** For commands that only look: the store refuses every write, so they cannot change a backup. */
     Repository openReadOnly() {
         String key = System.getenv("ATHENA_ENCRYPTION_KEY");

@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import dev.athena.repository.Repository;
 import dev.athena.repository.RepositoryLayout;
 import dev.athena.restore.RestoreCommand;
+import dev.athena.restore.RestoreSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,11 +28,13 @@ final class RestoreCli implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RepositoryLayout.checkTimestamp(timestamp);
-        Repository repository = repo.open(false);
-        RestoreCommand command = new RestoreCommand(repository, timestamp);
-        var held = repository.readManifest(timestamp).components().keySet();
-        repo.components(volumes).stream().filter(c -> volumes != null || held.contains(c.name())).forEach(command::component);
-        command.call().forEach((name, r) -> System.out.println("restored " + name + ": " + r.stats()));
+        try (RestoreSource source = repo.openForRestore()) {
+            Repository repository = source.repository();
+            RestoreCommand command = new RestoreCommand(repository, timestamp);
+            var held = repository.readManifest(timestamp).components().keySet();
+            repo.components(volumes).stream().filter(c -> volumes != null || held.contains(c.name())).forEach(command::component);
+            command.call().forEach((name, r) -> System.out.println("restored " + name + ": " + r.stats()));
+        }
         return 0;
     }
 }

@@ -22,7 +22,7 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
                            Path stateDir, int shutdownGraceSeconds, Optional<PostgresSettings> postgres,
                            Optional<String> configMapName, java.util.Set<String> configPreserveKeys,
                            Optional<String> metagraphPreHook, Optional<String> metagraphPostHook, Optional<RdsSettings> rds,
-                           RecoverySettings recovery) {
+                           RecoverySettings recovery, Path scratchDir) {
 
     /** What a restore runs around the data: the upgrade, the health checks, the test suites. */
     public record RecoverySettings(List<java.net.URI> healthCheckUrls, java.time.Duration healthTimeout, Optional<String> upgradeCommand,
@@ -76,7 +76,8 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
                 Path.of(env.getOrDefault("ATHENA_STATE_DIR", Path.of(System.getProperty("user.home"), ".athena").toString())),
                 integer(env, "ATHENA_SHUTDOWN_GRACE_SECONDS", 60, 0, 86_400), postgres(env), configMapName(env),
                 list(env, "CONFIG_PRESERVE_KEYS"), Optional.ofNullable(StorageConfig.blankToNull(env.get("METAGRAPH_PRE_BACKUP_COMMAND"))),
-                Optional.ofNullable(StorageConfig.blankToNull(env.get("METAGRAPH_POST_BACKUP_COMMAND"))), rds(env), recovery(env));
+                Optional.ofNullable(StorageConfig.blankToNull(env.get("METAGRAPH_POST_BACKUP_COMMAND"))), rds(env), recovery(env),
+                scratchFolder(env));
     }
 
     private static RecoverySettings recovery(Map<String, String> env) {
@@ -165,11 +166,16 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
                 databases.add(d.trim());
             }
         }
-        Path scratch = Path.of(env.getOrDefault("ATHENA_SCRATCH_DIR", System.getProperty("java.io.tmpdir")));
+        Path scratch = scratchFolder(env);
         return Optional.of(new PostgresSettings(host, integer(env, "POSTGRES_PORT", 5432, 1, 65535),
                 env.getOrDefault("POSTGRES_USER", "postgres"), StorageConfig.blankToNull(env.get("POSTGRES_PASSWORD")),
                 List.copyOf(databases), path(env, "POSTGRES_BIN_DIR"), scratch, integer(env, "POSTGRES_JOBS", 2, 1, 64),
                 integer(env, "POSTGRES_STREAM_TABLE_MB", 32, 0, 1 << 20) * 1024L * 1024));
+    }
+
+    /** Where restores stage pg_dump's archive and keep downloaded packs. */
+    public static Path scratchFolder(Map<String, String> env) {
+        return Path.of(env.getOrDefault("ATHENA_SCRATCH_DIR", System.getProperty("java.io.tmpdir")));
     }
 
     private static Optional<String> first(Map<String, String> env, String... names) {

@@ -1,5 +1,7 @@
 package dev.athena.service;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +17,7 @@ import dev.athena.config.AthenaConfig;
 import dev.athena.config.BackupUrls;
 import dev.athena.repository.Repository;
 import dev.athena.repository.RepositoryLayout;
+import dev.athena.restore.RestoreSource;
 import dev.athena.schedule.BackupScheduler;
 import dev.athena.schedule.RetentionPolicy;
 import dev.athena.storage.ObjectStore;
@@ -162,8 +165,27 @@ public final class AthenaService implements AutoCloseable {
         String id = Timestamps.of(now) + "-" + String.format("%03d", now.getNano() / 1_000_000);
         RestoreRecord running = RestoreRecord.running(backup.backupurl(), sourceNs, request.timestamp(), config.namespace(), id,
                 now.toString(), request, backup.platformVersion(), config.platformVersion());
-        RestoreJob job = new RestoreJob(source, catalog, metrics, clock, components, config, running);
-        boolean started = jobs.start(new JobRunner.Job("restore of " + request.timestamp(), job, () -> catalog.save(
+        // The job reads the backup through a RestoreSource (one download per pack from S3), closed when it ends.
+        RestoreSource[] reading = new RestoreSource[1];
+        Supplier<Repository> restoreSource = () -> {
+            try {
+                reading[0] = RestoreSource.open(store, "s3".equals(config.storage().type()), sourceNs, config.encryptionKey(), config.scratchDir());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot prepare the scratch folder " + config.scratchDir() + ": " + e.getMessage(), e);
+            }
+            return reading[0].repository();
+        };
+        RestoreJob job = new RestoreJob(restoreSource, catalog, metrics, clock, components, config, running);
+        Runnable work = () -> {
+            try {
+                job.run();
+            } finally {
+                if (reading[0] != null) {
+                    reading[0].close();
+                }
+            }
+        };
+        boolean started = jobs.start(new JobRunner.Job("restore of " + request.timestamp(), work, () -> catalog.save(
                 running.failedByInterruption(clock.instant().toString(), "interrupted: Athena was stopped (SIGTERM) before the restore finished"))),
                 () -> catalog.save(running));
         if (!started) {
