@@ -14,36 +14,43 @@ import dev.athena.repository.Repository;
  */
 final class StoredFileInput extends InputStream {
     private final ChunkPrefetcher fetcher;
+    private final TreeEntry entry;
     private int remainingChunks;
+    private long delivered;
     private byte[] current = new byte[0];
     private int pos;
 
     StoredFileInput(Repository repository, TreeEntry entry) {
         List<String> chunks = entry.chunks() == null ? List.of() : entry.chunks();
+        this.entry = entry;
         this.fetcher = new ChunkPrefetcher(repository, 2, 4);
         chunks.forEach(c -> fetcher.plan(BlobId.parse(c)));
         this.remainingChunks = chunks.size();
     }
 
-    private boolean fill() {
+    private boolean fill() throws IOException {
         while (pos == current.length) {
             if (remainingChunks == 0) {
+                if (entry.size() != null && delivered != entry.size()) {
+                    throw new IOException("file " + entry.displayPath() + " holds " + delivered + " bytes, the backup says " + entry.size());
+                }
                 return false;
             }
             current = fetcher.next();
             remainingChunks--;
+            delivered += current.length;
             pos = 0;
         }
         return true;
     }
 
     @Override
-    public int read() {
+    public int read() throws IOException {
         return fill() ? current[pos++] & 0xff : -1;
     }
 
     @Override
-    public int read(byte[] b, int off, int len) {
+    public int read(byte[] b, int off, int len) throws IOException {
         if (len == 0) {
             return 0;
         }

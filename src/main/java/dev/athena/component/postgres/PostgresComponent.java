@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
  * ({@link DatabaseLoad}) stages only the archive and loads the large tables straight from the
  * repository, in parallel, between pg_restore's schema and its indexes and constraints.
  *
- * <p>A database is restored under a temporary name and swapped in only when {@code pg_restore}
- * has finished without error; a failed restore drops the temporary copy, so the database keeps
+ * <p>A database is restored under a temporary name and swapped in only when everything has
+ * loaded without error; a failed restore drops the temporary copy, so the database keeps
  * its previous state. Databases the backup does not hold are left alone.
  */
 public final class PostgresComponent implements Component {
