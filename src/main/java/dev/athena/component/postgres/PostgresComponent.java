@@ -278,7 +278,12 @@ public final class PostgresComponent implements Component {
             Map<String, TreeEntry> files = VirtualTree.files(repository, snapshot.treeIds());
             Metadata stored = Json.read(Files.readAllBytes(stage(repository, files, METADATA, scratch)), Metadata.class,
                     "PostgreSQL metadata of backup " + backup);
+            // Everything staged before the first write: a full scratch disk then changes nothing, not even the roles.
             Path globals = stage(repository, files, GLOBALS, scratch);
+            Map<String, Path> archives = new LinkedHashMap<>();
+            for (Database db : stored.databases()) {
+                archives.put(db.name(), stage(repository, files, db.file(), scratch));
+            }
             try (Connection admin = connect("postgres")) {
                 int destMajor = queryInt(admin, "SHOW server_version_num") / 10000;
                 PostgresTools tools = PostgresTools.find(settings, Math.max(destMajor, m.serverMajor()));
@@ -286,7 +291,7 @@ public final class PostgresComponent implements Component {
                 long tables = 0;
                 long streamed = 0;
                 for (Database db : stored.databases()) {
-                    Path archive = stage(repository, files, db.file(), scratch);
+                    Path archive = archives.get(db.name());
                     new DatabaseSwap(this, tools, settings).restore(db, archive, t -> VirtualTree.open(repository, file(files, t.file())));
                     Files.delete(archive);
                     tables += db.tables().size();
