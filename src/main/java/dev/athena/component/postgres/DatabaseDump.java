@@ -1,7 +1,6 @@
 package dev.athena.component.postgres;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,7 +29,8 @@ import dev.athena.volume.VirtualTree;
  * <li>pg_dump ({@code -Fc -Z0}, uncompressed so the repository's chunking finds what is
  * unchanged) dumps everything else, the streamed tables' definitions included, as one of the
  * pool's tasks;</li>
- * <li>a further session counts every table's rows, so the counts are exactly what the dump holds.</li>
+ * <li>a further session counts the rows of the tables in pg_dump's archive (a streamed table's
+ * COPY counts its own), so the counts are exactly what the dump holds.</li>
  * </ul>
  * A single pg_dump stream is limited by the one server process that runs its COPYs; several
  * streams keep every core busy, and each large table chunks on its own, so it deduplicates
@@ -66,7 +66,10 @@ final class DatabaseDump {
                 snapshot = PostgresComponent.queryString(c, "SELECT pg_export_snapshot()");
             }
             List<Planned> planned = streamedTables(c, prefix);
-            CompletableFuture<Map<String, Long>> counts = CompletableFuture.supplyAsync(() -> countRows(db.name(), snapshot));
+            // A streamed table's rows are counted by its COPY; the others by count(*), all in the same snapshot.
+            java.util.Set<String> copied = planned.stream().map(p -> p.table().display()).collect(java.util.stream.Collectors.toSet());
+            CompletableFuture<Map<String, Long>> counts = CompletableFuture.supplyAsync(() -> countRows(db.name(), snapshot, copied));
+            Map<String, Long> copiedRows = new ConcurrentHashMap<>();
 
             String mainFile = prefix + ".dump";
             long[] mainBytes = new long[1];
@@ -75,12 +78,13 @@ final class DatabaseDump {
             List<Sized> tasks = new ArrayList<>();
             tasks.add(new Sized(db.sizeBytes() - streamedEstimate, session -> mainBytes[0] = pgDump(db.name(), snapshot, planned, mainFile, tree)));
             for (Planned p : planned) {
-                tasks.add(new Sized(p.estimate(), session -> streams.put(p.table().file(), copyOut(session.get(), snapshot, p.table(), db.encoding(), tree))));
+                tasks.add(new Sized(p.estimate(), session -> streams.put(p.table().file(), copyOut(session.get(), snapshot, p.table(), db.encoding(), tree, copiedRows))));
             }
             tasks.sort((a, b) -> Long.compare(b.estimate(), a.estimate()));
             SessionPool.run("athena-dump", settings.jobs(), () -> workerSession(db), tasks.stream().map(Sized::task).toList());
 
             Map<String, Long> tables = counts.join();
+            tables.replaceAll((table, rows) -> rows != null ? rows : copiedRows.get(table));
             c.commit();
             List<TableStream> ordered = planned.stream().map(p -> streams.get(p.table().file())).toList();
             long bytes = mainBytes[0] + ordered.stream().mapToLong(TableStream::bytes).sum();
@@ -171,7 +175,8 @@ final class DatabaseDump {
      * forever: pg_dump's lock would queue behind a concurrent DROP or ALTER, which would wait for
      * the worker's lock. (The exporting session holds the snapshot open meanwhile.)
      */
-    private static TableStream copyOut(Connection session, String snapshot, TableStream t, String encoding, VirtualTree tree) throws IOException {
+    private static TableStream copyOut(Connection session, String snapshot, TableStream t, String encoding, VirtualTree tree,
+                                       Map<String, Long> rows) throws IOException {
         long bytes;
         try {
             session.setAutoCommit(false);
@@ -179,8 +184,9 @@ final class DatabaseDump {
                 s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
                 s.execute("SET TRANSACTION SNAPSHOT " + PostgresComponent.literal(snapshot));
             }
-            try (InputStream in = new PGCopyInputStream(session.unwrap(PGConnection.class), t.copy("TO STDOUT", encoding))) {
+            try (PGCopyInputStream in = new PGCopyInputStream(session.unwrap(PGConnection.class), t.copy("TO STDOUT", encoding))) {
                 bytes = tree.file(t.file(), in);
+                rows.put(t.display(), in.getHandledRowCount());
             }
             session.commit();
         } catch (SQLException | IOException e) {
@@ -207,14 +213,14 @@ final class DatabaseDump {
         return bytes;
     }
 
-    private Map<String, Long> countRows(String database, String snapshot) {
+    private Map<String, Long> countRows(String database, String snapshot, java.util.Set<String> copied) {
         try (Connection counter = component.connect(database)) {
             counter.setAutoCommit(false);
             try (Statement s = counter.createStatement()) {
                 s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
                 s.execute("SET TRANSACTION SNAPSHOT " + PostgresComponent.literal(snapshot));
             }
-            Map<String, Long> rows = PostgresComponent.countRows(counter);
+            Map<String, Long> rows = PostgresComponent.countRows(counter, copied);
             counter.commit();
             return rows;
         } catch (SQLException e) {

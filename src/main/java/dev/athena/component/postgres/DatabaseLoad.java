@@ -57,7 +57,7 @@ final class DatabaseLoad {
         List<Sized> tasks = new ArrayList<>();
         tasks.add(new Sized(db.archiveBytes(), session -> pgRestore(target, archive, "--section=data")));
         for (TableStream t : db.streams()) {
-            tasks.add(new Sized(t.bytes(), session -> copyIn(session.get(), t, db.encoding(), rows)));
+            tasks.add(new Sized(t.bytes(), session -> copyIn(session.get(), t, db.encoding(), rows, db.tables().get(t.display()))));
         }
         tasks.sort((a, b) -> Long.compare(b.estimate(), a.estimate()));
         SessionPool.run("athena-load", settings.jobs(), () -> loadSession(target), tasks.stream().map(Sized::task).toList());
@@ -94,12 +94,20 @@ final class DatabaseLoad {
         return c;
     }
 
-    /** COPY in the source database's encoding, as pg_restore loads it: the bytes are taken as they were written. */
-    private static void copyIn(Connection session, TableStream t, String encoding, Rows rows) throws IOException {
+    /**
+     * COPY in the source database's encoding, as pg_restore loads it: the bytes are taken as they
+     * were written. A table that loads another number of rows than its dump's snapshot held fails
+     * the load, before the database is swapped in.
+     */
+    private static void copyIn(Connection session, TableStream t, String encoding, Rows rows, Long expected) throws IOException {
+        long loaded;
         try (InputStream in = rows.open(t)) {
-            session.unwrap(PGConnection.class).getCopyAPI().copyIn(t.copy("FROM STDIN", encoding), in, 256 * 1024);
+            loaded = session.unwrap(PGConnection.class).getCopyAPI().copyIn(t.copy("FROM STDIN", encoding), in, 256 * 1024);
         } catch (SQLException | IOException | RuntimeException e) {
             throw new IOException("loading table " + t.display() + " failed: " + e.getMessage(), e);
+        }
+        if (expected != null && loaded != expected) {
+            throw new IOException("loading table " + t.display() + " gave " + loaded + " rows, the backup holds " + expected);
         }
     }
 }
