@@ -125,6 +125,72 @@ class PostgresComponentTest {
         }
     }
 
+    /**
+     * Money moves between accounts while the backup runs, each transfer one transaction touching
+     * both tables. Streamed in separate sessions beside pg_dump, the two tables must still come
+     * from one snapshot: every restored balance equals its opening balance plus its transfers.
+     */
+    @Test
+    void tablesDumpedInParallelWhileWritesLandAreFromOneSnapshot() throws Exception {
+        source.sql("postgres", "DROP DATABASE IF EXISTS ledger", "CREATE DATABASE ledger");
+        source.sql("ledger", "CREATE TABLE accounts (id int PRIMARY KEY, balance bigint NOT NULL, pad text)",
+                "INSERT INTO accounts SELECT g, 1000, repeat('x', 200) FROM generate_series(1, 50000) g",
+                "CREATE TABLE transfers (id bigserial PRIMARY KEY, source int, target int, amount bigint)");
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicLong committed = new java.util.concurrent.atomic.AtomicLong();
+        Thread writer = new Thread(() -> {
+            java.util.Random random = new java.util.Random(3);
+            try (Connection c = source.connect("ledger")) {
+                c.setAutoCommit(false);
+                try (java.sql.PreparedStatement t = c.prepareStatement("INSERT INTO transfers (source, target, amount) VALUES (?, ?, ?)");
+                     java.sql.PreparedStatement u = c.prepareStatement("UPDATE accounts SET balance = balance + ? WHERE id = ?")) {
+                    while (!stop.get()) {
+                        int from = 1 + random.nextInt(50000);
+                        int to = 1 + random.nextInt(50000);
+                        long amount = 1 + random.nextInt(50);
+                        t.setInt(1, from);
+                        t.setInt(2, to);
+                        t.setLong(3, amount);
+                        t.executeUpdate();
+                        u.setLong(1, -amount);
+                        u.setInt(2, from);
+                        u.executeUpdate();
+                        u.setLong(1, amount);
+                        u.setInt(2, to);
+                        u.executeUpdate();
+                        c.commit();
+                        committed.incrementAndGet();
+                    }
+                }
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        writer.start();
+        Repository repo = Repository.open(new LocalStore(tmp.resolve("backups")), "app", null, true);
+        try {
+            while (committed.get() < 200) {
+                Thread.sleep(10);
+            }
+            new BackupCommand(repo).component(component(source, List.of("ledger"), 0)).timestamp("2023-02-02t16-00-00").call();
+        } finally {
+            stop.set(true);
+            writer.join();
+        }
+        long during = committed.get();
+        new RestoreCommand(repo, "2023-02-02t16-00-00").component(component(destination, List.of(), 0)).call();
+
+        try (Connection c = destination.connect("ledger"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT count(*) FILTER (WHERE a.balance <> 1000 + coalesce(i.amount, 0) - coalesce(o.amount, 0)), (SELECT count(*) FROM transfers)"
+                        + " FROM accounts a"
+                        + " LEFT JOIN (SELECT target, sum(amount) AS amount FROM transfers GROUP BY target) i ON i.target = a.id"
+                        + " LEFT JOIN (SELECT source, sum(amount) AS amount FROM transfers GROUP BY source) o ON o.source = a.id")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("accounts whose balance disagrees with the restored transfers").isZero();
+            assertThat(rs.getLong(2)).as("transfers committed before the snapshot").isBetween(200L, during);
+        }
+    }
+
     @Test
     void aRestoreThatFailsLeavesTheDatabaseAsItWas() throws Exception {
         Repository repo = Repository.open(new LocalStore(tmp.resolve("backups")), "app", null, true);
