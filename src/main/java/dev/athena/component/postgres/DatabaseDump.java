@@ -83,7 +83,12 @@ final class DatabaseDump {
             tasks.sort((a, b) -> Long.compare(b.estimate(), a.estimate()));
             SessionPool.run("athena-dump", settings.jobs(), () -> workerSession(db), tasks.stream().map(Sized::task).toList());
 
-            Map<String, Long> tables = counts.join();
+            Map<String, Long> tables;
+            try {
+                tables = counts.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : e;
+            }
             tables.replaceAll((table, rows) -> rows != null ? rows : copiedRows.get(table));
             c.commit();
             List<TableStream> ordered = planned.stream().map(p -> streams.get(p.table().file())).toList();
