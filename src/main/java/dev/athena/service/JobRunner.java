@@ -79,6 +79,12 @@ public final class JobRunner implements AutoCloseable {
             j.onInterrupted().run();
         }
         executor.shutdownNow();
+        try {
+            // The interrupted job gets a moment to let go of what it holds (its repository lock) before the process ends.
+            executor.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         return false;
     }
 
