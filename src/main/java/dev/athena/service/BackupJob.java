@@ -63,7 +63,7 @@ final class BackupJob implements Runnable {
             log.info("backup {} Success: {} bytes in {} components, {} new bytes stored, {} warnings, {} ms",
                     ts, bytes, m.components().size(), repository.storedBytes(), m.warnings().size(), duration);
         } catch (RuntimeException e) {
-            if (stoppedByShutdown(e)) {
+            if (JobRunner.stoppedByShutdown(e)) {
                 // The shutdown has recorded this backup as interrupted; no sweep runs while the service stops.
                 log.warn("backup {} stopped: Athena is shutting down", ts);
                 return;
@@ -75,19 +75,6 @@ final class BackupJob implements Runnable {
             log.error("backup {} Failed after {} ms: {}", ts, duration, error);
         }
         afterwards.run();
-    }
-
-    private static boolean stoppedByShutdown(Throwable e) {
-        if (Thread.currentThread().isInterrupted()) {
-            return true;
-        }
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof InterruptedException || t instanceof java.io.InterruptedIOException
-                    || t instanceof java.nio.channels.ClosedByInterruptException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static List<String> limit(List<String> warnings) {

@@ -88,6 +88,20 @@ public final class JobRunner implements AutoCloseable {
         return false;
     }
 
+    /** True when {@code e} comes from the shutdown interrupting the job's thread. */
+    static boolean stoppedByShutdown(Throwable e) {
+        if (Thread.currentThread().isInterrupted()) {
+            return true;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InterruptedException || t instanceof java.io.InterruptedIOException
+                    || t instanceof java.nio.channels.ClosedByInterruptException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public void close() {
         executor.shutdownNow();

@@ -191,6 +191,9 @@ final class RestoreJob implements Runnable {
             }
         } catch (RuntimeException e) {
             error = e.getMessage() == null ? e.toString() : e.getMessage();
+            if (JobRunner.stoppedByShutdown(e)) {
+                error = "interrupted: Athena stopped while the restore ran (" + error + ")";
+            }
         }
         finish(error);
     }
