@@ -6,6 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import dev.athena.config.BackupUrls;
 import dev.athena.repository.Json;
@@ -69,22 +73,66 @@ public final class BackupCatalog {
         }
     }
 
-    /** Every backup of the namespace, newest first. */
+    /**
+     * Every backup of the namespace, newest first. Records not cached yet (all of them, on the
+     * first call after a start) are read {@link #READERS} at a time: on S3 each is a round trip,
+     * and a year of two-hourly backups is thousands of them.
+     */
     public List<BackupRecord> list() {
-        List<String> folders = repository.store().listFolders(repository.layout().namespaceFolder());
-        finished.keySet().retainAll(folders);
-        List<BackupRecord> out = new ArrayList<>();
-        for (String folder : folders) {
-            if (RepositoryLayout.TIMESTAMP.matcher(folder).matches()) {
-                find(folder).ifPresent(out::add);
-            }
+        List<String> timestamps = timestamps();
+        List<String> unknown = timestamps.stream().filter(ts -> !finished.containsKey(ts)).toList();
+        if (unknown.size() > 1) {
+            readAll(unknown);
         }
-        out.sort(Comparator.comparing(BackupRecord::timestamp).reversed());
+        List<BackupRecord> out = new ArrayList<>();
+        for (String ts : timestamps) {
+            find(ts).ifPresent(out::add);
+        }
         return out;
     }
 
+    /** The newest backup: one record read, not the whole list. */
     public Optional<BackupRecord> latest() {
-        return list().stream().findFirst();
+        for (String ts : timestamps()) {
+            Optional<BackupRecord> r = find(ts);
+            if (r.isPresent()) {
+                return r;
+            }
+        }
+        return Optional.empty();
+    }
+
+    static final int READERS = 16;
+
+    /** The backups' timestamps, newest first; forgets cached records of deleted backups. */
+    private List<String> timestamps() {
+        List<String> folders = repository.store().listFolders(repository.layout().namespaceFolder());
+        finished.keySet().retainAll(folders);
+        return folders.stream().filter(f -> RepositoryLayout.TIMESTAMP.matcher(f).matches()).sorted(Comparator.reverseOrder()).toList();
+    }
+
+    /** Reads (and caches) the records of {@code timestamps} in parallel. */
+    private void readAll(List<String> timestamps) {
+        ExecutorService readers = Executors.newFixedThreadPool(Math.min(READERS, timestamps.size()), r -> {
+            Thread t = new Thread(r, "athena-catalog");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> reads = new ArrayList<>();
+            for (String ts : timestamps) {
+                reads.add(readers.submit(() -> find(ts)));
+            }
+            for (Future<?> f : reads) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } finally {
+            readers.shutdownNow();
+        }
     }
 
     /** Deletes a backup: its manifest first, so it stops existing, then the rest of its folder. */
