@@ -28,6 +28,7 @@ public final class ExternalCommand {
     private final Map<String, String> environment;
     private Path directory;
     private Duration timeout = Duration.ofHours(12);
+    private java.util.function.Consumer<Process> started = p -> { };
 
     public ExternalCommand(List<String> command, Map<String, String> environment) {
         this.command = List.copyOf(command);
@@ -45,6 +46,12 @@ public final class ExternalCommand {
 
     public ExternalCommand timeout(Duration timeout) {
         this.timeout = timeout;
+        return this;
+    }
+
+    /** Hands the started process to {@code whenStarted}, so another thread can stop it (a parallel restore whose other part failed). */
+    public ExternalCommand whenStarted(java.util.function.Consumer<Process> whenStarted) {
+        this.started = whenStarted;
         return this;
     }
 
@@ -88,6 +95,7 @@ public final class ExternalCommand {
         try {
             Process p = pb.start();
             p.getOutputStream().close();
+            started.accept(p);
             return new Streaming(p);
         } catch (IOException e) {
             throw new IOException("cannot run " + command.get(0) + ": " + e.getMessage(), e);
@@ -108,6 +116,7 @@ public final class ExternalCommand {
             throw new IOException("cannot run " + command.get(0) + ": " + e.getMessage(), e);
         }
         p.getOutputStream().close();
+        started.accept(p);
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> tail(p.getInputStream()));
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> tail(p.getErrorStream()));
         if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -76,7 +76,7 @@ final class DatabaseDump {
             Map<String, TableStream> streams = new ConcurrentHashMap<>();
             long streamedEstimate = planned.stream().mapToLong(Planned::estimate).sum();
             List<Sized> tasks = new ArrayList<>();
-            tasks.add(new Sized(db.sizeBytes() - streamedEstimate, session -> mainBytes[0] = pgDump(db.name(), snapshot, planned, mainFile, tree)));
+            tasks.add(new Sized(db.sizeBytes() - streamedEstimate, session -> mainBytes[0] = pgDump(db.name(), snapshot, planned, mainFile, tree, session)));
             for (Planned p : planned) {
                 tasks.add(new Sized(p.estimate(), session -> streams.put(p.table().file(), copyOut(session.get(), snapshot, p.table(), db.encoding(), tree, copiedRows))));
             }
@@ -201,12 +201,14 @@ final class DatabaseDump {
     }
 
     /** pg_dump of everything but the streamed tables' rows, in the same snapshot. */
-    private long pgDump(String database, String snapshot, List<Planned> planned, String file, VirtualTree tree) throws Exception {
+    private long pgDump(String database, String snapshot, List<Planned> planned, String file, VirtualTree tree, SessionPool.Session session)
+            throws Exception {
         List<String> args = new ArrayList<>(List.of("-Fc", "-Z0", "--create", "--snapshot=" + snapshot));
         for (Planned p : planned) {
             args.add("--exclude-table-data=" + p.table().dumpPattern());
         }
-        ExternalCommand.Streaming dump = tools.command(database, "pg_dump", args.toArray(String[]::new)).stream();
+        ExternalCommand.Streaming dump = tools.command(database, "pg_dump", args.toArray(String[]::new))
+                .whenStarted(p -> session.onAbort(p::destroyForcibly)).stream();
         long bytes;
         try {
             bytes = tree.file(file, dump.stdout());

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.postgresql.PGConnection;
+
+import dev.athena.component.ExternalCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +57,7 @@ final class DatabaseLoad {
         pgRestore(target, archive, "--section=pre-data");
         long t1 = System.nanoTime();
         List<Sized> tasks = new ArrayList<>();
-        tasks.add(new Sized(db.archiveBytes(), session -> pgRestore(target, archive, "--section=data")));
+        tasks.add(new Sized(db.archiveBytes(), session -> pgRestore(target, archive, session, "--section=data")));
         for (TableStream t : db.streams()) {
             tasks.add(new Sized(t.bytes(), session -> copyIn(session.get(), t, db.encoding(), rows, db.tables().get(t.display()))));
         }
@@ -75,10 +77,19 @@ final class DatabaseLoad {
     }
 
     private void pgRestore(String target, Path archive, String... options) throws IOException, InterruptedException {
+        pgRestore(target, archive, null, options);
+    }
+
+    /** pg_restore; inside the pool, {@code session} can stop it when another part of the load fails. */
+    private void pgRestore(String target, Path archive, SessionPool.Session session, String... options) throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("-d", target, "--exit-on-error"));
         args.addAll(List.of(options));
         args.add(archive.toString());
-        tools.command(target, "pg_restore", args.toArray(String[]::new)).check();
+        ExternalCommand command = tools.command(target, "pg_restore", args.toArray(String[]::new));
+        if (session != null) {
+            command.whenStarted(p -> session.onAbort(p::destroyForcibly));
+        }
+        command.check();
     }
 
     private Connection loadSession(String target) throws SQLException {

@@ -16,8 +16,8 @@ import org.postgresql.PGConnection;
  * so the longest one never starts last). Each worker opens its own database session the first
  * time a task asks for one and keeps it for its next tasks: a backup worker imports the dump's
  * snapshot once, however many tables it copies. The first failure stops handing out tasks,
- * aborts the other workers' sessions (a restore whose one table failed does not wait for the
- * others to load in vain), and is rethrown once every worker has stopped.
+ * stops the other workers' programs and aborts their sessions (a restore whose one table failed
+ * does not wait for the others to load in vain), and is rethrown once every worker has stopped.
  */
 final class SessionPool {
     /** Opens a worker's session. */
@@ -26,10 +26,12 @@ final class SessionPool {
         Connection open() throws Exception;
     }
 
-    /** The worker's session, opened on first use. */
-    @FunctionalInterface
+    /** What a task gets from its worker: the worker's session, opened on first use, and a way to be stopped. */
     interface Session {
         Connection get() throws Exception;
+
+        /** Registers how to stop what this task started (a pg_dump or pg_restore process) if another task fails. */
+        void onAbort(Runnable stop);
     }
 
     @FunctionalInterface
@@ -56,6 +58,7 @@ final class SessionPool {
     private final ConcurrentLinkedQueue<Task> queue;
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+    private final Set<Runnable> stops = ConcurrentHashMap.newKeySet();
 
     private SessionPool(List<Task> tasks) {
         this.queue = new ConcurrentLinkedQueue<>(tasks);
@@ -66,16 +69,33 @@ final class SessionPool {
         try {
             Task task;
             while (failure.get() == null && (task = queue.poll()) != null) {
-                task.run(() -> {
-                    if (session[0] == null) {
-                        session[0] = opener.open();
-                        open.add(session[0]);
-                        if (failure.get() != null) {
-                            throw new IllegalStateException("stopped: another task failed");
+                Set<Runnable> mine = ConcurrentHashMap.newKeySet();
+                try {
+                    task.run(new Session() {
+                        @Override
+                        public Connection get() throws Exception {
+                            if (session[0] == null) {
+                                session[0] = opener.open();
+                                open.add(session[0]);
+                                if (failure.get() != null) {
+                                    throw new IllegalStateException("stopped: another task failed");
+                                }
+                            }
+                            return session[0];
                         }
-                    }
-                    return session[0];
-                });
+
+                        @Override
+                        public void onAbort(Runnable stop) {
+                            mine.add(stop);
+                            stops.add(stop);
+                            if (failure.get() != null) {
+                                stop.run();
+                            }
+                        }
+                    });
+                } finally {
+                    stops.removeAll(mine);
+                }
             }
         } catch (Exception e) {
             fail(e);
@@ -96,6 +116,7 @@ final class SessionPool {
     /** Keeps the first failure; the ones it causes in the aborted sessions are its echoes. */
     private void fail(Exception e) {
         if (failure.compareAndSet(null, e)) {
+            stops.forEach(Runnable::run);
             for (Connection c : open) {
                 try {
                     // Cancel first: a server busy with a statement may not notice a closed socket until it ends.

@@ -80,6 +80,25 @@ class SessionPoolTest {
         assertThat(active).as("the sleeping statement was cancelled").isZero();
     }
 
+    /** A hang guard again: the program a task started is stopped when another task fails. */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void theFirstFailureStopsTheProgramsOtherTasksStarted() throws Exception {
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        List<SessionPool.Task> tasks = List.of(
+                session -> {
+                    dev.athena.component.ExternalCommand.of("sleep", "3600").whenStarted(p -> {
+                        session.onAbort(p::destroyForcibly);
+                        started.countDown();
+                    }).run();
+                },
+                session -> {
+                    started.await();
+                    throw new IllegalStateException("table y failed to load");
+                });
+        assertThatThrownBy(() -> SessionPool.run("test", 2, () -> cluster.connect("postgres"), tasks)).hasMessage("table y failed to load");
+    }
+
     private static int sleepers() throws Exception {
         try (Connection c = cluster.connect("postgres"); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%' AND state = 'active'"
