@@ -73,7 +73,8 @@ PostgreSQL 15 cluster on localhost, database \`bench\` = pgbench scale $SCALE pl
 wide text table, $DB_BYTES bytes on disk. Each Athena step runs right after its reference; the
 best of 3 counts. Athena's backup includes the roles (\`pg_dumpall --globals-only\`) and exact row
 counts; its tables of 32 MiB or more (here pgbench_accounts and wide) are dumped as COPY streams
-beside pg_dump's archive, two sessions at a time (\`POSTGRES_JOBS=2\`), all in one snapshot. Its
+beside pg_dump's archive, the larger ones in page ranges, two sessions at a time
+(\`POSTGRES_JOBS=2\`), all in one snapshot. Its
 restore loads into a temporary database that is then swapped in (the old one dropped), staging only
 pg_dump's archive (the last restore logged \`$TABLES\`). After the restore pgbench_accounts holds $ROWS rows.
 

@@ -69,7 +69,6 @@ final class DatabaseDump {
             // A streamed table's rows are counted by its COPY; the others by count(*), all in the same snapshot.
             java.util.Set<String> copied = planned.stream().map(p -> p.table().display()).collect(java.util.stream.Collectors.toSet());
             CompletableFuture<Map<String, Long>> counts = CompletableFuture.supplyAsync(() -> countRows(db.name(), snapshot, copied));
-            Map<String, Long> copiedRows = new ConcurrentHashMap<>();
 
             String mainFile = prefix + ".dump";
             long[] mainBytes = new long[1];
@@ -78,7 +77,7 @@ final class DatabaseDump {
             List<Sized> tasks = new ArrayList<>();
             tasks.add(new Sized(db.sizeBytes() - streamedEstimate, session -> mainBytes[0] = pgDump(db.name(), snapshot, planned, mainFile, tree, session)));
             for (Planned p : planned) {
-                tasks.add(new Sized(p.estimate(), session -> streams.put(p.table().file(), copyOut(session.get(), snapshot, p.table(), db.encoding(), tree, copiedRows))));
+                tasks.add(new Sized(p.estimate(), session -> streams.put(p.table().file(), copyOut(session.get(), snapshot, p.table(), db.encoding(), tree))));
             }
             tasks.sort((a, b) -> Long.compare(b.estimate(), a.estimate()));
             SessionPool.run("athena-dump", settings.jobs(), () -> workerSession(db), tasks.stream().map(Sized::task).toList());
@@ -89,12 +88,14 @@ final class DatabaseDump {
             } catch (java.util.concurrent.CompletionException e) {
                 throw e.getCause() instanceof RuntimeException re ? re : e;
             }
+            List<TableStream> ordered = planned.stream().map(p -> streams.get(p.table().file())).toList();
+            Map<String, Long> copiedRows = new java.util.HashMap<>();
+            ordered.forEach(t -> copiedRows.merge(t.display(), t.rows(), Long::sum));
             tables.replaceAll((table, rows) -> rows != null ? rows : copiedRows.get(table));
             c.commit();
-            List<TableStream> ordered = planned.stream().map(p -> streams.get(p.table().file())).toList();
             long bytes = mainBytes[0] + ordered.stream().mapToLong(TableStream::bytes).sum();
-            log.info("dumped database {}: {} bytes, {} rows in {} tables (streamed beside pg_dump's archive: {})", db.name(), bytes,
-                    tables.values().stream().mapToLong(Long::longValue).sum(), tables.size(), ordered.size());
+            log.info("dumped database {}: {} bytes, {} rows in {} tables ({} streamed beside pg_dump's archive, in {} streams)", db.name(), bytes,
+                    tables.values().stream().mapToLong(Long::longValue).sum(), tables.size(), copied.size(), ordered.size());
             return new PostgresComponent.Database(db.name(), db.encoding(), db.collate(), db.ctype(), db.localeProvider(), db.iculocale(),
                     db.owner(), db.connectionLimit(), db.sizeBytes(), tables, mainFile, bytes, ordered);
         }
@@ -120,9 +121,13 @@ final class DatabaseDump {
         if (serverNum < 120000) {
             return out; // generated columns and pg_partition_ancestors came in 12; older servers get one pg_dump stream
         }
+        record Candidate(long oid, String schema, String table, long bytes, long pages) {
+        }
+        List<Candidate> candidates = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement(
                 "SELECT c.oid, n.nspname, c.relname,"
-                        + " pg_relation_size(c.oid) + COALESCE(pg_total_relation_size(NULLIF(c.reltoastrelid, 0)), 0) AS bytes"
+                        + " pg_relation_size(c.oid) + COALESCE(pg_total_relation_size(NULLIF(c.reltoastrelid, 0)), 0) AS bytes,"
+                        + " pg_relation_size(c.oid) / current_setting('block_size')::bigint AS pages"
                         + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
                         + " WHERE c.relkind = 'r' AND c.relpersistence = 'p'"
                         + " AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
@@ -136,13 +141,37 @@ final class DatabaseDump {
             s.setLong(1, settings.streamTableBytes());
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    String file = prefix + ".table-" + out.size() + ".copy";
-                    TableStream t = new TableStream(rs.getString(2), rs.getString(3), columns(c, rs.getLong(1)), file, 0);
-                    out.add(new Planned(t, rs.getLong(4)));
+                    candidates.add(new Candidate(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5)));
                 }
             }
         }
+        long total = candidates.stream().mapToLong(Candidate::bytes).sum();
+        long partBytes = Math.max(Math.max(settings.streamTableBytes(), 1), total / (2L * settings.jobs()));
+        for (int i = 0; i < candidates.size(); i++) {
+            Candidate t = candidates.get(i);
+            List<String> columns = columns(c, t.oid());
+            int parts = parts(t.bytes(), t.pages(), partBytes, columns);
+            for (int k = 0; k < parts; k++) {
+                String file = prefix + ".table-" + i + (parts == 1 ? "" : "-" + k) + ".copy";
+                Long from = parts == 1 ? null : t.pages() * k / parts;
+                Long to = parts == 1 || k == parts - 1 ? null : t.pages() * (k + 1) / parts;
+                out.add(new Planned(new TableStream(t.schema(), t.table(), columns, file, 0, null, from, to), t.bytes() / parts));
+            }
+        }
         return out;
+    }
+
+    /**
+     * How many page ranges a table is read in: enough that no part is much larger than the
+     * others' share ({@code partBytes}), at most two per session. Ranges are read with TID range
+     * scans, which came in PostgreSQL 14; a table without columns is read whole.
+     */
+    private int parts(long bytes, long pages, long partBytes, List<String> columns) {
+        if (serverNum < 140000 || columns.isEmpty() || settings.jobs() < 2) {
+            return 1;
+        }
+        long wanted = (bytes + partBytes - 1) / partBytes;
+        return (int) Math.max(1, Math.min(Math.min(wanted, 2L * settings.jobs()), pages));
     }
 
     /** The columns COPY writes, in order: generated columns are computed again on restore, dropped ones are gone. */
@@ -180,32 +209,31 @@ final class DatabaseDump {
      * forever: pg_dump's lock would queue behind a concurrent DROP or ALTER, which would wait for
      * the worker's lock. (The exporting session holds the snapshot open meanwhile.)
      */
-    private static TableStream copyOut(Connection session, String snapshot, TableStream t, String encoding, VirtualTree tree,
-                                       Map<String, Long> rows) throws IOException {
-        long bytes;
+    private static TableStream copyOut(Connection session, String snapshot, TableStream t, String encoding, VirtualTree tree) throws IOException {
         try {
             session.setAutoCommit(false);
             try (Statement s = session.createStatement()) {
                 s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
                 s.execute("SET TRANSACTION SNAPSHOT " + PostgresComponent.literal(snapshot));
             }
-            try (PGCopyInputStream in = new PGCopyInputStream(session.unwrap(PGConnection.class), t.copy("TO STDOUT", encoding))) {
-                bytes = tree.file(t.file(), in);
-                rows.put(t.display(), in.getHandledRowCount());
+            TableStream done;
+            try (PGCopyInputStream in = new PGCopyInputStream(session.unwrap(PGConnection.class), t.copyOut(encoding))) {
+                long bytes = tree.file(t.file(), in);
+                done = t.done(bytes, in.getHandledRowCount());
             }
             session.commit();
+            return done;
         } catch (SQLException | IOException e) {
             throw new IOException("copying table " + t.display() + " failed: " + e.getMessage(), e);
         }
-        return new TableStream(t.schema(), t.table(), t.columns(), t.file(), bytes);
     }
 
     /** pg_dump of everything but the streamed tables' rows, in the same snapshot. */
     private long pgDump(String database, String snapshot, List<Planned> planned, String file, VirtualTree tree, SessionPool.Session session)
             throws Exception {
         List<String> args = new ArrayList<>(List.of("-Fc", "-Z0", "--create", "--snapshot=" + snapshot));
-        for (Planned p : planned) {
-            args.add("--exclude-table-data=" + p.table().dumpPattern());
+        for (String pattern : planned.stream().map(p -> p.table().dumpPattern()).distinct().toList()) {
+            args.add("--exclude-table-data=" + pattern);
         }
         ExternalCommand.Streaming dump = tools.command(database, "pg_dump", args.toArray(String[]::new))
                 .whenStarted(p -> session.onAbort(p::destroyForcibly)).stream();

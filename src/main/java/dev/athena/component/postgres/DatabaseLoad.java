@@ -7,7 +7,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.postgresql.PGConnection;
 
@@ -58,14 +60,22 @@ final class DatabaseLoad {
         long t1 = System.nanoTime();
         List<Sized> tasks = new ArrayList<>();
         tasks.add(new Sized(db.archiveBytes(), session -> pgRestore(target, archive, session, "--section=data")));
-        for (TableStream t : db.streams()) {
-            tasks.add(new Sized(t.bytes(), session -> copyIn(session.get(), t, db.encoding(), rows, db.tables().get(t.display()))));
+        // A table's parts load one after another, in order, in one session: its rows land in the order
+        // of the source's scan, so the restored table dumps exactly as the source does.
+        Map<String, List<TableStream>> byTable = new LinkedHashMap<>();
+        db.streams().forEach(t -> byTable.computeIfAbsent(t.display(), k -> new ArrayList<>()).add(t));
+        for (List<TableStream> parts : byTable.values()) {
+            tasks.add(new Sized(parts.stream().mapToLong(TableStream::bytes).sum(), session -> {
+                for (TableStream t : parts) {
+                    copyIn(session.get(), t, db.encoding(), rows, expectedRows(db, t));
+                }
+            }));
         }
         tasks.sort((a, b) -> Long.compare(b.estimate(), a.estimate()));
         SessionPool.run("athena-load", settings.jobs(), () -> loadSession(target), tasks.stream().map(Sized::task).toList());
         long t2 = System.nanoTime();
         pgRestore(target, archive, "--section=post-data", "-j", jobs);
-        log.info("loaded database {}: schema {} s, rows {} s (tables streamed: {}), indexes and constraints {} s", db.name(), seconds(t1 - t0),
+        log.info("loaded database {}: schema {} s, rows {} s (streams: {}), indexes and constraints {} s", db.name(), seconds(t1 - t0),
                 seconds(t2 - t1), db.streams().size(), seconds(System.nanoTime() - t2));
     }
 
@@ -74,6 +84,15 @@ final class DatabaseLoad {
     }
 
     private record Sized(long estimate, SessionPool.Task task) {
+    }
+
+    /** The rows a stream holds: recorded with it, or for a table in one stream, the table's count. */
+    private static Long expectedRows(PostgresComponent.Database db, TableStream t) {
+        if (t.rows() != null) {
+            return t.rows();
+        }
+        boolean whole = db.streams().stream().filter(s -> s.display().equals(t.display())).count() == 1;
+        return whole ? db.tables().get(t.display()) : null;
     }
 
     private void pgRestore(String target, Path archive, String... options) throws IOException, InterruptedException {
@@ -113,7 +132,7 @@ final class DatabaseLoad {
     private static void copyIn(Connection session, TableStream t, String encoding, Rows rows, Long expected) throws IOException {
         long loaded;
         try (InputStream in = rows.open(t)) {
-            loaded = session.unwrap(PGConnection.class).getCopyAPI().copyIn(t.copy("FROM STDIN", encoding), in, 256 * 1024);
+            loaded = session.unwrap(PGConnection.class).getCopyAPI().copyIn(t.copyIn(encoding), in, 256 * 1024);
         } catch (SQLException | IOException | RuntimeException e) {
             throw new IOException("loading table " + t.display() + " failed: " + e.getMessage(), e);
         }

@@ -304,7 +304,7 @@ public final class PostgresComponent implements Component {
                     new DatabaseSwap(this, tools, settings).restore(db, archive, t -> VirtualTree.open(repository, file(files, t.file())));
                     Files.delete(archive);
                     tables += db.tables().size();
-                    streamed += db.streams().size();
+                    streamed += db.streams().stream().map(TableStream::display).distinct().count();
                 }
                 Map<String, Long> stats = new LinkedHashMap<>();
                 stats.put("databases", (long) stored.databases().size());

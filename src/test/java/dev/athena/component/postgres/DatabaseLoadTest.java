@@ -44,7 +44,7 @@ class DatabaseLoadTest {
         PostgresTools tools = PostgresTools.find(settings, 15);
         Path archive = tmp.resolve("source.dump");
         tools.command("source", "pg_dump", "-Fc", "-Z0", "--exclude-table-data=public.t", "-f", archive.toString()).check();
-        TableStream t = new TableStream("public", "t", List.of("x"), "t.copy", 6);
+        TableStream t = new TableStream("public", "t", List.of("x"), "t.copy", 6, 4L, null, null);
         PostgresComponent.Database db = new PostgresComponent.Database("source", "UTF8", "C.UTF-8", "C.UTF-8", "c", null, "postgres", -1,
                 0, Map.of("public.t", 4L), "source.dump", Files.size(archive) + 6, List.of(t));
 
