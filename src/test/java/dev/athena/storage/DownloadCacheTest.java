@@ -1,6 +1,7 @@
 package dev.athena.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +54,33 @@ class DownloadCacheTest {
         public byte[] getRange(String key, long offset, int length) {
             count(key);
             return super.getRange(key, offset, length);
+        }
+    }
+
+    @Test
+    void copiesServeEveryReadUntilTheObjectIsDeletedAndOnlyCacheableKeysAreKept() throws Exception {
+        CountingStore store = new CountingStore(new LocalStore(tmp.resolve("store")));
+        byte[] pack = new byte[100_000];
+        new Random(5).nextBytes(pack);
+        store.put("app/repository/data/ab/abcd", pack);
+        store.put("app/2023-02-02t16-00-00/manifest.json", "{}".getBytes());
+        try (DownloadCache cache = new DownloadCache(store, tmp.resolve("scratch"), key -> key.contains("/repository/data/"), 0)) {
+            assertThat(cache.get("app/repository/data/ab/abcd")).isEqualTo(pack);
+            assertThat(cache.get("app/repository/data/ab/abcd")).isEqualTo(pack);
+            assertThat(cache.getRange("app/repository/data/ab/abcd", 10, 20)).isEqualTo(java.util.Arrays.copyOfRange(pack, 10, 30));
+            try (java.io.InputStream in = cache.open("app/repository/data/ab/abcd")) {
+                assertThat(in.readAllBytes()).isEqualTo(pack);
+            }
+            assertThat(store.packReads.get("app/repository/data/ab/abcd").get()).as("one download, then the copy").isEqualTo(1);
+            assertThat(cache.keptBytes()).isEqualTo(pack.length);
+            assertThat(cache.localReads()).isEqualTo(2);
+
+            cache.get("app/2023-02-02t16-00-00/manifest.json");
+            assertThat(cache.keptBytes()).as("a manifest is not kept").isEqualTo(pack.length);
+
+            cache.delete("app/repository/data/ab/abcd");
+            assertThat(store.exists("app/repository/data/ab/abcd")).isFalse();
+            assertThatThrownBy(() -> cache.get("app/repository/data/ab/abcd")).isInstanceOf(ObjectNotFoundException.class);
         }
     }
 
