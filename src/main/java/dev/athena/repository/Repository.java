@@ -26,7 +26,7 @@ public final class Repository {
     /** zstd level for new blobs; ATHENA_COMPRESSION_LEVEL (-7 fastest .. 19 smallest) overrides it. */
     static final int COMPRESSION_LEVEL = compressionLevel(System.getenv("ATHENA_COMPRESSION_LEVEL"));
 
-    static int compressionLevel(String value) {
+    public static int compressionLevel(String value) {
         if (value == null || value.isBlank()) {
             return 1;
         }
@@ -41,6 +41,24 @@ public final class Repository {
         throw new IllegalArgumentException("ATHENA_COMPRESSION_LEVEL must be a zstd level from -7 to 19, got '" + value + "'");
     }
 
+    /** Packs uploaded at once; ATHENA_UPLOAD_THREADS (0: the thread that fills a pack uploads it) overrides it. */
+    static final int UPLOAD_THREADS = uploadThreads(System.getenv("ATHENA_UPLOAD_THREADS"));
+
+    public static int uploadThreads(String value) {
+        if (value == null || value.isBlank()) {
+            return 4;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 0 && n <= 64) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("ATHENA_UPLOAD_THREADS must be a number of threads from 0 to 64, got '" + value + "'");
+    }
+
     private final ObjectStore store;
     private final RepositoryLayout layout;
     private final Envelope envelope;
@@ -52,6 +70,7 @@ public final class Repository {
     private final Object packLock = new Object();
     private PackWriter current = new PackWriter();
     private final AtomicLong storedBytes = new AtomicLong();
+    private final PackUploader uploader = new PackUploader(UPLOAD_THREADS);
 
     private Repository(ObjectStore store, RepositoryLayout layout, Envelope envelope) {
         this.store = store;
@@ -162,7 +181,8 @@ public final class Repository {
             }
         }
         if (full != null) {
-            upload(full);
+            PackWriter pack = full;
+            uploader.submit(() -> upload(pack));
         }
     }
 
@@ -200,6 +220,7 @@ public final class Repository {
         if (last.count() > 0) {
             upload(last);
         }
+        uploader.await();
         synchronized (unindexedPacks) {
             Map<BlobId, List<PackWriter.Entry>> packs = new HashMap<>(unindexedPacks);
             unindexedPacks.clear();

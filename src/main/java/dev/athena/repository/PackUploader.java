@@ -1,0 +1,77 @@
+package dev.athena.repository;
+
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Uploads full packs on threads of their own, so the threads that chunk, hash and compress go on
+ * while a pack crosses the network (on S3 a 16 MiB upload takes longer than filling the next
+ * pack). At most {@code threads} packs are in flight, which bounds the memory they hold; with 0,
+ * the thread that filled a pack uploads it. The first failed upload fails the next pack handed in
+ * and {@link #await()}, so a backup never goes on to write its manifest over a missing pack.
+ */
+final class PackUploader {
+    private final int threads;
+    private final Semaphore slots;
+    private final ThreadPoolExecutor executor;
+    private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+
+    PackUploader(int threads) {
+        this.threads = threads;
+        this.slots = new Semaphore(Math.max(1, threads));
+        AtomicInteger n = new AtomicInteger();
+        // A queue, not a hand-off: a slot is free again a moment before its thread is, and the next pack must not be refused then.
+        this.executor = threads == 0 ? null : new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "athena-upload-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        if (executor != null) {
+            executor.allowCoreThreadTimeOut(true);
+        }
+    }
+
+    /** Uploads with {@code upload}; blocks while {@code threads} uploads are running. */
+    void submit(Runnable upload) {
+        check();
+        if (executor == null) {
+            upload.run();
+            return;
+        }
+        slots.acquireUninterruptibly();
+        try {
+            executor.execute(() -> {
+                try {
+                    upload.run();
+                } catch (RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    slots.release();
+                }
+            });
+        } catch (RuntimeException e) {
+            slots.release();
+            throw e;
+        }
+    }
+
+    /** Waits until no upload is running; throws the first failure. */
+    void await() {
+        if (executor != null) {
+            slots.acquireUninterruptibly(threads);
+            slots.release(threads);
+        }
+        check();
+    }
+
+    private void check() {
+        RuntimeException e = failure.get();
+        if (e != null) {
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.athena.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** What `athena serve` reads at start: the seed's defaults, and one clear error naming each bad variable. */
+class AthenaConfigTest {
+    @TempDir
+    static Path tmp;
+
+    @Test
+    void theSeedsDefaults() {
+        AthenaConfig c = AthenaConfig.fromEnv(Map.of());
+        assertThat(c.regularBackups()).isFalse();
+        assertThat(c.frequency().toString()).contains("0 0 */2 * * *");
+        assertThat(c.retentionDays()).isEqualTo(90);
+        assertThat(c.storage().type()).isEqualTo("local");
+        assertThat(c.storage().localRoot()).isEqualTo(Path.of("/backup"));
+        assertThat(c.namespace()).isEqualTo("app");
+        assertThat(c.port()).isEqualTo(8080);
+        assertThat(c.postgres()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+            "BACKUP_FREQUENCY|every two hours",
+            "BACKUP_RETENTION_PERIOD|-1",
+            "BACKUP_RETENTION_PERIOD|ninety",
+            "ENABLE_REGULAR_BACKUPS|maybe",
+            "ATHENA_PORT|70000",
+            "ATHENA_NAMESPACE|../other",
+            "BACKUP_LOCATION_TYPE|ftp",
+            "LOCAL_BACKUP_LOCATION|relative/path",
+            "ATHENA_SHUTDOWN_GRACE_SECONDS|-5",
+            "ATHENA_COMPRESSION_LEVEL|30",
+            "ATHENA_UPLOAD_THREADS|lots",
+            "POSTGRES_PORT|postgres",
+            "POSTGRES_JOBS|0",
+            "POSTGRES_STREAM_TABLE_MB|-1",
+            "METAGRAPH_VOLUME_PATH|/no/such/folder",
+    })
+    void aBadValueIsOneErrorNamingItsVariable(String variable, String value) throws Exception {
+        Map<String, String> env = new HashMap<>(Map.of("POSTGRES_HOST", "db.example.com"));
+        env.put(variable, value);
+        assertThatThrownBy(() -> AthenaConfig.fromEnv(env)).isInstanceOf(ConfigException.class).hasMessageContaining(variable);
+    }
+
+    @Test
+    void aFullConfigurationIsAccepted() throws Exception {
+        Path metagraph = Files.createDirectories(tmp.resolve("metagraph"));
+        AthenaConfig c = AthenaConfig.fromEnv(Map.of("ENABLE_REGULAR_BACKUPS", "true", "BACKUP_FREQUENCY", "0 30 1 * * *",
+                "BACKUP_RETENTION_PERIOD", "0", "POSTGRES_HOST", "db", "POSTGRES_JOBS", "4", "POSTGRES_STREAM_TABLE_MB", "0",
+                "ATHENA_UPLOAD_THREADS", "0", "ATHENA_COMPRESSION_LEVEL", "-3", "METAGRAPH_VOLUME_PATH", metagraph.toString(),
+                "ATHENA_SCRATCH_DIR", tmp.resolve("scratch").toString()));
+        assertThat(c.regularBackups()).isTrue();
+        assertThat(c.retentionDays()).isZero();
+        assertThat(c.postgres()).hasValueSatisfying(p -> {
+            assertThat(p.jobs()).isEqualTo(4);
+            assertThat(p.streamTableBytes()).isZero();
+        });
+        assertThat(c.scratchDir()).isEqualTo(tmp.resolve("scratch"));
+        assertThat(c.metagraphPath()).contains(metagraph);
+    }
+}

@@ -1,0 +1,79 @@
+package dev.athena.repository;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.athena.backup.BackupCommand;
+import dev.athena.restore.RestoreCommand;
+import dev.athena.storage.ForwardingStore;
+import dev.athena.storage.LocalStore;
+import dev.athena.storage.ObjectStore;
+import dev.athena.storage.StorageException;
+import dev.athena.testing.Trees;
+
+/** Packs uploaded on threads of their own: every one is there before the manifest, and a failed one fails the backup. */
+class PackUploadTest {
+    @TempDir
+    Path tmp;
+
+    /** Fault injection: the n-th pack upload fails. */
+    static final class FailingPuts extends ForwardingStore {
+        private final int failAt;
+        final AtomicInteger packs = new AtomicInteger();
+
+        FailingPuts(ObjectStore inner, int failAt) {
+            super(inner);
+            this.failAt = failAt;
+        }
+
+        @Override
+        public void put(String key, byte[] data, int length) {
+            if (key.contains("/repository/data/") && packs.incrementAndGet() == failAt) {
+                throw new StorageException("injected fault uploading " + key, null);
+            }
+            super.put(key, data, length);
+        }
+    }
+
+    private Path tree() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Random random = new Random(11);
+        for (int i = 0; i < 20; i++) {
+            byte[] b = new byte[4 * 1024 * 1024];
+            random.nextBytes(b);
+            Files.write(data.resolve("f" + i), b);
+        }
+        return data;
+    }
+
+    @Test
+    void aBackupOfSeveralPacksRestoresExactly() throws Exception {
+        Path data = tree();
+        FailingPuts store = new FailingPuts(new LocalStore(tmp.resolve("repo")), Integer.MAX_VALUE);
+        Repository repo = Repository.open(store, "app", null, true);
+        new BackupCommand(repo).volume("data", data).timestamp("2023-02-02t16-00-00").call();
+        assertThat(store.packs.get()).as("packs uploaded").isGreaterThanOrEqualTo(5);
+        new RestoreCommand(Repository.open(new LocalStore(tmp.resolve("repo")), "app", null, false), "2023-02-02t16-00-00")
+                .volume("data", tmp.resolve("restored")).call();
+        Trees.assertSameTree(data, tmp.resolve("restored"));
+    }
+
+    @Test
+    void aFailedPackUploadFailsTheBackupAndNoManifestIsWritten() throws Exception {
+        Path data = tree();
+        FailingPuts store = new FailingPuts(new LocalStore(tmp.resolve("repo")), 2);
+        Repository repo = Repository.open(store, "app", null, true);
+        assertThatThrownBy(() -> new BackupCommand(repo).volume("data", data).timestamp("2023-02-02t16-00-00").call())
+                .hasMessageContaining("injected fault uploading");
+        assertThat(store.exists(repo.layout().manifest("2023-02-02t16-00-00"))).isFalse();
+        assertThat(repo.timestamps()).isEmpty();
+    }
+}
