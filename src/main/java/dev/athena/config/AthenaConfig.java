@@ -73,7 +73,7 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
         try {
             // Read by the repository itself; checked here so a bad value stops the start, not the first backup.
             dev.athena.repository.Repository.compressionLevel(env.get("ATHENA_COMPRESSION_LEVEL"));
-            dev.athena.repository.Repository.uploadThreads(env.get("ATHENA_UPLOAD_THREADS"));
+            dev.athena.repository.Repository.transferThreads(env.get("ATHENA_TRANSFER_THREADS"));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

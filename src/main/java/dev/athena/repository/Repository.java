@@ -41,10 +41,14 @@ public final class Repository {
         throw new IllegalArgumentException("ATHENA_COMPRESSION_LEVEL must be a zstd level from -7 to 19, got '" + value + "'");
     }
 
-    /** Packs uploaded at once; ATHENA_UPLOAD_THREADS (0: the thread that fills a pack uploads it) overrides it. */
-    static final int UPLOAD_THREADS = uploadThreads(System.getenv("ATHENA_UPLOAD_THREADS"));
+    /**
+     * Packs uploaded, or read by the pre-restore check, at once (remote stores are bound by round
+     * trips, not cores); ATHENA_TRANSFER_THREADS overrides it, 0 uploading each pack on the thread
+     * that filled it and checking packs one per core.
+     */
+    public static final int TRANSFER_THREADS = transferThreads(System.getenv("ATHENA_TRANSFER_THREADS"));
 
-    public static int uploadThreads(String value) {
+    public static int transferThreads(String value) {
         if (value == null || value.isBlank()) {
             return 4;
         }
@@ -56,7 +60,7 @@ public final class Repository {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException("ATHENA_UPLOAD_THREADS must be a number of threads from 0 to 64, got '" + value + "'");
+        throw new IllegalArgumentException("ATHENA_TRANSFER_THREADS must be a number of threads from 0 to 64, got '" + value + "'");
     }
 
     private final ObjectStore store;
@@ -70,7 +74,7 @@ public final class Repository {
     private final Object packLock = new Object();
     private PackWriter current = new PackWriter();
     private final AtomicLong storedBytes = new AtomicLong();
-    private final PackUploader uploader = new PackUploader(UPLOAD_THREADS);
+    private final PackUploader uploader = new PackUploader(TRANSFER_THREADS);
 
     private Repository(ObjectStore store, RepositoryLayout layout, Envelope envelope) {
         this.store = store;

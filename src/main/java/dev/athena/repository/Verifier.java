@@ -36,10 +36,11 @@ public final class Verifier {
                 byPack.computeIfAbsent(loc.pack(), k -> new ArrayList<>()).add(id);
             }
         }
-        // Packs are read and hashed on all cores: a restore waits for this before it writes anything.
+        // Packs are read and hashed on all cores, and on a remote store several downloads at once: a restore waits for this
+        // before it writes anything.
         Map<BlobId, String> found = new java.util.concurrent.ConcurrentHashMap<>();
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
-                Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
+                Math.max(Math.max(2, Runtime.getRuntime().availableProcessors()), Repository.TRANSFER_THREADS), r -> {
                     Thread t = new Thread(r, "athena-verify");
                     t.setDaemon(true);
                     return t;

@@ -43,7 +43,7 @@ class AthenaConfigTest {
             "LOCAL_BACKUP_LOCATION|relative/path",
             "ATHENA_SHUTDOWN_GRACE_SECONDS|-5",
             "ATHENA_COMPRESSION_LEVEL|30",
-            "ATHENA_UPLOAD_THREADS|lots",
+            "ATHENA_TRANSFER_THREADS|lots",
             "POSTGRES_PORT|postgres",
             "POSTGRES_JOBS|0",
             "POSTGRES_STREAM_TABLE_MB|-1",
@@ -60,7 +60,7 @@ class AthenaConfigTest {
         Path metagraph = Files.createDirectories(tmp.resolve("metagraph"));
         AthenaConfig c = AthenaConfig.fromEnv(Map.of("ENABLE_REGULAR_BACKUPS", "true", "BACKUP_FREQUENCY", "0 30 1 * * *",
                 "BACKUP_RETENTION_PERIOD", "0", "POSTGRES_HOST", "db", "POSTGRES_JOBS", "4", "POSTGRES_STREAM_TABLE_MB", "0",
-                "ATHENA_UPLOAD_THREADS", "0", "ATHENA_COMPRESSION_LEVEL", "-3", "METAGRAPH_VOLUME_PATH", metagraph.toString(),
+                "ATHENA_TRANSFER_THREADS", "0", "ATHENA_COMPRESSION_LEVEL", "-3", "METAGRAPH_VOLUME_PATH", metagraph.toString(),
                 "ATHENA_SCRATCH_DIR", tmp.resolve("scratch").toString()));
         assertThat(c.regularBackups()).isTrue();
         assertThat(c.retentionDays()).isZero();

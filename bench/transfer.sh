@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# A first backup into, and a restore from, a store as slow to move objects as S3 (a round trip
+# plus one connection's bandwidth per request): one pack at a time per filling thread and one
+# check download per core (ATHENA_TRANSFER_THREADS=0, how Athena moved them before) against the
+# default, 4 at once. Writes docs/benchmarks.md.
+# Usage: bench/transfer.sh [round trip ms, default 30] [MB/s per connection, default 60]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+LATENCY=${1:-30}
+BANDWIDTH=${2:-60}
+JAR=target/athena.jar
+WORK=${BENCH_WORK:-/dev/shm/athena-bench-transfer}
+[ -f "$JAR" ] || mvn -B -q -DskipTests package
+rm -rf "$WORK" && mkdir -p "$WORK/tree"
+trap 'rm -rf "$WORK"' EXIT
+for d in /usr/share/doc /usr/lib/jvm/java-17-openjdk-amd64; do
+  if [ -d "$d" ]; then cp -a "$d" "$WORK/tree/$(echo "$d" | tr / _)"; fi
+done
+TREE_BYTES=$(du -sb "$WORK/tree" | cut -f1)
+run() { ATHENA_TRANSFER_THREADS=$1 java --add-opens java.base/sun.nio.fs=ALL-UNNAMED -cp "$JAR" bench/TransferBench.java "$WORK/tree" "$WORK/w$1" "$LATENCY" "$BANDWIDTH" 2>>"$WORK/athena.log"; }
+OLD=$(run 0)
+NEW=$(run 4)
+B_OLD=$(echo "$OLD" | awk '/backup/ {print $2}'); R_OLD=$(echo "$OLD" | awk '/restore/ {print $2}')
+B_NEW=$(echo "$NEW" | awk '/backup/ {print $2}'); R_NEW=$(echo "$NEW" | awk '/restore/ {print $2}')
+ratio() { printf '%.2f' "$(echo "scale=4; $1 / $2" | bc)"; }
+SECTION=$(cat <<MD
+## Backup and restore through a slow store (bench/transfer.sh)
+
+Run on $(date -u +%Y-%m-%d) on $(nproc) cores: $TREE_BYTES bytes (/usr/share/doc and a JDK) backed up into, then
+restored from, a store that, like S3, takes a ${LATENCY} ms round trip plus the bytes at ${BANDWIDTH} MB/s for each
+request; the restore reads it as one from S3 does (each pack downloaded once, by the pre-restore
+check). One warm JVM per setting, best of 2 after a throw-away round.
+
+| measurement | seconds | ratio |
+|---|---|---|
+| reference backup: each pack uploaded by the thread that filled it (\`ATHENA_TRANSFER_THREADS=0\`, as before) | $B_OLD | 1 |
+| backup, 4 packs uploading at once (the default) | $B_NEW | $(ratio "$B_NEW" "$B_OLD")× |
+| reference restore: the check downloads one pack per core (\`ATHENA_TRANSFER_THREADS=0\`, as before) | $R_OLD | 1 |
+| restore, 4 pack downloads at once (the default) | $R_NEW | $(ratio "$R_NEW" "$R_OLD")× |
+MD
+)
+write_section "Backup and restore through a slow store (bench/transfer.sh)" "$SECTION"
+echo "$SECTION"
