@@ -7,8 +7,6 @@ cd "$(dirname "$0")/.."
 . bench/lib.sh
 ROOT=$PWD
 WORK=${BENCH_WORK:-$ROOT/bench/work}/api
-JAR=$ROOT/target/athena.jar
-[ -f "$JAR" ] || mvn -B -q -DskipTests package
 rm -rf "$WORK" && mkdir -p "$WORK/metagraph"
 for i in $(seq 1 50); do head -c 10M /dev/urandom > "$WORK/metagraph/blob-$i"; done
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

@@ -7,9 +7,7 @@ cd "$(dirname "$0")/.."
 . bench/lib.sh
 N=${1:-1080}
 DELAY=${2:-20}
-JAR=target/athena.jar
 WORK=${BENCH_WORK:-/dev/shm/athena-bench-catalog}
-[ -f "$JAR" ] || mvn -B -q -DskipTests package
 rm -rf "$WORK"
 OUT=$(java -cp "$JAR" bench/CatalogBench.java "$WORK" "$N" "$DELAY" 2>/dev/null)
 ONE=$(echo "$OUT" | awk '/one_by_one/ {print $2}')
@@ -24,7 +22,7 @@ every request (an S3 round trip), by a catalog that has cached nothing yet, as a
 | measurement | seconds | ratio |
 |---|---|---|
 | reference: the records read one after another (how \`GET /backuplist\` read them before) | $ONE | 1 |
-| \`GET /backuplist\`: the records read 16 at a time | $LIST | $(printf '%.2f' "$(echo "scale=4; $LIST / $ONE" | bc)")× |
+| \`GET /backuplist\`: the records read 16 at a time | $LIST | $(ratio "$LIST" "$ONE")× |
 | \`GET /backup/latest\`: the newest record alone | $LATEST | $(printf '%.3f' "$(echo "scale=5; $LATEST / $ONE" | bc)")× |
 MD
 )

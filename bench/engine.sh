@@ -9,8 +9,6 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 # In memory by default: this machine's disk swings 3x between identical runs, which would drown the ratios.
 WORK=${BENCH_WORK:-/dev/shm/athena-bench}
-JAR=$ROOT/target/athena.jar
-[ -f "$JAR" ] || mvn -B -q -DskipTests package
 rm -rf "$WORK" && mkdir -p "$WORK"
 trap 'rm -rf "$WORK"' EXIT
 TREE=$WORK/tree
@@ -25,7 +23,6 @@ TREE_FILES=$(find "$TREE" -type f | wc -l)
 
 now() { date +%s.%N; }
 elapsed() { echo "$(now) - $1" | bc; }
-ratio() { echo "scale=2; $1 / $2" | bc; }
 athena() { java -jar "$JAR" "$@" --location "$WORK/repo" >/dev/null 2>>"$WORK/athena.log"; }
 
 min() { if [ -z "$1" ] || [ "$(echo "$2 < $1" | bc)" = 1 ]; then echo "$2"; else echo "$1"; fi; }

@@ -15,3 +15,10 @@ text = pattern.sub(lambda m: section, text) if pattern.search(text) else text.rs
 open(path, "w").write(text)
 PY
 }
+
+# Every script sources this from the repository's root: the jar they run, built when missing.
+JAR=$PWD/target/athena.jar
+[ -f "$JAR" ] || mvn -B -q -DskipTests package
+
+# a / b with two decimals (a leading zero included, which bc leaves out).
+ratio() { printf '%.2f' "$(echo "scale=4; $1 / $2" | bc)"; }

@@ -6,8 +6,6 @@ cd "$(dirname "$0")/.."
 . bench/lib.sh
 ROOT=$PWD
 WORK=${BENCH_WORK:-$ROOT/bench/work}/memory
-JAR=$ROOT/target/athena.jar
-[ -f "$JAR" ] || mvn -B -q -DskipTests package
 rm -rf "$WORK" && mkdir -p "$WORK/tree/small"
 echo "building 2 GiB + 30,000 files" >&2
 # Half random, half text-like, so both the store-as-is and the compress paths run.

@@ -9,9 +9,7 @@ ROOT=$PWD
 SCALE=${1:-30}
 # In memory by default (cluster data, dumps, repository): this machine's disk swings 3x between identical runs.
 WORK=${BENCH_WORK:-/dev/shm/athena-bench-pg}
-JAR=$ROOT/target/athena.jar
 BIN=/usr/lib/postgresql/15/bin
-[ -f "$JAR" ] || mvn -B -q -DskipTests package
 rm -rf "$WORK" && mkdir -p "$WORK" && chmod 755 "$WORK" && chown postgres "$WORK"
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 PW=bench-password
@@ -30,7 +28,6 @@ DB_BYTES=$($BIN/psql -Atq -d bench -c "SELECT pg_database_size('bench')")
 
 now() { date +%s.%N; }
 elapsed() { printf '%.3f' "$(echo "$(now) - $1" | bc)"; }
-ratio() { printf '%.2f' "$(echo "scale=4; $1 / $2" | bc)"; }
 verdict() { if [ "$(echo "$1 <= $2" | bc)" = 1 ]; then echo "meets ≤ $2"; else echo "**misses** ≤ $2"; fi; }
 
 min() { if [ -z "$1" ] || [ "$(echo "$2 < $1" | bc)" = 1 ]; then echo "$2"; else echo "$1"; fi; }

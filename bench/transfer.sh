@@ -9,9 +9,7 @@ cd "$(dirname "$0")/.."
 . bench/lib.sh
 LATENCY=${1:-30}
 BANDWIDTH=${2:-60}
-JAR=target/athena.jar
 WORK=${BENCH_WORK:-/dev/shm/athena-bench-transfer}
-[ -f "$JAR" ] || mvn -B -q -DskipTests package
 rm -rf "$WORK" && mkdir -p "$WORK/tree"
 trap 'rm -rf "$WORK"' EXIT
 for d in /usr/share/doc /usr/lib/jvm/java-17-openjdk-amd64; do
@@ -23,7 +21,6 @@ OLD=$(run 0)
 NEW=$(run 4)
 B_OLD=$(echo "$OLD" | awk '/backup/ {print $2}'); R_OLD=$(echo "$OLD" | awk '/restore/ {print $2}')
 B_NEW=$(echo "$NEW" | awk '/backup/ {print $2}'); R_NEW=$(echo "$NEW" | awk '/restore/ {print $2}')
-ratio() { printf '%.2f' "$(echo "scale=4; $1 / $2" | bc)"; }
 SECTION=$(cat <<MD
 ## Backup and restore through a slow store (bench/transfer.sh)
 

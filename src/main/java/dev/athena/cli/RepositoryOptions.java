@@ -61,7 +61,7 @@ final class RepositoryOptions {
     dev.athena.restore.RestoreSource openForRestore() throws java.io.IOException {
         StorageConfig storage = storage();
         String key = System.getenv("ATHENA_ENCRYPTION_KEY");
-        return dev.athena.restore.RestoreSource.open(storage.open(), "s3".equals(storage.type()), namespace(),
+        return dev.athena.restore.RestoreSource.open(storage.open(), storage.remote(), namespace(),
                 key == null || key.isEmpty() ? null : key, dev.athena.config.AthenaConfig.scratchFolder(System.getenv()));
     }
 

@@ -10,7 +10,7 @@ public final class BackupUrls {
 
     public String of(String namespace, String timestamp) {
         String prefix = namespace + "/" + timestamp + "/";
-        if (!"s3".equals(storage.type())) {
+        if (!storage.remote()) {
             return "file://" + storage.localRoot() + "/" + prefix;
         }
         var s3 = storage.s3();

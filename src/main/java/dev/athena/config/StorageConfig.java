@@ -56,8 +56,13 @@ public record StorageConfig(String type, Path localRoot, S3Settings s3) {
     }
 
     /** Opens the store, with retries for transient failures. */
+    /** True for S3: every request is a round trip, worth saving (a restore keeps what it downloaded). */
+    public boolean remote() {
+        return "s3".equals(type);
+    }
+
     public ObjectStore open() {
-        ObjectStore store = "s3".equals(type) ? new S3Store(s3) : new LocalStore(localRoot);
+        ObjectStore store = remote() ? new S3Store(s3) : new LocalStore(localRoot);
         return RetryingStore.standard(store);
     }
 
@@ -67,6 +72,6 @@ public record StorageConfig(String type, Path localRoot, S3Settings s3) {
 
     @Override
     public String toString() {
-        return "s3".equals(type) ? s3.toString() : localRoot.toString();
+        return remote() ? s3.toString() : localRoot.toString();
     }
 }

@@ -4,7 +4,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.athena.concurrent.Parallel;
 
 /**
  * Hashes, compresses, encrypts and packs blobs on worker threads while the caller goes on reading.
@@ -18,12 +19,7 @@ public final class BlobPipeline implements AutoCloseable {
 
     public BlobPipeline(Repository repository, int threads, int maxInFlightBytes) {
         this.repository = repository;
-        AtomicInteger n = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "athena-blob-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.workers = Executors.newFixedThreadPool(threads, Parallel.daemons("athena-blob"));
         this.budgetKiB = Math.max(1, maxInFlightBytes / 1024);
         this.budget = new Semaphore(budgetKiB);
     }

@@ -1,11 +1,12 @@
 package dev.athena.repository;
 
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+
+import dev.athena.concurrent.Parallel;
 
 /**
  * Uploads full packs on threads of their own, so the threads that chunk, hash and compress go on
@@ -23,13 +24,8 @@ final class PackUploader {
     PackUploader(int threads) {
         this.threads = threads;
         this.slots = new Semaphore(Math.max(1, threads));
-        AtomicInteger n = new AtomicInteger();
         // A queue, not a hand-off: a slot is free again a moment before its thread is, and the next pack must not be refused then.
-        this.executor = threads == 0 ? null : new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "athena-upload-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = threads == 0 ? null : new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), Parallel.daemons("athena-upload"));
         if (executor != null) {
             executor.allowCoreThreadTimeOut(true);
         }

@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import dev.athena.concurrent.Parallel;
 import dev.athena.storage.ObjectNotFoundException;
 import dev.athena.storage.StoredObject;
 
@@ -40,11 +41,7 @@ public final class RepositoryLock implements AutoCloseable {
         this.key = key;
         this.info = info;
         this.clock = clock;
-        this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "athena-lock-refresh");
-            t.setDaemon(true);
-            return t;
-        });
+        this.refresher = Executors.newSingleThreadScheduledExecutor(Parallel.daemons("athena-lock-refresh"));
         refresher.scheduleAtFixedRate(this::refresh, REFRESH_EVERY.toSeconds(), REFRESH_EVERY.toSeconds(), TimeUnit.SECONDS);
     }
 

@@ -39,28 +39,9 @@ public final class Verifier {
         // Packs are read and hashed on all cores, and on a remote store several downloads at once: a restore waits for this
         // before it writes anything.
         Map<BlobId, String> found = new java.util.concurrent.ConcurrentHashMap<>();
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
-                Math.max(Math.max(2, Runtime.getRuntime().availableProcessors()), Repository.TRANSFER_THREADS), r -> {
-                    Thread t = new Thread(r, "athena-verify");
-                    t.setDaemon(true);
-                    return t;
-                });
-        try {
-            List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
-            for (Map.Entry<BlobId, List<BlobId>> e : byPack.entrySet()) {
-                futures.add(pool.submit(() -> checkPack(e.getKey(), e.getValue(), depth, found)));
-            }
-            for (java.util.concurrent.Future<?> f : futures) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while verifying", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
+        int threads = Math.max(Math.max(2, Runtime.getRuntime().availableProcessors()), Repository.TRANSFER_THREADS);
+        dev.athena.concurrent.Parallel.forEach("athena-verify", threads, byPack.entrySet(),
+                e -> checkPack(e.getKey(), e.getValue(), depth, found));
         damaged.putAll(new java.util.TreeMap<>(found));
         return damaged;
     }

@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 
 import dev.athena.backup.Timestamps;
 import dev.athena.component.Component;
+import dev.athena.concurrent.Parallel;
 import dev.athena.config.AthenaConfig;
 import dev.athena.config.BackupUrls;
 import dev.athena.repository.Repository;
@@ -57,11 +58,7 @@ public final class AthenaService implements AutoCloseable {
     public AthenaService start() {
         recoverInterrupted();
         trySweep();
-        ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "athena-scheduler");
-            t.setDaemon(true);
-            return t;
-        });
+        ticker = Executors.newSingleThreadScheduledExecutor(Parallel.daemons("athena-scheduler"));
         ticker.scheduleAtFixedRate(() -> {
             try {
                 scheduler.tick();
@@ -169,7 +166,7 @@ public final class AthenaService implements AutoCloseable {
         RestoreSource[] reading = new RestoreSource[1];
         Supplier<Repository> restoreSource = () -> {
             try {
-                reading[0] = RestoreSource.open(store, "s3".equals(config.storage().type()), sourceNs, config.encryptionKey(), config.scratchDir());
+                reading[0] = RestoreSource.open(store, config.storage().remote(), sourceNs, config.encryptionKey(), config.scratchDir());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot prepare the scratch folder " + config.scratchDir() + ": " + e.getMessage(), e);
             }

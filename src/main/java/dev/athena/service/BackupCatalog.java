@@ -6,11 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
+import dev.athena.concurrent.Parallel;
 import dev.athena.config.BackupUrls;
 import dev.athena.repository.Json;
 import dev.athena.repository.Manifest;
@@ -82,7 +79,7 @@ public final class BackupCatalog {
         List<String> timestamps = timestamps();
         List<String> unknown = timestamps.stream().filter(ts -> !finished.containsKey(ts)).toList();
         if (unknown.size() > 1) {
-            readAll(unknown);
+            Parallel.forEach("athena-catalog", READERS, unknown, this::find);
         }
         List<BackupRecord> out = new ArrayList<>();
         for (String ts : timestamps) {
@@ -111,29 +108,6 @@ public final class BackupCatalog {
         return folders.stream().filter(f -> RepositoryLayout.TIMESTAMP.matcher(f).matches()).sorted(Comparator.reverseOrder()).toList();
     }
 
-    /** Reads (and caches) the records of {@code timestamps} in parallel. */
-    private void readAll(List<String> timestamps) {
-        ExecutorService readers = Executors.newFixedThreadPool(Math.min(READERS, timestamps.size()), r -> {
-            Thread t = new Thread(r, "athena-catalog");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<?>> reads = new ArrayList<>();
-            for (String ts : timestamps) {
-                reads.add(readers.submit(() -> find(ts)));
-            }
-            for (Future<?> f : reads) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-        } finally {
-            readers.shutdownNow();
-        }
-    }
 
     /** Deletes a backup: its manifest first, so it stops existing, then the rest of its folder. */
     public void delete(String timestamp) {

@@ -7,6 +7,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.athena.concurrent.Parallel;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,11 +24,7 @@ public final class JobRunner implements AutoCloseable {
     public record Job(String description, Runnable work, Runnable onInterrupted) {
     }
 
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "athena-job");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(Parallel.daemons("athena-job"));
     private final AtomicReference<Job> current = new AtomicReference<>();
 
     /**

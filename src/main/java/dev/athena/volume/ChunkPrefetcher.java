@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import dev.athena.concurrent.Parallel;
 import dev.athena.repository.BlobId;
 import dev.athena.repository.Repository;
 
@@ -24,11 +25,7 @@ final class ChunkPrefetcher implements AutoCloseable {
     ChunkPrefetcher(Repository repository, int threads, int window) {
         this.repository = repository;
         this.window = window;
-        this.workers = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "athena-restore");
-            t.setDaemon(true);
-            return t;
-        });
+        this.workers = Executors.newFixedThreadPool(threads, Parallel.daemons("athena-restore"));
     }
 
     /** Announces a chunk the writer will ask for after all those announced before. */

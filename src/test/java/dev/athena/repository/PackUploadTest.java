@@ -3,9 +3,7 @@ package dev.athena.repository;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -44,14 +42,7 @@ class PackUploadTest {
     }
 
     private Path tree() throws Exception {
-        Path data = Files.createDirectories(tmp.resolve("data"));
-        Random random = new Random(11);
-        for (int i = 0; i < 20; i++) {
-            byte[] b = new byte[4 * 1024 * 1024];
-            random.nextBytes(b);
-            Files.write(data.resolve("f" + i), b);
-        }
-        return data;
+        return Trees.randomFiles(tmp.resolve("data"), 20, 4 * 1024 * 1024, 11);
     }
 
     @Test

@@ -85,13 +85,7 @@ class DownloadCacheTest {
     }
 
     private Path backUp(String bucket) throws Exception {
-        Path data = Files.createDirectories(tmp.resolve("data"));
-        Random random = new Random(7);
-        for (int i = 0; i < 12; i++) {
-            byte[] b = new byte[3 * 1024 * 1024];
-            random.nextBytes(b);
-            Files.write(data.resolve("file-" + i), b);
-        }
+        Path data = Trees.randomFiles(tmp.resolve("data"), 12, 3 * 1024 * 1024, 7);
         S3Server.createBucket(proxy, bucket);
         Repository repo = Repository.open(new S3Store(S3Server.settings(proxy, bucket)), "app", null, true);
         new BackupCommand(repo).volume("data", data).timestamp("2023-02-02t16-00-00").call();

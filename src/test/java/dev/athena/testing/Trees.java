@@ -130,6 +130,18 @@ public final class Trees {
     }
 
     /** Hard-link groups name their first member in walk order, which differs between folders: normalize. */
+    /** {@code count} files of {@code bytes} random bytes each (incompressible: every one fills packs), in a new folder {@code dir}. */
+    public static Path randomFiles(Path dir, int count, int bytes, long seed) throws IOException {
+        Files.createDirectories(dir);
+        java.util.Random random = new java.util.Random(seed);
+        for (int i = 0; i < count; i++) {
+            byte[] b = new byte[bytes];
+            random.nextBytes(b);
+            Files.write(dir.resolve("file-" + i), b);
+        }
+        return dir;
+    }
+
     public static void assertSameTree(Path expected, Path actual) throws IOException {
         Map<String, String> e = describe(expected);
         Map<String, String> a = describe(actual);

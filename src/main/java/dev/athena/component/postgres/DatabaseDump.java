@@ -74,13 +74,13 @@ final class DatabaseDump {
             long[] mainBytes = new long[1];
             Map<String, TableStream> streams = new ConcurrentHashMap<>();
             long streamedEstimate = planned.stream().mapToLong(Planned::estimate).sum();
-            List<Sized> tasks = new ArrayList<>();
-            tasks.add(new Sized(db.sizeBytes() - streamedEstimate, session -> mainBytes[0] = pgDump(db.name(), snapshot, planned, mainFile, tree, session)));
+            List<SessionPool.Sized> tasks = new ArrayList<>();
+            tasks.add(new SessionPool.Sized(db.sizeBytes() - streamedEstimate, session -> mainBytes[0] = pgDump(db.name(), snapshot, planned, mainFile, tree, session)));
             for (Planned p : planned) {
-                tasks.add(new Sized(p.estimate(), session -> streams.put(p.table().file(), copyOut(session.get(), snapshot, p.table(), db.encoding(), tree))));
+                tasks.add(new SessionPool.Sized(p.estimate(), session -> streams.put(p.table().file(), copyOut(session.get(), snapshot, p.table(), db.encoding(), tree))));
             }
-            tasks.sort((a, b) -> Long.compare(b.estimate(), a.estimate()));
-            SessionPool.run("athena-dump", settings.jobs(), () -> workerSession(db), tasks.stream().map(Sized::task).toList());
+            // Worker sessions with pg_dump's settings for table data; each COPY runs in its own transaction in the snapshot.
+            SessionPool.runLargestFirst("athena-dump", settings.jobs(), () -> component.connect(db.name(), DUMP_SETTINGS), tasks);
 
             Map<String, Long> tables;
             try {
@@ -102,9 +102,6 @@ final class DatabaseDump {
     }
 
     private record Planned(TableStream table, long estimate) {
-    }
-
-    private record Sized(long estimate, SessionPool.Task task) {
     }
 
     /**
@@ -189,20 +186,6 @@ final class DatabaseDump {
         return out;
     }
 
-    /** A worker session with pg_dump's settings for table data; each COPY runs in its own transaction in the dump's snapshot. */
-    private Connection workerSession(PostgresComponent.Database db) throws SQLException {
-        Connection c = component.connect(db.name());
-        try (Statement s = c.createStatement()) {
-            for (String setting : DUMP_SETTINGS) {
-                s.execute(setting);
-            }
-        } catch (SQLException e) {
-            c.close();
-            throw e;
-        }
-        return c;
-    }
-
     /**
      * Copies one table in a transaction of its own, so the table's lock is let go as soon as its
      * rows are read. A worker that kept its locks while it went on to run pg_dump could wait
@@ -211,11 +194,7 @@ final class DatabaseDump {
      */
     private static TableStream copyOut(Connection session, String snapshot, TableStream t, String encoding, VirtualTree tree) throws IOException {
         try {
-            session.setAutoCommit(false);
-            try (Statement s = session.createStatement()) {
-                s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-                s.execute("SET TRANSACTION SNAPSHOT " + PostgresComponent.literal(snapshot));
-            }
+            joinSnapshot(session, snapshot);
             TableStream done;
             try (PGCopyInputStream in = new PGCopyInputStream(session.unwrap(PGConnection.class), t.copyOut(encoding))) {
                 long bytes = tree.file(t.file(), in);
@@ -225,6 +204,15 @@ final class DatabaseDump {
             return done;
         } catch (SQLException | IOException e) {
             throw new IOException("copying table " + t.display() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Starts a read-only transaction of {@code session} that sees exactly what the exported snapshot saw. */
+    private static void joinSnapshot(Connection session, String snapshot) throws SQLException {
+        session.setAutoCommit(false);
+        try (Statement s = session.createStatement()) {
+            s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+            s.execute("SET TRANSACTION SNAPSHOT " + PostgresComponent.literal(snapshot));
         }
     }
 
@@ -250,11 +238,7 @@ final class DatabaseDump {
 
     private Map<String, Long> countRows(String database, String snapshot, java.util.Set<String> copied) {
         try (Connection counter = component.connect(database)) {
-            counter.setAutoCommit(false);
-            try (Statement s = counter.createStatement()) {
-                s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-                s.execute("SET TRANSACTION SNAPSHOT " + PostgresComponent.literal(snapshot));
-            }
+            joinSnapshot(counter, snapshot);
             Map<String, Long> rows = PostgresComponent.countRows(counter, copied);
             counter.commit();
             return rows;

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,21 +57,20 @@ final class DatabaseLoad {
         long t0 = System.nanoTime();
         pgRestore(target, archive, "--section=pre-data");
         long t1 = System.nanoTime();
-        List<Sized> tasks = new ArrayList<>();
-        tasks.add(new Sized(db.archiveBytes(), session -> pgRestore(target, archive, session, "--section=data")));
+        List<SessionPool.Sized> tasks = new ArrayList<>();
+        tasks.add(new SessionPool.Sized(db.archiveBytes(), session -> pgRestore(target, archive, session, "--section=data")));
         // A table's parts load one after another, in order, in one session: its rows land in the order
         // of the source's scan, so the restored table dumps exactly as the source does.
         Map<String, List<TableStream>> byTable = new LinkedHashMap<>();
         db.streams().forEach(t -> byTable.computeIfAbsent(t.display(), k -> new ArrayList<>()).add(t));
         for (List<TableStream> parts : byTable.values()) {
-            tasks.add(new Sized(parts.stream().mapToLong(TableStream::bytes).sum(), session -> {
+            tasks.add(new SessionPool.Sized(parts.stream().mapToLong(TableStream::bytes).sum(), session -> {
                 for (TableStream t : parts) {
                     copyIn(session.get(), t, db.encoding(), rows, expectedRows(db, t));
                 }
             }));
         }
-        tasks.sort((a, b) -> Long.compare(b.estimate(), a.estimate()));
-        SessionPool.run("athena-load", settings.jobs(), () -> loadSession(target), tasks.stream().map(Sized::task).toList());
+        SessionPool.runLargestFirst("athena-load", settings.jobs(), () -> component.connect(target, LOAD_SETTINGS), tasks);
         long t2 = System.nanoTime();
         pgRestore(target, archive, "--section=post-data", "-j", jobs);
         log.info("loaded database {}: schema {} s, rows {} s (streams: {}), indexes and constraints {} s", db.name(), seconds(t1 - t0),
@@ -81,9 +79,6 @@ final class DatabaseLoad {
 
     private static String seconds(long nanos) {
         return String.format(java.util.Locale.ROOT, "%.2f", nanos / 1e9);
-    }
-
-    private record Sized(long estimate, SessionPool.Task task) {
     }
 
     /** The rows a stream holds: recorded with it, or for a table in one stream, the table's count. */
@@ -109,19 +104,6 @@ final class DatabaseLoad {
             command.whenStarted(p -> session.onAbort(p::destroyForcibly));
         }
         command.check();
-    }
-
-    private Connection loadSession(String target) throws SQLException {
-        Connection c = component.connect(target);
-        try (Statement s = c.createStatement()) {
-            for (String setting : LOAD_SETTINGS) {
-                s.execute(setting);
-            }
-        } catch (SQLException e) {
-            c.close();
-            throw e;
-        }
-        return c;
     }
 
     /**

@@ -98,6 +98,20 @@ public final class PostgresComponent implements Component {
         }
     }
 
+    /** A session with {@code settings} (SET statements) applied, closed again if one fails. */
+    Connection connect(String database, List<String> settings) throws SQLException {
+        Connection c = connect(database);
+        try (Statement s = c.createStatement()) {
+            for (String setting : settings) {
+                s.execute(setting);
+            }
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
     static String ident(String name) {
         return "\"" + name.replace("\"", "\"\"") + "\"";
     }

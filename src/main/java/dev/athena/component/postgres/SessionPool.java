@@ -12,8 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.postgresql.PGConnection;
 
 /**
- * Runs a list of tasks on a fixed number of worker threads, in the order given (largest first,
- * so the longest one never starts last). Each worker opens its own database session the first
+ * Runs a list of tasks on a fixed number of worker threads, in order. Each worker opens its own database session the first
  * time a task asks for one and keeps it for its next tasks: a backup worker imports the dump's
  * snapshot once, however many tables it copies. The first failure stops handing out tasks,
  * stops the other workers' programs and aborts their sessions (a restore whose one table failed
@@ -39,6 +38,18 @@ final class SessionPool {
         void run(Session session) throws Exception;
     }
 
+    /** A task and how much work it is (bytes to move), for {@link #runLargestFirst}. */
+    record Sized(long estimate, Task task) {
+    }
+
+    /** Runs the largest tasks first, so the longest one never starts last and leaves the other workers idle. */
+    static void runLargestFirst(String name, int workers, Opener opener, List<Sized> tasks) throws Exception {
+        List<Sized> ordered = new ArrayList<>(tasks);
+        ordered.sort((a, b) -> Long.compare(b.estimate(), a.estimate()));
+        run(name, workers, opener, ordered.stream().map(Sized::task).toList());
+    }
+
+    /** Runs the tasks in the order given. */
     static void run(String name, int workers, Opener opener, List<Task> tasks) throws Exception {
         SessionPool pool = new SessionPool(tasks);
         List<Thread> threads = new ArrayList<>();

@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,18 +68,13 @@ class SessionPoolTest {
                 },
                 session -> {
                     session.get();
-                    waitUntilSleeping();
+                    Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> sleepers() > 0);
                     throw new IllegalStateException("table x failed to load");
                 });
         assertThatThrownBy(() -> SessionPool.run("test", 2, () -> cluster.connect("postgres"), tasks))
                 .hasMessage("table x failed to load");
-        // The cancel request travels on its own connection; give the server a moment to act on it.
-        int active = sleepers();
-        for (int i = 0; active > 0 && i < 100; i++) {
-            Thread.sleep(100);
-            active = sleepers();
-        }
-        assertThat(active).as("the sleeping statement was cancelled").isZero();
+        // The cancel request travels on its own connection; the server acts on it a moment later.
+        Awaitility.await("the sleeping statement was cancelled").atMost(Duration.ofSeconds(10)).until(() -> sleepers() == 0);
     }
 
     /** A hang guard again: the program a task started is stopped when another task fails. */
@@ -105,12 +102,6 @@ class SessionPoolTest {
                      + " AND pid <> pg_backend_pid()")) {
             rs.next();
             return rs.getInt(1);
-        }
-    }
-
-    private static void waitUntilSleeping() throws Exception {
-        while (sleepers() == 0) {
-            Thread.sleep(20);
         }
     }
 }
