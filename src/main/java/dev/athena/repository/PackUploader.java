@@ -11,9 +11,10 @@ import dev.athena.concurrent.Parallel;
 /**
  * Uploads full packs on threads of their own, so the threads that chunk, hash and compress go on
  * while a pack crosses the network (on S3 a 16 MiB upload takes longer than filling the next
- * pack). At most {@code threads} packs are in flight, which bounds the memory they hold; with 0,
- * the thread that filled a pack uploads it. The first failed upload fails the next pack handed in
- * and {@link #await()}, so a backup never goes on to write its manifest over a missing pack.
+ * pack). Each pack waiting or uploading holds its whole buffer, so at most as many are in flight
+ * as a third of the heap holds (and no more than asked for); with none, the thread that filled a
+ * pack uploads it. The first failed upload fails the next pack handed in and {@link #await()}, so
+ * a backup never goes on to write its manifest over a missing pack.
  */
 final class PackUploader {
     private final int threads;
@@ -21,8 +22,12 @@ final class PackUploader {
     private final ThreadPoolExecutor executor;
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
 
-    PackUploader(int threads) {
-        this.threads = threads;
+    PackUploader(int wanted) {
+        this(wanted, Runtime.getRuntime().maxMemory());
+    }
+
+    PackUploader(int wanted, long maxHeap) {
+        this.threads = affordable(wanted, maxHeap);
         this.slots = new Semaphore(Math.max(1, threads));
         // A queue, not a hand-off: a slot is free again a moment before its thread is, and the next pack must not be refused then.
         this.executor = threads == 0 ? null : new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), Parallel.daemons("athena-upload"));
@@ -31,14 +36,33 @@ final class PackUploader {
         }
     }
 
-    /** Uploads with {@code upload}; blocks while {@code threads} uploads are running. */
-    void submit(Runnable upload) {
+    /** Packs that may be in flight beside the one being filled. */
+    static int affordable(int wanted, long maxHeap) {
+        return Math.max(0, Math.min(wanted, PackWriter.fitInHeap(maxHeap) - 1));
+    }
+
+    int threads() {
+        return threads;
+    }
+
+    /**
+     * Takes a slot for the next full pack; blocks while every slot is taken. Called before the
+     * pack is swapped out, under the repository's pack lock, so the other workers wait too
+     * instead of filling yet another pack that would have to wait in memory.
+     */
+    void reserve() {
         check();
+        if (executor != null) {
+            slots.acquireUninterruptibly();
+        }
+    }
+
+    /** Uploads with {@code upload} in the slot {@link #reserve()} took. */
+    void submit(Runnable upload) {
         if (executor == null) {
             upload.run();
             return;
         }
-        slots.acquireUninterruptibly();
         try {
             executor.execute(() -> {
                 try {

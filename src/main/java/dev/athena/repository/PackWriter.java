@@ -12,6 +12,18 @@ import java.util.List;
  */
 final class PackWriter {
     static final int HEADER_ENTRY = 1 + BlobId.LENGTH + 4 + 4;
+    /** The most one pack's buffer grows to: the target plus the blob that crossed it, plus its header. */
+    static final long MAX_BYTES = Repository.PACK_TARGET + Chunker.MAX_SIZE + 64 * 1024;
+
+    /**
+     * How many whole packs a third of the heap holds (at least one): the bound for packs held at
+     * once, filling, uploading or being checked. The rest of the heap holds the chunk buffers, the
+     * compression scratch and the index. A CI run at -Xmx192m with six packs held ran out of heap
+     * when the disk was slower than the chunking.
+     */
+    static int fitInHeap(long maxHeap) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, maxHeap / 3 / MAX_BYTES));
+    }
 
     record Entry(BlobId id, BlobType type, long offset, int length, int rawLength) {
     }
@@ -32,8 +44,7 @@ final class PackWriter {
     private void write(byte[] data, int offset, int length) {
         if (size + length > buffer.length) {
             // Sized once for a full pack, so a pack is not copied again and again as it grows.
-            buffer = java.util.Arrays.copyOf(buffer, Math.max(size + length, Math.max(buffer.length * 2,
-                    Repository.PACK_TARGET + Chunker.MAX_SIZE + 64 * 1024)));
+            buffer = java.util.Arrays.copyOf(buffer, (int) Math.max(size + length, Math.max(buffer.length * 2L, MAX_BYTES)));
         }
         System.arraycopy(data, offset, buffer, size, length);
         size += length;

@@ -180,6 +180,7 @@ public final class Repository {
         synchronized (packLock) {
             current.add(id, type, sealed, sealedLength, length);
             if (current.size() >= PACK_TARGET) {
+                uploader.reserve();
                 full = current;
                 current = new PackWriter();
             }

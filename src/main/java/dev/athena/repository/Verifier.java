@@ -39,7 +39,9 @@ public final class Verifier {
         // Packs are read and hashed on all cores, and on a remote store several downloads at once: a restore waits for this
         // before it writes anything.
         Map<BlobId, String> found = new java.util.concurrent.ConcurrentHashMap<>();
-        int threads = Math.max(Math.max(2, Runtime.getRuntime().availableProcessors()), Repository.TRANSFER_THREADS);
+        // Each thread holds a whole pack, so no more than the heap has room for.
+        int threads = Math.min(Math.max(Math.max(2, Runtime.getRuntime().availableProcessors()), Repository.TRANSFER_THREADS),
+                PackWriter.fitInHeap(Runtime.getRuntime().maxMemory()));
         dev.athena.concurrent.Parallel.forEach("athena-verify", threads, byPack.entrySet(),
                 e -> checkPack(e.getKey(), e.getValue(), depth, found));
         damaged.putAll(new java.util.TreeMap<>(found));

@@ -67,4 +67,14 @@ class PackUploadTest {
         assertThat(store.exists(repo.layout().manifest("2023-02-02t16-00-00"))).isFalse();
         assertThat(repo.timestamps()).isEmpty();
     }
+
+    @Test
+    void packsHeldAtOnceFitInAThirdOfTheHeap() {
+        long mib = 1024 * 1024;
+        assertThat(PackWriter.fitInHeap(192 * mib)).isEqualTo(3);
+        assertThat(PackUploader.affordable(4, 192 * mib)).as("in flight beside the one filling, at -Xmx192m").isEqualTo(2);
+        assertThat(PackUploader.affordable(4, 6 * 1024 * mib)).as("as many as asked for on a large heap").isEqualTo(4);
+        assertThat(PackUploader.affordable(4, 64 * mib)).as("a tiny heap uploads on the filling thread").isZero();
+        assertThat(PackWriter.fitInHeap(16 * mib)).as("the pre-restore check reads one pack at least").isEqualTo(1);
+    }
 }
