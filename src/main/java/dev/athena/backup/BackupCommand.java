@@ -3,12 +3,21 @@ package dev.athena.backup;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import dev.athena.component.Component;
 import dev.athena.component.VolumeComponent;
+import dev.athena.concurrent.Parallel;
 import dev.athena.repository.Manifest;
 import dev.athena.repository.Repository;
 import dev.athena.repository.RepositoryLock;
@@ -28,6 +37,25 @@ public final class BackupCommand {
     private String timestamp;
     private String platformVersion;
     private Clock clock = Clock.systemUTC();
+    private int componentThreads = COMPONENT_THREADS;
+
+    /** Components backed up at once (ATHENA_COMPONENT_THREADS); 1 backs them up one after another, in order. */
+    public static final int COMPONENT_THREADS = componentThreads(System.getenv("ATHENA_COMPONENT_THREADS"));
+
+    public static int componentThreads(String value) {
+        if (value == null || value.isBlank()) {
+            return 8;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 1 && n <= 64) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("ATHENA_COMPONENT_THREADS must be a number of components from 1 to 64, got '" + value + "'");
+    }
 
     public BackupCommand(Repository repository) {
         this.repository = repository;
@@ -52,6 +80,11 @@ public final class BackupCommand {
         return this;
     }
 
+    public BackupCommand componentThreads(int threads) {
+        this.componentThreads = threads;
+        return this;
+    }
+
     public BackupCommand clock(Clock clock) {
         this.clock = clock;
         return this;
@@ -65,25 +98,94 @@ public final class BackupCommand {
                 throw new BackupException("backup " + ts + " already exists in namespace " + repository.namespace(), null);
             }
             Manifest parent = latest();
+            Map<String, Captured> captured = captureAll(ts, parent);
             Map<String, Manifest.ComponentSnapshot> snapshots = new LinkedHashMap<>();
+            Map<String, Manifest.Window> windows = new LinkedHashMap<>();
             List<String> warnings = new ArrayList<>();
             for (Component c : components) {
-                Manifest.ComponentSnapshot previous = parent == null ? null : parent.components().get(c.name());
-                Manifest.ComponentSnapshot snapshot;
-                try {
-                    snapshot = c.backup(repository, ts, previous);
-                } catch (Exception e) {
-                    throw new BackupException("component " + c.name() + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
-                }
-                snapshots.put(c.name(), snapshot);
-                snapshot.warnings().forEach(w -> warnings.add(c.name() + ": " + w));
-                log.info("backup {} component {}: {}", ts, c.name(), snapshot.stats());
+                Captured one = captured.get(c.name());
+                snapshots.put(c.name(), one.snapshot());
+                windows.put(c.name(), one.window());
+                one.snapshot().warnings().forEach(w -> warnings.add(c.name() + ": " + w));
             }
             repository.flush();
             Manifest manifest = new Manifest(Manifest.VERSION, repository.namespace(), ts, started.toString(), clock.instant().toString(),
-                    RepositoryLock.hostname(), platformVersion, snapshots, warnings);
+                    RepositoryLock.hostname(), platformVersion, snapshots, warnings, windows);
             repository.writeManifest(manifest);
             return manifest;
+        }
+    }
+
+    private record Captured(Manifest.ComponentSnapshot snapshot, Manifest.Window window) {
+    }
+
+    /**
+     * Backs up every component, {@link #COMPONENT_THREADS} at a time, all at once by default: the
+     * platform's parts are then captured at nearly the same moment (a sequential backup would take
+     * the gitserver's refs only after the whole database dump), and the window is as long as the
+     * longest part, not their sum. The first failure interrupts the others; this returns only when
+     * every component has stopped, so nothing writes once the lock is released.
+     */
+    private Map<String, Captured> captureAll(String ts, Manifest parent) {
+        Map<String, Captured> captured = new java.util.concurrent.ConcurrentHashMap<>();
+        if (components.isEmpty()) {
+            return captured;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(componentThreads, components.size()), Parallel.daemons("athena-component"));
+        CompletionService<Captured> done = new ExecutorCompletionService<>(pool);
+        Map<Future<Captured>, Component> running = new HashMap<>();
+        for (Component c : components) {
+            Manifest.ComponentSnapshot previous = parent == null ? null : parent.components().get(c.name());
+            running.put(done.submit(() -> capture(c, ts, previous)), c);
+        }
+        BackupException failure = null;
+        try {
+            for (int i = 0; i < components.size() && failure == null; i++) {
+                Future<Captured> next = done.take();
+                try {
+                    captured.put(running.get(next).name(), next.get());
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    String name = running.get(next).name();
+                    failure = new BackupException("component " + name + ": " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()), cause);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = new BackupException("interrupted while backing up", e);
+        } finally {
+            pool.shutdownNow();
+            awaitStopped(pool);
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return captured;
+    }
+
+    private Captured capture(Component c, String ts, Manifest.ComponentSnapshot previous) throws Exception {
+        Instant from = clock.instant();
+        Manifest.ComponentSnapshot snapshot = c.backup(repository, ts, previous);
+        Instant to = clock.instant();
+        log.info("backup {} component {}: {}", ts, c.name(), snapshot.stats());
+        return new Captured(snapshot, new Manifest.Window(from.toString(), to.toString()));
+    }
+
+    /** Waits, even when interrupted, until the components' threads have stopped; keeps the interrupt. */
+    private static void awaitStopped(ExecutorService pool) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (pool.awaitTermination(1, TimeUnit.MINUTES)) {
+                    break;
+                }
+                log.info("waiting for the components of a failed backup to stop");
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -71,8 +71,7 @@ public final class ExternalCommand {
 
         /** Waits for the end; throws with the program's own error output when it failed. */
         public void finish() throws IOException, InterruptedException {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
+            if (!waitFor(process, timeout)) {
                 throw new IOException(name() + " did not finish within " + timeout.toSeconds() + " s and was stopped");
             }
             if (process.exitValue() != 0) {
@@ -102,6 +101,28 @@ public final class ExternalCommand {
         }
     }
 
+    /**
+     * Waits for the program; stops it (and what it started) when it overruns or when the waiting
+     * thread is interrupted, so a cancelled backup leaves no pg_dump or git behind.
+     */
+    private static boolean waitFor(Process p, Duration timeout) throws InterruptedException {
+        try {
+            if (p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+        } catch (InterruptedException e) {
+            stop(p);
+            throw e;
+        }
+        stop(p);
+        return false;
+    }
+
+    private static void stop(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+    }
+
     /** Runs to the end; throws when the program is missing or times out (a non-zero exit is a result). */
     public Result run() throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command);
@@ -119,9 +140,7 @@ public final class ExternalCommand {
         started.accept(p);
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> tail(p.getInputStream()));
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> tail(p.getErrorStream()));
-        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
+        if (!waitFor(p, timeout)) {
             throw new IOException(name() + " did not finish within " + timeout.toSeconds() + " s and was stopped");
         }
         return new Result(p.exitValue(), out.join(), err.join());

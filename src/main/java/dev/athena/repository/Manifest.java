@@ -5,12 +5,21 @@ import java.util.Map;
 
 /**
  * The record of one backup, written last: a backup whose manifest is absent does not exist.
- * Each component names the tree blobs that describe what it holds.
+ * Each component names the tree blobs that describe what it holds, and {@code windows} when each
+ * was captured.
  */
 public record Manifest(int version, String namespace, String timestamp, String startedAt, String finishedAt,
                        String hostname, String platformVersion, Map<String, ComponentSnapshot> components,
-                       List<String> warnings) {
+                       List<String> warnings, Map<String, Window> windows) {
     public static final int VERSION = 1;
+
+    /**
+     * When a component's backup started and finished: its data is from within this window (a
+     * database from its start, when its snapshot is taken). Absent in backups made before Athena
+     * backed up components side by side.
+     */
+    public record Window(String startedAt, String finishedAt) {
+    }
 
     public record ComponentSnapshot(String kind, List<String> tree, Map<String, Long> stats, List<String> warnings,
                                     Map<String, Object> details) {

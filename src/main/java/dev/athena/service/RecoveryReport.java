@@ -32,6 +32,7 @@ public final class RecoveryReport {
         m.put("finishedAt", r.finishedAt());
         m.put("rtoSeconds", r.rtoSeconds());
         m.put("rpoSeconds", r.rpoSeconds());
+        m.put("backupWindows", r.backupWindows());
         m.put("request", r.request());
         m.put("phases", r.phases());
         m.put("components", r.components());
@@ -105,6 +106,7 @@ public final class RecoveryReport {
         row(h, "Destination namespace", r.destinationNamespace());
         row(h, "Backup", r.timestamp());
         row(h, "Backup location", r.backupurl());
+        row(h, "Backup captured", captured());
         row(h, "Platform version of the backup", r.backupVersion());
         row(h, "Destination version before", r.versionBefore());
         row(h, "Destination version after", r.versionAfter());
@@ -179,6 +181,29 @@ public final class RecoveryReport {
             }
         }
         return null;
+    }
+
+    /**
+     * When each component of the backup was captured, and how far apart they started: how close
+     * to one moment the restored platform's parts are. Null for backups that did not record it.
+     */
+    String captured() {
+        Map<String, dev.athena.repository.Manifest.Window> windows = r.backupWindows();
+        if (windows == null || windows.isEmpty()) {
+            return null;
+        }
+        StringBuilder s = new StringBuilder();
+        Instant first = null;
+        Instant last = null;
+        for (Map.Entry<String, dev.athena.repository.Manifest.Window> e : windows.entrySet()) {
+            Instant from = Instant.parse(e.getValue().startedAt());
+            Instant to = Instant.parse(e.getValue().finishedAt());
+            first = first == null || from.isBefore(first) ? from : first;
+            last = last == null || from.isAfter(last) ? from : last;
+            s.append(s.length() == 0 ? "" : "; ").append(e.getKey()).append(" from ").append(from).append(" (")
+                    .append(duration(Duration.between(from, to).toMillis())).append(")");
+        }
+        return s.append("; all started within ").append(duration(Duration.between(first, last).toMillis())).toString();
     }
 
     private static void row(StringBuilder h, String name, Object value) {

@@ -52,6 +52,7 @@ final class RestoreJob implements Runnable {
     private String postRestoreOutput;
     private String jenkinsBuild;
     private String reportUrl;
+    private Map<String, Manifest.Window> backupWindows;
 
     RestoreJob(Supplier<Repository> source, BackupCatalog catalog, Metrics metrics, Clock clock, List<Component> components,
                AthenaConfig config, RestoreRecord running) {
@@ -127,6 +128,7 @@ final class RestoreJob implements Runnable {
             phase("validate", () -> {
                 repo[0] = source.get();
                 manifest[0] = repo[0].readManifest(ts);
+                backupWindows = manifest[0].windows();
                 check("validate", new CheckResult("backup " + ts + " exists and is Success", true, record.backupurl()));
                 for (Component c : components) {
                     if (!manifest[0].components().containsKey(c.name())) {
@@ -363,7 +365,7 @@ final class RestoreJob implements Runnable {
                 record.restoreId(), record.startedAt(), done ? clock.instant().toString() : null, duration, record.request(),
                 List.copyOf(phases), new LinkedHashMap<>(outcomes), List.copyOf(warnings), error, reportUrl, List.copyOf(checks),
                 record.backupVersion(), record.versionBefore(), versionAfter, duration == null ? null : Math.round(duration / 1000.0), rpo,
-                upgradeOutput, postRestoreOutput, jenkinsBuild, plan.isEmpty() ? null : List.copyOf(plan));
+                upgradeOutput, postRestoreOutput, jenkinsBuild, plan.isEmpty() ? null : List.copyOf(plan), backupWindows);
     }
 
     private void save(Status status, String error) {

@@ -5,10 +5,13 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import dev.athena.repository.Manifest;
+
 /**
  * What the API tells about one restore: the seed's four fields (about the backup restored from),
  * then the restore's own progress: its phases, its checks, each component's outcome, the
- * versions, the achieved RTO and RPO, and where its disaster-recovery report is.
+ * versions, the achieved RTO and RPO, when each component of the backup was captured, and where
+ * its disaster-recovery report is.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RestoreRecord(String backupurl, String namespace, Status status, String timestamp,
@@ -17,7 +20,7 @@ public record RestoreRecord(String backupurl, String namespace, Status status, S
                             List<String> warnings, String error, String report,
                             List<Check> checks, String backupVersion, String versionBefore, String versionAfter,
                             Long rtoSeconds, Long rpoSeconds, String upgradeOutput, String postRestoreOutput, String jenkinsBuild,
-                            List<String> plan) {
+                            List<String> plan, Map<String, Manifest.Window> backupWindows) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Phase(String name, Status status, String startedAt, String finishedAt, Long durationMs, String detail) {
@@ -37,12 +40,12 @@ public record RestoreRecord(String backupurl, String namespace, Status status, S
                                  String startedAt, RestoreRequest request, String backupVersion, String versionBefore) {
         return new RestoreRecord(backupurl, sourceNamespace, Status.Running, timestamp, destination, restoreId, startedAt, null, null,
                 request, List.of(), Map.of(), List.of(), null, null, List.of(), backupVersion, versionBefore, null, null, null, null, null,
-                null, null);
+                null, null, null);
     }
 
     RestoreRecord failedByInterruption(String finishedAt, String why) {
         return new RestoreRecord(backupurl, namespace, Status.Failed, timestamp, destinationNamespace, restoreId, startedAt, finishedAt,
                 null, request, phases, components, warnings, why, report, checks, backupVersion, versionBefore, versionAfter, rtoSeconds,
-                rpoSeconds, upgradeOutput, postRestoreOutput, jenkinsBuild, plan);
+                rpoSeconds, upgradeOutput, postRestoreOutput, jenkinsBuild, plan, backupWindows);
     }
 }

@@ -44,6 +44,7 @@ class AthenaConfigTest {
             "ATHENA_SHUTDOWN_GRACE_SECONDS|-5",
             "ATHENA_COMPRESSION_LEVEL|30",
             "ATHENA_TRANSFER_THREADS|lots",
+            "ATHENA_COMPONENT_THREADS|0",
             "POSTGRES_PORT|postgres",
             "POSTGRES_JOBS|0",
             "POSTGRES_STREAM_TABLE_MB|-1",

@@ -143,8 +143,11 @@ class DisasterRecoveryTest {
             assertThat(report.get("phases")).allMatch(p -> p.has("durationMs"));
             assertThat(report.get("components").get("postgres").get("stats").has("durationMs")).isTrue();
             assertThat(report.get("rpoSeconds").asLong()).isNotNegative();
+            assertThat(report.get("backupWindows").fieldNames()).toIterable().as("when each part of the platform was captured")
+                    .containsExactlyInAnyOrder("postgres", "metagraph", "gitserver", "config");
             ServiceFixture.Reply html = dr.call("GET", API + "/restorereport?timestamp=" + backup, null);
-            assertThat(html.body()).contains("<svg", "RTO", "RPO", "prod", "dr", "3.4.1", "gitserver", "Warnings");
+            assertThat(html.body()).contains("<svg", "RTO", "RPO", "prod", "dr", "3.4.1", "gitserver", "Warnings", "Backup captured",
+                    "all started within");
             assertThat(html.body()).doesNotContain("jenkins-token-123").doesNotContain(PostgresCluster.PASSWORD);
         }
     }

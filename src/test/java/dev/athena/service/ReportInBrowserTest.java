@@ -35,7 +35,10 @@ class ReportInBrowserTest {
                 List.of("the backup holds config, which this cluster does not have configured: not restored <script>alert(1)</script>"), null,
                 "/athena/api/v1/restorereport?timestamp=2026-11-29t02-00-00",
                 List.of(new RestoreRecord.Check("post-restore checks", "postgres: row counts of database platform match the backup", true, "42 tables")),
-                "3.4.1", "3.3.0", "3.4.1", 485L, 100800L, "upgrading to 3.4.1... done", null, null, null);
+                "3.4.1", "3.3.0", "3.4.1", 485L, 100800L, "upgrading to 3.4.1... done", null, null, null,
+                new java.util.LinkedHashMap<>(Map.of(
+                        "postgres", new dev.athena.repository.Manifest.Window("2026-11-29T02:00:00.010Z", "2026-11-29T02:04:10Z"),
+                        "gitserver", new dev.athena.repository.Manifest.Window("2026-11-29T02:00:00.250Z", "2026-11-29T02:00:30Z"))));
     }
 
     @Test
@@ -55,7 +58,8 @@ class ReportInBrowserTest {
         ExternalCommand.Result dom = new ExternalCommand(concat(chromium, "--dump-dom", page.toUri().toString()), Map.of())
                 .timeout(java.time.Duration.ofMinutes(2)).check();
         assertThat(dom.stdout()).contains("Disaster recovery report").contains("RTO (restore duration)").contains("8m 05s")
-                .contains("RPO").contains("28h 00m 00s").contains("<svg").contains("row counts of database platform");
+                .contains("RPO").contains("28h 00m 00s").contains("<svg").contains("row counts of database platform")
+                .contains("Backup captured").contains("all started within 0.2s");
 
         Path png = tmp.resolve("report.png");
         new ExternalCommand(concat(chromium, "--screenshot=" + png, "--window-size=1280,1800", page.toUri().toString()), Map.of())
