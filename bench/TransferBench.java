@@ -19,6 +19,12 @@ import dev.athena.storage.ObjectStore;
  * read at start, sets how many packs move at once. The restore reads the store as one from S3 does
  * (through the download cache).
  * Run: java --add-opens java.base/sun.nio.fs=ALL-UNNAMED -cp target/athena.jar bench/TransferBench.java TREE WORK LATENCY_MS MB_PER_S
+ *
+ * With "platform" for TREE: a backup of the platform configured in the environment (as
+ * {@code athena serve} reads it) into that store, its components one after another
+ * (ATHENA_COMPONENT_THREADS=1) against side by side (the default), alternating, best of 2 after a
+ * throw-away round; prints "sequential SECONDS SPREAD" and "parallel SECONDS SPREAD", where the spread
+ * is how far apart the components' captures started in that setting's best round.
  */
 public class TransferBench {
     /** Each request waits for a round trip and for its bytes to go through one connection. */
@@ -73,6 +79,10 @@ public class TransferBench {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args[0].equals("platform")) {
+            platform(Path.of(args[1]), Long.parseLong(args[2]), Double.parseDouble(args[3]));
+            return;
+        }
         Path tree = Path.of(args[0]);
         Path work = Path.of(args[1]);
         long latency = Long.parseLong(args[2]);
@@ -95,12 +105,45 @@ public class TransferBench {
                 bestBackup = Math.min(bestBackup, backup);
                 bestRestore = Math.min(bestRestore, restore);
             }
-            for (Path p : List.of(dir, work.resolve("restored-" + round))) {
-                try (Stream<Path> s = Files.walk(p)) {
-                    s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-                }
-            }
+            delete(dir);
+            delete(work.resolve("restored-" + round));
         }
         System.out.printf("backup %.3f%nrestore %.3f%n", bestBackup, bestRestore);
+    }
+
+    static void platform(Path work, long latency, double bandwidth) throws Exception {
+        List<dev.athena.component.Component> components = dev.athena.component.PlatformComponents.of(
+                dev.athena.config.AthenaConfig.fromEnv(System.getenv()));
+        double[] best = {Double.MAX_VALUE, Double.MAX_VALUE};
+        double[] spread = new double[2];
+        for (int round = 0; round < 3; round++) {
+            int[] settings = {1, BackupCommand.COMPONENT_THREADS};
+            for (int k = 0; k < settings.length; k++) {
+                Path dir = work.resolve("platform-" + round + "-" + settings[k]);
+                Repository repo = Repository.open(new SlowStore(new LocalStore(dir), latency, bandwidth), "app", null, true);
+                BackupCommand backup = new BackupCommand(repo).timestamp("2026-01-01t00-00-00").componentThreads(settings[k]);
+                components.forEach(backup::component);
+                long t0 = System.nanoTime();
+                dev.athena.repository.Manifest manifest = backup.call();
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                System.err.printf("round %d, %d at once: %.3f s, windows %s%n", round, settings[k], seconds, manifest.windows());
+                if (round > 0 && seconds < best[k]) {
+                    best[k] = seconds;
+                    List<java.time.Instant> starts = manifest.windows().values().stream().map(w -> java.time.Instant.parse(w.startedAt())).sorted().toList();
+                    spread[k] = java.time.Duration.between(starts.get(0), starts.get(starts.size() - 1)).toNanos() / 1e9;
+                }
+                delete(dir);
+            }
+        }
+        System.out.printf("sequential %.3f %.3f%nparallel %.3f %.3f%n", best[0], spread[0], best[1], spread[1]);
+    }
+
+    static void delete(Path p) throws java.io.IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
     }
 }

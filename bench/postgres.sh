@@ -9,15 +9,7 @@ ROOT=$PWD
 SCALE=${1:-30}
 # In memory by default (cluster data, dumps, repository): this machine's disk swings 3x between identical runs.
 WORK=${BENCH_WORK:-/dev/shm/athena-bench-pg}
-BIN=/usr/lib/postgresql/15/bin
-rm -rf "$WORK" && mkdir -p "$WORK" && chmod 755 "$WORK" && chown postgres "$WORK"
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-PW=bench-password
-echo "$PW" > "$WORK/pw" && chown postgres "$WORK/pw"
-runuser -u postgres -- $BIN/initdb -D "$WORK/data" -U postgres -E UTF8 --locale=C.UTF-8 --auth-local=trust --auth-host=scram-sha-256 --pwfile="$WORK/pw" -N >/dev/null
-runuser -u postgres -- $BIN/pg_ctl -D "$WORK/data" -l "$WORK/log" -w -o "-p $PORT -k $WORK -c listen_addresses=127.0.0.1 -c max_wal_size=4GB" start >/dev/null
-trap 'runuser -u postgres -- $BIN/pg_ctl -D "$WORK/data" -m fast stop >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
-export PGHOST=127.0.0.1 PGPORT=$PORT PGUSER=postgres PGPASSWORD=$PW
+start_postgres "$WORK"
 $BIN/createdb bench
 echo "loading pgbench scale $SCALE and a wide text table" >&2
 $BIN/pgbench -q -i -s "$SCALE" bench >/dev/null 2>&1
@@ -31,7 +23,7 @@ elapsed() { printf '%.3f' "$(echo "$(now) - $1" | bc)"; }
 verdict() { if [ "$(echo "$1 <= $2" | bc)" = 1 ]; then echo "meets ≤ $2"; else echo "**misses** ≤ $2"; fi; }
 
 min() { if [ -z "$1" ] || [ "$(echo "$2 < $1" | bc)" = 1 ]; then echo "$2"; else echo "$1"; fi; }
-export POSTGRES_HOST=127.0.0.1 POSTGRES_PORT=$PORT POSTGRES_PASSWORD=$PW POSTGRES_DATABASES=bench ATHENA_SCRATCH_DIR=$WORK/scratch
+export POSTGRES_DATABASES=bench ATHENA_SCRATCH_DIR=$WORK/scratch
 # As the service runs them: one warm JVM, each step right after its reference, best of 3.
 WARM=$(java -cp "$JAR" bench/PostgresBench.java "$BIN" bench "$WORK" 2>>"$WORK/athena.log")
 W_DUMP=$(echo "$WARM" | awk '/warm_pg_dump/ {print $2}')

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# A backup of a whole platform (PostgreSQL, the metagraph and gitserver volumes, the ConfigMap)
+# into a store as slow as S3: its components one after another (ATHENA_COMPONENT_THREADS=1, how
+# Athena backed them up before) against side by side (the default). Writes docs/benchmarks.md.
+# Usage: bench/platform.sh [pgbench scale, default 10] [round trip ms, default 30] [MB/s per connection, default 60]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+SCALE=${1:-10}
+LATENCY=${2:-30}
+BANDWIDTH=${3:-60}
+WORK=${BENCH_WORK:-/dev/shm/athena-bench-platform}
+start_postgres "$WORK"
+$BIN/createdb bench
+echo "loading pgbench scale $SCALE, a metagraph folder, git repositories and a ConfigMap" >&2
+$BIN/pgbench -q -i -s "$SCALE" bench >/dev/null 2>&1
+$BIN/psql -q -d bench -c "VACUUM ANALYZE" -c "CHECKPOINT"
+DB_BYTES=$($BIN/psql -Atq -d bench -c "SELECT pg_database_size('bench')")
+mkdir -p "$WORK/metagraph" "$WORK/gitserver" "$WORK/config"
+cp -a /usr/share/doc "$WORK/metagraph/doc"
+# Git repositories: one commit each of a slice of /usr/share/locale, pushed into bare repositories.
+i=0
+for d in /usr/share/locale/*/; do
+  i=$((i + 1)); [ $i -le 40 ] || break
+  src="$WORK/git-src/r$i"; mkdir -p "$src"; cp -a "$d" "$src/"
+  git -C "$src" init -q && git -C "$src" add -A && git -C "$src" -c user.name=bench -c user.email=bench@localhost commit -qm "slice $i"
+  git clone -q --bare "$src" "$WORK/gitserver/r$i.git"
+done
+rm -rf "$WORK/git-src"
+for k in APP_HOST FEATURE_FLAGS DB_URL; do echo "value of $k" > "$WORK/config/$k"; done
+META_BYTES=$(du -sb "$WORK/metagraph" | cut -f1)
+GIT_BYTES=$(du -sb "$WORK/gitserver" | cut -f1)
+export POSTGRES_DATABASES=bench ATHENA_SCRATCH_DIR=$WORK/scratch LOCAL_BACKUP_LOCATION=$WORK/unused \
+  METAGRAPH_VOLUME_PATH=$WORK/metagraph GITSERVER_VOLUME_PATH=$WORK/gitserver CONFIGMAP_PATH=$WORK/config
+OUT=$(java --add-opens java.base/sun.nio.fs=ALL-UNNAMED -cp "$JAR" bench/TransferBench.java platform "$WORK/runs" "$LATENCY" "$BANDWIDTH" 2>>"$WORK/athena.log")
+grep '^round' "$WORK/athena.log" >&2 || true
+SEQ=$(echo "$OUT" | awk '/sequential/ {print $2}'); SEQ_SPREAD=$(echo "$OUT" | awk '/sequential/ {print $3}')
+PAR=$(echo "$OUT" | awk '/parallel/ {print $2}'); PAR_SPREAD=$(echo "$OUT" | awk '/parallel/ {print $3}')
+SECTION=$(cat <<MD
+## A whole platform's backup (bench/platform.sh)
+
+Run on $(date -u +%Y-%m-%d) on $(nproc) cores, in memory: PostgreSQL 15 with database \`bench\` =
+pgbench scale $SCALE ($DB_BYTES bytes on disk), a metagraph volume of $META_BYTES bytes
+(/usr/share/doc), a gitserver volume of 40 bare repositories ($GIT_BYTES bytes) and a 3-key
+ConfigMap folder, backed up into a store that takes a ${LATENCY} ms round trip plus the bytes at
+${BANDWIDTH} MB/s per request (like S3). One warm JVM; the two settings alternate; best of 2 after a
+throw-away round.
+
+The window is the backup's duration; the spread is how far apart the first and the last
+component's captures started, that is how far apart in time the restored platform's parts can be.
+
+| measurement | window (s) | ratio | spread (s) |
+|---|---|---|---|
+| reference: components one after another (\`ATHENA_COMPONENT_THREADS=1\`, as before) | $SEQ | 1 | $SEQ_SPREAD |
+| components side by side (the default) | $PAR | $(ratio "$PAR" "$SEQ")× | $PAR_SPREAD |
+MD
+)
+write_section "A whole platform's backup (bench/platform.sh)" "$SECTION"
+echo "$SECTION"
