@@ -23,8 +23,9 @@ import dev.athena.storage.ObjectStore;
  * With "platform" for TREE: a backup of the platform configured in the environment (as
  * {@code athena serve} reads it) into that store, its components one after another
  * (ATHENA_COMPONENT_THREADS=1) against side by side (the default), alternating, best of 2 after a
- * throw-away round; prints "sequential SECONDS SPREAD" and "parallel SECONDS SPREAD", where the spread
- * is how far apart the components' captures started in that setting's best round.
+ * throw-away round; each backup is then restored over the platform it came from, with the same setting; prints
+ * "sequential SECONDS SPREAD RESTORE_SECONDS" and "parallel ..." alike, where the spread is how far
+ * apart the components' captures started in that setting's best backup.
  */
 public class TransferBench {
     /** Each request waits for a round trip and for its bytes to go through one connection. */
@@ -115,18 +116,32 @@ public class TransferBench {
         List<dev.athena.component.Component> components = dev.athena.component.PlatformComponents.of(
                 dev.athena.config.AthenaConfig.fromEnv(System.getenv()));
         double[] best = {Double.MAX_VALUE, Double.MAX_VALUE};
+        double[] bestRestore = {Double.MAX_VALUE, Double.MAX_VALUE};
         double[] spread = new double[2];
         for (int round = 0; round < 3; round++) {
             int[] settings = {1, BackupCommand.COMPONENT_THREADS};
             for (int k = 0; k < settings.length; k++) {
                 Path dir = work.resolve("platform-" + round + "-" + settings[k]);
-                Repository repo = Repository.open(new SlowStore(new LocalStore(dir), latency, bandwidth), "app", null, true);
+                SlowStore store = new SlowStore(new LocalStore(dir), latency, bandwidth);
+                Repository repo = Repository.open(store, "app", null, true);
                 BackupCommand backup = new BackupCommand(repo).timestamp("2026-01-01t00-00-00").componentThreads(settings[k]);
                 components.forEach(backup::component);
                 long t0 = System.nanoTime();
                 dev.athena.repository.Manifest manifest = backup.call();
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                System.err.printf("round %d, %d at once: %.3f s, windows %s%n", round, settings[k], seconds, manifest.windows());
+                // The restore writes the same data back over the platform it came from (the database is swapped in whole).
+                long t1 = System.nanoTime();
+                try (RestoreSource source = RestoreSource.open(store, true, "app", null, work.resolve("scratch"))) {
+                    RestoreCommand restore = new RestoreCommand(source.repository(), "2026-01-01t00-00-00").componentThreads(settings[k]);
+                    components.forEach(restore::component);
+                    restore.call();
+                }
+                double restoreSeconds = (System.nanoTime() - t1) / 1e9;
+                System.err.printf("round %d, %d at once: backup %.3f s, restore %.3f s, windows %s%n", round, settings[k], seconds, restoreSeconds,
+                        manifest.windows());
+                if (round > 0) {
+                    bestRestore[k] = Math.min(bestRestore[k], restoreSeconds);
+                }
                 if (round > 0 && seconds < best[k]) {
                     best[k] = seconds;
                     List<java.time.Instant> starts = manifest.windows().values().stream().map(w -> java.time.Instant.parse(w.startedAt())).sorted().toList();
@@ -135,7 +150,7 @@ public class TransferBench {
                 delete(dir);
             }
         }
-        System.out.printf("sequential %.3f %.3f%nparallel %.3f %.3f%n", best[0], spread[0], best[1], spread[1]);
+        System.out.printf("sequential %.3f %.3f %.3f%nparallel %.3f %.3f %.3f%n", best[0], spread[0], bestRestore[0], best[1], spread[1], bestRestore[1]);
     }
 
     static void delete(Path p) throws java.io.IOException {

@@ -7,13 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionService;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorCompletionService;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Callable;
 
 import dev.athena.component.Component;
 import dev.athena.component.VolumeComponent;
@@ -127,38 +121,26 @@ public final class BackupCommand {
      * every component has stopped, so nothing writes once the lock is released.
      */
     private Map<String, Captured> captureAll(String ts, Manifest parent) {
-        Map<String, Captured> captured = new java.util.concurrent.ConcurrentHashMap<>();
-        if (components.isEmpty()) {
-            return captured;
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(componentThreads, components.size()), Parallel.daemons("athena-component"));
-        CompletionService<Captured> done = new ExecutorCompletionService<>(pool);
-        Map<Future<Captured>, Component> running = new HashMap<>();
+        List<Callable<Captured>> tasks = new ArrayList<>();
         for (Component c : components) {
             Manifest.ComponentSnapshot previous = parent == null ? null : parent.components().get(c.name());
-            running.put(done.submit(() -> capture(c, ts, previous)), c);
+            tasks.add(() -> capture(c, ts, previous));
         }
-        BackupException failure = null;
+        Parallel.Outcomes<Captured> outcomes;
         try {
-            for (int i = 0; i < components.size() && failure == null; i++) {
-                Future<Captured> next = done.take();
-                try {
-                    captured.put(running.get(next).name(), next.get());
-                } catch (ExecutionException e) {
-                    Throwable cause = e.getCause();
-                    String name = running.get(next).name();
-                    failure = new BackupException("component " + name + ": " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()), cause);
-                }
-            }
+            outcomes = Parallel.runAll("athena-component", componentThreads, tasks, true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            failure = new BackupException("interrupted while backing up", e);
-        } finally {
-            pool.shutdownNow();
-            awaitStopped(pool);
+            throw new BackupException("interrupted while backing up", e);
         }
-        if (failure != null) {
-            throw failure;
+        if (outcomes.firstFailure() >= 0) {
+            Throwable cause = outcomes.each().get(outcomes.firstFailure()).failure();
+            String name = components.get(outcomes.firstFailure()).name();
+            throw new BackupException("component " + name + ": " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()), cause);
+        }
+        Map<String, Captured> captured = new HashMap<>();
+        for (int i = 0; i < components.size(); i++) {
+            captured.put(components.get(i).name(), outcomes.each().get(i).value());
         }
         return captured;
     }
@@ -169,24 +151,6 @@ public final class BackupCommand {
         Instant to = clock.instant();
         log.info("backup {} component {}: {}", ts, c.name(), snapshot.stats());
         return new Captured(snapshot, new Manifest.Window(from.toString(), to.toString()));
-    }
-
-    /** Waits, even when interrupted, until the components' threads have stopped; keeps the interrupt. */
-    private static void awaitStopped(ExecutorService pool) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                if (pool.awaitTermination(1, TimeUnit.MINUTES)) {
-                    break;
-                }
-                log.info("waiting for the components of a failed backup to stop");
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private Manifest latest() {

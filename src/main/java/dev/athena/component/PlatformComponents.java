@@ -17,7 +17,7 @@ import software.amazon.awssdk.services.rds.RdsClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import dev.athena.config.AthenaConfig;
 
-/** The components this cluster has, from its settings, in restore order (dependencies first). */
+/** The components this cluster has, from its settings: the database, the volumes, the configuration. */
 public final class PlatformComponents {
     private PlatformComponents() {
     }

@@ -49,4 +49,78 @@ public final class Parallel {
             pool.shutdownNow();
         }
     }
+
+    /** What one task of {@link #runAll} gave: its value, or how it failed (a cancelled task: {@link java.util.concurrent.CancellationException}). */
+    public record Outcome<T>(T value, Throwable failure) {
+        public boolean failed() {
+            return failure != null;
+        }
+    }
+
+    /** Every task's outcome, in the tasks' order, and which task failed first in time (-1 when none did). */
+    public record Outcomes<T>(List<Outcome<T>> each, int firstFailure) {
+    }
+
+    /**
+     * Runs {@code tasks}, {@code threads} at a time, and returns only when every one that started
+     * has stopped, so none goes on writing after the caller has moved on. On the first failure,
+     * with {@code stopOnFailure} the others are interrupted (and those not started never start);
+     * without, they run to their end. When the caller is interrupted, the tasks are interrupted,
+     * waited for, and the interrupt is rethrown.
+     */
+    public static <T> Outcomes<T> runAll(String name, int threads, List<java.util.concurrent.Callable<T>> tasks, boolean stopOnFailure)
+            throws InterruptedException {
+        List<Outcome<T>> each = new ArrayList<>(java.util.Collections.nCopies(tasks.size(), (Outcome<T>) null));
+        if (tasks.isEmpty()) {
+            return new Outcomes<>(each, -1);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, tasks.size())), daemons(name));
+        java.util.concurrent.CompletionService<T> done = new java.util.concurrent.ExecutorCompletionService<>(pool);
+        java.util.Map<Future<T>, Integer> index = new java.util.HashMap<>();
+        for (int i = 0; i < tasks.size(); i++) {
+            index.put(done.submit(tasks.get(i)), i);
+        }
+        int firstFailure = -1;
+        try {
+            for (int n = 0; n < tasks.size(); n++) {
+                Future<T> f = done.take();
+                int i = index.get(f);
+                try {
+                    each.set(i, new Outcome<>(f.get(), null));
+                } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+                    each.set(i, new Outcome<>(null, e instanceof ExecutionException ? e.getCause() : e));
+                    if (firstFailure < 0 && !(e instanceof java.util.concurrent.CancellationException)) {
+                        firstFailure = i;
+                        if (stopOnFailure) {
+                            index.keySet().forEach(other -> other.cancel(true));
+                        }
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            index.keySet().forEach(other -> other.cancel(true));
+            awaitStopped(pool);
+            throw e;
+        }
+        awaitStopped(pool);
+        return new Outcomes<>(each, firstFailure);
+    }
+
+    /** Waits, even when interrupted, until the pool's threads have stopped; keeps the interrupt. */
+    private static void awaitStopped(ExecutorService pool) {
+        pool.shutdown();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

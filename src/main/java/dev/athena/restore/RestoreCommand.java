@@ -15,12 +15,14 @@ import dev.athena.repository.RepositoryLock;
 
 /**
  * Restores components of one backup. Every component's checks run before the first one is
- * written, so a damaged backup or an unwritable destination leaves everything as it was.
+ * written, so a damaged backup or an unwritable destination leaves everything as it was; then
+ * the data components are restored side by side and the configuration last ({@link RestoreWaves}).
  */
 public final class RestoreCommand {
     private final Repository repository;
     private final String timestamp;
     private final List<Component> components = new ArrayList<>();
+    private int componentThreads = dev.athena.backup.BackupCommand.COMPONENT_THREADS;
 
     public RestoreCommand(Repository repository, String timestamp) {
         this.repository = repository;
@@ -29,6 +31,12 @@ public final class RestoreCommand {
 
     public RestoreCommand component(Component component) {
         components.add(component);
+        return this;
+    }
+
+    /** Components restored at once (the data ones; the configuration goes last); 1 restores them one after another. */
+    public RestoreCommand componentThreads(int threads) {
+        this.componentThreads = threads;
         return this;
     }
 
@@ -46,10 +54,11 @@ public final class RestoreCommand {
                 }
                 c.precheck(repository, timestamp, s);
             }
+            Map<String, RestoreOutcome> done = new java.util.concurrent.ConcurrentHashMap<>();
+            RestoreWaves.run(components, componentThreads, c -> done.put(c.name(), c.restore(repository, timestamp, manifest.components().get(c.name()))),
+                    (later, failed) -> { });
             Map<String, RestoreOutcome> results = new LinkedHashMap<>();
-            for (Component c : components) {
-                results.put(c.name(), c.restore(repository, timestamp, manifest.components().get(c.name())));
-            }
+            components.forEach(c -> results.put(c.name(), done.get(c.name())));
             return results;
         }
     }

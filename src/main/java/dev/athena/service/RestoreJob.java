@@ -11,7 +11,9 @@ import java.util.function.Supplier;
 
 import dev.athena.backup.Timestamps;
 import dev.athena.component.CheckResult;
+import dev.athena.backup.BackupCommand;
 import dev.athena.component.Component;
+import dev.athena.restore.RestoreWaves;
 import dev.athena.component.ExternalCommand;
 import dev.athena.component.RestoreOutcome;
 import dev.athena.config.AthenaConfig;
@@ -28,7 +30,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One disaster-recovery restore, phase by phase, each recorded with its start, end and outcome:
- * validate, pre-restore checks, upgrade, restore (components in dependency order), post-restore
+ * validate, pre-restore checks, upgrade, restore (the data side by side, then the configuration), post-restore
  * checks, report. Nothing in the destination is written before every pre-restore check passed;
  * the report is written whatever happened, so a failed restore has its evidence too.
  */
@@ -224,26 +226,40 @@ final class RestoreJob implements Runnable {
         });
     }
 
+    /** The data components side by side, then the configuration ({@link RestoreWaves}); each one's outcome is saved as it ends. */
     private void restoreComponents(Repository repo, String ts, Manifest manifest, List<Component> selected) {
         phase("restore", () -> {
-            for (int i = 0; i < selected.size(); i++) {
-                Component c = selected.get(i);
-                Instant t0 = clock.instant();
-                try {
-                    RestoreOutcome outcome = c.restore(repo, ts, manifest.components().get(c.name()));
-                    outcome.notes().forEach(n -> warnings.add(c.name() + ": " + n));
-                    Map<String, Long> stats = new LinkedHashMap<>(outcome.stats());
-                    stats.put("durationMs", Duration.between(t0, clock.instant()).toMillis());
-                    outcomes.put(c.name(), new RestoreRecord.ComponentOutcome(Status.Success, stats, null));
-                    log.info("restore {} component {}: {}", record.restoreId(), c.name(), stats);
-                    save(Status.Running, null);
-                } catch (Exception e) {
-                    outcomes.put(c.name(), new RestoreRecord.ComponentOutcome(Status.Failed, null, e.getMessage()));
-                    for (Component later : selected.subList(i + 1, selected.size())) {
-                        outcomes.put(later.name(), new RestoreRecord.ComponentOutcome(Status.Failed, null, "not restored: " + c.name() + " failed first"));
+            try {
+                RestoreWaves.run(selected, BackupCommand.COMPONENT_THREADS, c -> {
+                    Instant t0 = clock.instant();
+                    try {
+                        RestoreOutcome outcome = c.restore(repo, ts, manifest.components().get(c.name()));
+                        Map<String, Long> stats = new LinkedHashMap<>(outcome.stats());
+                        stats.put("durationMs", Duration.between(t0, clock.instant()).toMillis());
+                        log.info("restore {} component {}: {}", record.restoreId(), c.name(), stats);
+                        synchronized (this) {
+                            outcome.notes().forEach(n -> warnings.add(c.name() + ": " + n));
+                            outcomes.put(c.name(), new RestoreRecord.ComponentOutcome(Status.Success, stats, null));
+                            save(Status.Running, null);
+                        }
+                    } catch (Exception e) {
+                        synchronized (this) {
+                            outcomes.put(c.name(), new RestoreRecord.ComponentOutcome(Status.Failed, null, e.getMessage()));
+                        }
+                        throw e;
                     }
-                    throw e;
+                }, (later, failed) -> outcomes.put(later.name(), new RestoreRecord.ComponentOutcome(Status.Failed, null,
+                        "not restored: " + failed.name() + " failed first")));
+            } finally {
+                // Outcomes arrive in the order components end; the record lists them in restore order.
+                Map<String, RestoreRecord.ComponentOutcome> restored = new LinkedHashMap<>();
+                for (Component c : selected) {
+                    RestoreRecord.ComponentOutcome o = outcomes.remove(c.name());
+                    if (o != null) {
+                        restored.put(c.name(), o);
+                    }
                 }
+                outcomes.putAll(restored);
             }
             return "restored " + selected.stream().map(Component::name).toList();
         });

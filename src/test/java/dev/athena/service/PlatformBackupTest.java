@@ -54,4 +54,27 @@ class PlatformBackupTest {
             assertThat(athena.call("GET", API + "/backup/latest", null).json().get("status").asText()).isEqualTo("Failed");
         }
     }
+
+    @Test
+    void whenOneVolumeFailsToRestoreTheOtherIsRestoredWholeAndTheConfigIsLeftAlone() throws Exception {
+        try (ServiceFixture athena = new ServiceFixture(tmp)) {
+            String ts = ServiceFixture.timestampOf(athena.call("POST", API + "/ondemandbackup", "{}"));
+            assertThat(athena.awaitFinished(API + "/backupstatus", ts).get("status").asText()).isEqualTo("Success");
+            Path marker = Files.writeString(athena.gitserver.resolve("changed-after-backup"), "x");
+            Files.writeString(athena.configMap.resolve("APP_HOST"), "changed.example.com");
+
+            athena.blocking.failRestores("injected: the metagraph volume is read-only");
+            assertThat(athena.call("POST", API + "/ondemandrestore", "{\"timestamp\": \"" + ts + "\"}").status()).isEqualTo(202);
+            JsonNode restore = athena.awaitFinished(API + "/restorestatus", ts);
+
+            assertThat(restore.get("status").asText()).isEqualTo("Failed");
+            JsonNode components = restore.get("components");
+            assertThat(components.get("metagraph").get("error").asText()).contains("injected: the metagraph volume is read-only");
+            assertThat(components.get("gitserver").get("status").asText()).as("restored beside metagraph, to its end").isEqualTo("Success");
+            assertThat(Files.exists(marker)).isFalse();
+            assertThat(components.get("config").get("error").asText()).isEqualTo("not restored: metagraph failed first");
+            assertThat(Files.readString(athena.configMap.resolve("APP_HOST"))).isEqualTo("changed.example.com");
+            assertThat(components.fieldNames()).toIterable().as("in restore order").containsExactly("metagraph", "gitserver", "config");
+        }
+    }
 }

@@ -12,11 +12,12 @@ import dev.athena.repository.Repository;
 
 /**
  * A real volume component whose backup waits for the test to release it, so a test can hold a
- * job in the Running state for as long as it needs without sleeping.
+ * job in the Running state for as long as it needs without sleeping, or make its restore fail.
  */
 public final class BlockingComponent extends VolumeComponent {
     private volatile CountDownLatch gate = new CountDownLatch(0);
     private final CountDownLatch entered = new CountDownLatch(1);
+    private volatile String restoreFailure;
 
     public BlockingComponent(String name, Path folder) {
         super(name, folder);
@@ -25,6 +26,11 @@ public final class BlockingComponent extends VolumeComponent {
     /** Makes the next backups wait until {@link #release()}. */
     public void hold() {
         gate = new CountDownLatch(1);
+    }
+
+    /** Makes the next restores fail with {@code why} after writing nothing (fault injection). */
+    public void failRestores(String why) {
+        restoreFailure = why;
     }
 
     public void release() {
@@ -46,6 +52,9 @@ public final class BlockingComponent extends VolumeComponent {
 
     @Override
     public RestoreOutcome restore(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
+        if (restoreFailure != null) {
+            throw new java.io.IOException(restoreFailure);
+        }
         return super.restore(repository, backup, snapshot);
     }
 }
