@@ -200,10 +200,11 @@ public final class RecoveryReport {
             Instant to = Instant.parse(e.getValue().finishedAt());
             first = first == null || from.isBefore(first) ? from : first;
             last = last == null || from.isAfter(last) ? from : last;
-            s.append(s.length() == 0 ? "" : "; ").append(e.getKey()).append(" from ").append(from).append(" (")
-                    .append(duration(Duration.between(from, to).toMillis())).append(")");
+            s.append(s.length() == 0 ? "" : "; ").append(e.getKey()).append(" from ").append(from.truncatedTo(java.time.temporal.ChronoUnit.MILLIS))
+                    .append(" (").append(duration(Duration.between(from, to).toMillis())).append(")");
         }
-        return s.append("; all started within ").append(duration(Duration.between(first, last).toMillis())).toString();
+        long spreadMs = Duration.between(first, last).toMillis();
+        return s.append("; all started within ").append(spreadMs < 1000 ? spreadMs + " ms" : duration(spreadMs)).toString();
     }
 
     private static void row(StringBuilder h, String name, Object value) {
