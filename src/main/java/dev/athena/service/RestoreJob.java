@@ -13,6 +13,7 @@ import dev.athena.backup.Timestamps;
 import dev.athena.component.CheckResult;
 import dev.athena.backup.BackupCommand;
 import dev.athena.component.Component;
+import dev.athena.concurrent.Parallel;
 import dev.athena.restore.RestoreWaves;
 import dev.athena.component.ExternalCommand;
 import dev.athena.component.RestoreOutcome;
@@ -273,11 +274,17 @@ final class RestoreJob implements Runnable {
         phase("post-restore checks", () -> {
             String phase = "post-restore checks";
             if (!req.disablePostRestoreChecks()) {
-                for (Component c : selected) {
-                    try {
-                        c.verifyRestored(repo, ts, manifest.components().get(c.name())).forEach(r -> check(phase, r));
-                    } catch (Exception e) {
-                        check(phase, new CheckResult(c.name() + ": restored data matches the backup", false, e.getMessage()));
+                // Read-only and independent (row counts, file hashes, git fsck): side by side, recorded in restore order.
+                List<java.util.concurrent.Callable<List<CheckResult>>> verifications = selected.stream()
+                        .<java.util.concurrent.Callable<List<CheckResult>>>map(c -> () -> c.verifyRestored(repo, ts, manifest.components().get(c.name())))
+                        .toList();
+                Parallel.Outcomes<List<CheckResult>> verified = Parallel.runAll("athena-verify-restored", BackupCommand.COMPONENT_THREADS, verifications, false);
+                for (int i = 0; i < selected.size(); i++) {
+                    Parallel.Outcome<List<CheckResult>> o = verified.each().get(i);
+                    if (o.failed()) {
+                        check(phase, new CheckResult(selected.get(i).name() + ": restored data matches the backup", false, o.failure().getMessage()));
+                    } else {
+                        o.value().forEach(r -> check(phase, r));
                     }
                 }
                 if (health.configured()) {
