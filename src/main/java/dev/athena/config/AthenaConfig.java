@@ -178,7 +178,23 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
         return Optional.of(new PostgresSettings(host, integer(env, "POSTGRES_PORT", 5432, 1, 65535),
                 env.getOrDefault("POSTGRES_USER", "postgres"), StorageConfig.blankToNull(env.get("POSTGRES_PASSWORD")),
                 List.copyOf(databases), path(env, "POSTGRES_BIN_DIR"), scratch, integer(env, "POSTGRES_JOBS", 2, 1, 64),
-                integer(env, "POSTGRES_STREAM_TABLE_MB", 32, 0, 1 << 20) * 1024L * 1024));
+                integer(env, "POSTGRES_STREAM_TABLE_MB", 32, 0, 1 << 20) * 1024L * 1024, sslMode(env), sslRootCert(env)));
+    }
+
+    private static String sslMode(Map<String, String> env) {
+        String mode = env.getOrDefault("POSTGRES_SSLMODE", "prefer").trim();
+        if (!PostgresSettings.SSL_MODES.contains(mode)) {
+            throw new ConfigException("POSTGRES_SSLMODE must be one of " + String.join(", ", PostgresSettings.SSL_MODES) + ", got '" + mode + "'");
+        }
+        return mode;
+    }
+
+    private static Optional<Path> sslRootCert(Map<String, String> env) {
+        Optional<Path> cert = path(env, "POSTGRES_SSLROOTCERT");
+        if (cert.isPresent() && !java.nio.file.Files.isReadable(cert.get())) {
+            throw new ConfigException("POSTGRES_SSLROOTCERT " + cert.get() + " is not a readable file");
+        }
+        return cert;
     }
 
     /** Where restores stage pg_dump's archive and keep downloaded packs. */

@@ -40,6 +40,24 @@ public final class PostgresCluster implements AutoCloseable {
                 "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50", "start");
     }
 
+    /**
+     * Turns TLS on with this certificate and key, and refuses every TCP connection that is not
+     * encrypted (as a managed database that enforces SSL does). The socket stays open to the tests.
+     */
+    public void requireTls(Path certificate, Path key) throws Exception {
+        Path data = dir.resolve("data");
+        Files.copy(certificate, data.resolve("server.crt"));
+        Files.copy(key, data.resolve("server.key"));
+        Files.setPosixFilePermissions(data.resolve("server.key"), PosixFilePermissions.fromString("rw-------"));
+        run("chown", "postgres:postgres", data.resolve("server.crt").toString(), data.resolve("server.key").toString());
+        Files.writeString(data.resolve("pg_hba.conf"), String.join("\n",
+                "local all all trust",
+                "hostssl all all 127.0.0.1/32 scram-sha-256",
+                "hostnossl all all 127.0.0.1/32 reject", ""));
+        asPostgres(BIN.resolve("psql").toString(), "-X", "-q", "-h", dir.toString(), "-p", Integer.toString(port), "-d", "postgres",
+                "-c", "ALTER SYSTEM SET ssl = on", "-c", "SELECT pg_reload_conf()");
+    }
+
     private static void run(String... cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());

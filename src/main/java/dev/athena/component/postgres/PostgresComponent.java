@@ -82,6 +82,16 @@ public final class PostgresComponent implements Component {
         return "postgres";
     }
 
+    /** The JDBC driver names a certificate it cannot trust in PKIX terms; say which setting decides. */
+    private String tlsHint(SQLException e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("PKIX") || m.contains("certification path")) {
+            return settings.sslRootCert().map(ca -> " (the server's certificate is not signed by the CA in POSTGRES_SSLROOTCERT, " + ca + ")")
+                    .orElse(" (set POSTGRES_SSLROOTCERT to the CA that signed the server's certificate)");
+        }
+        return "";
+    }
+
     Connection connect(String database) throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", settings.user());
@@ -90,11 +100,13 @@ public final class PostgresComponent implements Component {
         }
         p.setProperty("connectTimeout", "15");
         p.setProperty("ApplicationName", "athena");
+        p.setProperty("sslmode", settings.sslMode());
+        settings.sslRootCert().ifPresent(cert -> p.setProperty("sslrootcert", cert.toString()));
         try {
             return DriverManager.getConnection(settings.jdbcUrl(database), p);
         } catch (SQLException e) {
             throw new SQLException("cannot connect to PostgreSQL at " + settings.host() + ":" + settings.port() + " as " + settings.user()
-                    + " (database " + database + "): " + e.getMessage(), e.getSQLState(), e);
+                    + " (database " + database + ", sslmode " + settings.sslMode() + "): " + e.getMessage() + tlsHint(e), e.getSQLState(), e);
         }
     }
 

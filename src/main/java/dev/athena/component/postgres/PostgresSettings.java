@@ -7,11 +7,21 @@ import java.util.Optional;
 /**
  * How to reach the platform's PostgreSQL, and how to dump it: {@code jobs} sessions at a time,
  * tables of at least {@code streamTableBytes} each dumped as a stream of their own beside
- * pg_dump's archive. The password is left out of {@link #toString()}.
+ * pg_dump's archive. {@code sslMode} is libpq's (the JDBC driver and the tools get the same),
+ * {@code sslRootCert} the CA certificate that verify-ca and verify-full check the server's
+ * against. The password is left out of {@link #toString()}.
  */
 public record PostgresSettings(String host, int port, String user, String password, List<String> databases,
-                               Optional<Path> binDir, Path scratch, int jobs, long streamTableBytes) {
+                               Optional<Path> binDir, Path scratch, int jobs, long streamTableBytes, String sslMode,
+                               Optional<Path> sslRootCert) {
     public static final long DEFAULT_STREAM_TABLE_BYTES = 32L * 1024 * 1024;
+    /** libpq's modes; {@code prefer} (encrypt when the server offers it, without checking its certificate) is libpq's default too. */
+    public static final List<String> SSL_MODES = List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+
+    public PostgresSettings(String host, int port, String user, String password, List<String> databases, Optional<Path> binDir, Path scratch,
+                            int jobs, long streamTableBytes) {
+        this(host, port, user, password, databases, binDir, scratch, jobs, streamTableBytes, "prefer", Optional.empty());
+    }
 
     public PostgresSettings(String host, int port, String user, String password, List<String> databases, Optional<Path> binDir, Path scratch,
                             int jobs) {
@@ -24,6 +34,6 @@ public record PostgresSettings(String host, int port, String user, String passwo
 
     @Override
     public String toString() {
-        return user + "@" + host + ":" + port + (databases.isEmpty() ? "" : " " + databases);
+        return user + "@" + host + ":" + port + (databases.isEmpty() ? "" : " " + databases) + " sslmode=" + sslMode;
     }
 }

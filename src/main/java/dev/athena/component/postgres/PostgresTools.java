@@ -87,6 +87,8 @@ final class PostgresTools {
         env.put("PGDATABASE", database);
         env.put("PGCONNECT_TIMEOUT", "15");
         env.put("PGAPPNAME", "athena");
+        env.put("PGSSLMODE", settings.sslMode());
+        settings.sslRootCert().ifPresent(cert -> env.put("PGSSLROOTCERT", cert.toString()));
         if (settings.password() != null) {
             env.put("PGPASSWORD", settings.password());
         }
