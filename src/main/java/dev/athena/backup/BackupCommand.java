@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import dev.athena.component.Component;
+import dev.athena.component.PlatformComponents;
 import dev.athena.component.VolumeComponent;
 import dev.athena.concurrent.Parallel;
 import dev.athena.repository.Manifest;
@@ -31,25 +32,7 @@ public final class BackupCommand {
     private String timestamp;
     private String platformVersion;
     private Clock clock = Clock.systemUTC();
-    private int componentThreads = COMPONENT_THREADS;
-
-    /** Components backed up at once (ATHENA_COMPONENT_THREADS); 1 backs them up one after another, in order. */
-    public static final int COMPONENT_THREADS = componentThreads(System.getenv("ATHENA_COMPONENT_THREADS"));
-
-    public static int componentThreads(String value) {
-        if (value == null || value.isBlank()) {
-            return 8;
-        }
-        try {
-            int n = Integer.parseInt(value.trim());
-            if (n >= 1 && n <= 64) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("ATHENA_COMPONENT_THREADS must be a number of components from 1 to 64, got '" + value + "'");
-    }
+    private int componentThreads = PlatformComponents.THREADS;
 
     public BackupCommand(Repository repository) {
         this.repository = repository;
@@ -114,7 +97,7 @@ public final class BackupCommand {
     }
 
     /**
-     * Backs up every component, {@link #COMPONENT_THREADS} at a time, all at once by default: the
+     * Backs up every component, {@link PlatformComponents#THREADS} at a time, all at once by default: the
      * platform's parts are then captured at nearly the same moment (a sequential backup would take
      * the gitserver's refs only after the whole database dump), and the window is as long as the
      * longest part, not their sum. The first failure interrupts the others; this returns only when

@@ -22,6 +22,16 @@ public final class PlatformComponents {
     private PlatformComponents() {
     }
 
+    /**
+     * Components backed up, restored or checked at once (ATHENA_COMPONENT_THREADS): by default all
+     * of them; 1 takes them one after another, in order.
+     */
+    public static final int THREADS = threads(System.getenv("ATHENA_COMPONENT_THREADS"));
+
+    public static int threads(String value) {
+        return dev.athena.concurrent.Parallel.threadsSetting("ATHENA_COMPONENT_THREADS", value, 8, 1, 64);
+    }
+
     private static Component rds(AthenaConfig.RdsSettings s, String namespace) {
         RdsClientBuilder b = RdsClient.builder().region(Region.of(s.region()));
         s.endpoint().ifPresent(b::endpointOverride);

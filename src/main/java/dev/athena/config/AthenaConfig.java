@@ -74,7 +74,7 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
             // Read by the repository itself; checked here so a bad value stops the start, not the first backup.
             dev.athena.repository.Repository.compressionLevel(env.get("ATHENA_COMPRESSION_LEVEL"));
             dev.athena.repository.Repository.transferThreads(env.get("ATHENA_TRANSFER_THREADS"));
-            dev.athena.backup.BackupCommand.componentThreads(env.get("ATHENA_COMPONENT_THREADS"));
+            dev.athena.component.PlatformComponents.threads(env.get("ATHENA_COMPONENT_THREADS"));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

@@ -49,18 +49,7 @@ public final class Repository {
     public static final int TRANSFER_THREADS = transferThreads(System.getenv("ATHENA_TRANSFER_THREADS"));
 
     public static int transferThreads(String value) {
-        if (value == null || value.isBlank()) {
-            return 4;
-        }
-        try {
-            int n = Integer.parseInt(value.trim());
-            if (n >= 0 && n <= 64) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("ATHENA_TRANSFER_THREADS must be a number of threads from 0 to 64, got '" + value + "'");
+        return dev.athena.concurrent.Parallel.threadsSetting("ATHENA_TRANSFER_THREADS", value, 4, 0, 64);
     }
 
     private final ObjectStore store;

@@ -11,7 +11,7 @@ import java.util.function.Supplier;
 
 import dev.athena.backup.Timestamps;
 import dev.athena.component.CheckResult;
-import dev.athena.backup.BackupCommand;
+import dev.athena.component.PlatformComponents;
 import dev.athena.component.Component;
 import dev.athena.concurrent.Parallel;
 import dev.athena.restore.RestoreWaves;
@@ -231,7 +231,7 @@ final class RestoreJob implements Runnable {
     private void restoreComponents(Repository repo, String ts, Manifest manifest, List<Component> selected) {
         phase("restore", () -> {
             try {
-                RestoreWaves.run(selected, BackupCommand.COMPONENT_THREADS, c -> {
+                RestoreWaves.run(selected, PlatformComponents.THREADS, c -> {
                     Instant t0 = clock.instant();
                     try {
                         RestoreOutcome outcome = c.restore(repo, ts, manifest.components().get(c.name()));
@@ -278,7 +278,7 @@ final class RestoreJob implements Runnable {
                 List<java.util.concurrent.Callable<List<CheckResult>>> verifications = selected.stream()
                         .<java.util.concurrent.Callable<List<CheckResult>>>map(c -> () -> c.verifyRestored(repo, ts, manifest.components().get(c.name())))
                         .toList();
-                Parallel.Outcomes<List<CheckResult>> verified = Parallel.runAll("athena-verify-restored", BackupCommand.COMPONENT_THREADS, verifications, false);
+                Parallel.Outcomes<List<CheckResult>> verified = Parallel.runAll("athena-verify-restored", PlatformComponents.THREADS, verifications, false);
                 for (int i = 0; i < selected.size(); i++) {
                     Parallel.Outcome<List<CheckResult>> o = verified.each().get(i);
                     if (o.failed()) {
