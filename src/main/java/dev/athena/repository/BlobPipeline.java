@@ -8,8 +8,9 @@ import java.util.concurrent.Semaphore;
 import dev.athena.concurrent.Parallel;
 
 /**
- * Hashes, compresses, encrypts and packs blobs on worker threads while the caller goes on reading.
- * At most {@code maxInFlightBytes} wait at once, which bounds memory whatever the input.
+ * Hashes, compresses, encrypts and packs blobs on worker threads while the callers go on reading.
+ * At most {@code maxInFlightBytes} wait at once, and six chunk buffers, which bounds memory
+ * whatever the input and however many callers share it ({@link Repository#pipeline()}).
  */
 public final class BlobPipeline implements AutoCloseable {
     private final Repository repository;
@@ -19,7 +20,10 @@ public final class BlobPipeline implements AutoCloseable {
 
     public BlobPipeline(Repository repository, int threads, int maxInFlightBytes) {
         this.repository = repository;
-        this.workers = Executors.newFixedThreadPool(threads, Parallel.daemons("athena-blob"));
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(threads, threads, 30, java.util.concurrent.TimeUnit.SECONDS,
+                new java.util.concurrent.LinkedBlockingQueue<>(), Parallel.daemons("athena-blob"));
+        pool.allowCoreThreadTimeOut(true);
+        this.workers = pool;
         this.budgetKiB = Math.max(1, maxInFlightBytes / 1024);
         this.budget = new Semaphore(budgetKiB);
     }

@@ -64,6 +64,7 @@ public final class Repository {
     private PackWriter current = new PackWriter();
     private final AtomicLong storedBytes = new AtomicLong();
     private final PackUploader uploader = new PackUploader(TRANSFER_THREADS);
+    private BlobPipeline pipeline;
 
     private Repository(ObjectStore store, RepositoryLayout layout, Envelope envelope) {
         this.store = store;
@@ -141,6 +142,19 @@ public final class Repository {
             index.addAll(Json.read(data, Index.IndexFile.class, "index file " + o.key()));
             indexFiles.add(o.key());
         }
+    }
+
+    /**
+     * The hashing and packing workers every writer of this repository shares: the components of a
+     * backup run side by side, and one pipeline each would multiply the chunk buffers held (a
+     * platform backup at -Xmx128m ran out of heap with three). Idle workers end after a while, so
+     * an unused repository holds no threads.
+     */
+    public synchronized BlobPipeline pipeline() {
+        if (pipeline == null) {
+            pipeline = BlobPipeline.standard(this);
+        }
+        return pipeline;
     }
 
     /** True when the blob is stored (or being stored by this process), so it need not be saved again. */

@@ -23,14 +23,13 @@ import dev.athena.repository.Repository;
  * restore checks treat every component alike. Files sit in the tree's root folder.
  *
  * <p>Several streams may be stored at once from different threads (a database's tables dumped in
- * parallel); they share one pipeline of hashing and packing workers.
+ * parallel); they share the repository's pipeline of hashing and packing workers.
  */
 public final class VirtualTree implements AutoCloseable {
     private final Repository repository;
     private final long mtimeNs;
     private final Map<String, TreeEntry> files = new TreeMap<>(
             (a, b) -> FileNames.compare(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8)));
-    private BlobPipeline pipeline;
 
     public VirtualTree(Repository repository, long mtimeNs) {
         this.repository = repository;
@@ -65,17 +64,10 @@ public final class VirtualTree implements AutoCloseable {
         }
     }
 
-    private synchronized BlobPipeline pipeline() {
-        if (pipeline == null) {
-            pipeline = BlobPipeline.standard(repository);
-        }
-        return pipeline;
-    }
-
     /** Stores a stream as a file, chunked and packed on worker threads while it is still being read. */
     public long file(String name, InputStream in) throws IOException {
         checkName(name);
-        BlobPipeline pipeline = pipeline();
+        BlobPipeline pipeline = repository.pipeline();
         List<CompletableFuture<BlobId>> futures = new ArrayList<>();
         long size = new Chunker().split(in, (buf, off, len) -> futures.add(pipeline.saveCopy(BlobType.DATA, buf, off, len)));
         List<String> chunks = new ArrayList<>(futures.size());
@@ -98,10 +90,8 @@ public final class VirtualTree implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
+    public void close() {
+        // Nothing of its own to release: the pipeline is the repository's.
     }
 
     /** The tree's files by name, to be opened with {@link #open} one by one. */

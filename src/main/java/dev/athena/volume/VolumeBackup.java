@@ -80,16 +80,14 @@ public final class VolumeBackup {
         }
         tree = new TreeWriter(repository);
         parent = parentTree == null ? null : new TreeReader(repository, parentTree);
-        try (BlobPipeline p = BlobPipeline.standard(repository)) {
-            pipeline = p;
-            walkDir(root, new byte[0], stat(root));
-            while (!queue.isEmpty()) {
-                writeHead();
-            }
-            List<BlobId> treeIds = tree.finish();
-            stats.put("warnings", (long) warningCount);
-            return new Result(treeIds, stats, List.copyOf(warnings));
+        pipeline = repository.pipeline();
+        walkDir(root, new byte[0], stat(root));
+        while (!queue.isEmpty()) {
+            writeHead();
         }
+        List<BlobId> treeIds = tree.finish();
+        stats.put("warnings", (long) warningCount);
+        return new Result(treeIds, stats, List.copyOf(warnings));
     }
 
     private int warningCount;
