@@ -123,7 +123,7 @@ public final class AthenaService implements AutoCloseable {
             ts[0] = freshTimestamp();
             running[0] = new BackupRecord(catalog.url(config.namespace(), ts[0]), config.namespace(), Status.Running, ts[0], onlyConfig,
                     clock.instant().toString(), null, null, selected.stream().map(Component::name).toList(), null, null, null, null,
-                    config.platformVersion());
+                    config.platformVersion(), null);
             catalog.save(running[0]);
         });
         if (!started) {

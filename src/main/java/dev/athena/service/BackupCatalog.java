@@ -66,7 +66,7 @@ public final class BackupCatalog {
             Manifest m = repository.readManifest(timestamp);
             return Optional.of(new BackupRecord(url(repository.namespace(), timestamp), repository.namespace(), Status.Success, timestamp,
                     null, m.startedAt(), m.finishedAt(), null, List.copyOf(m.components().keySet()), null, null, m.warnings(), null,
-                    m.platformVersion()));
+                    m.platformVersion(), m.windows()));
         }
     }
 

@@ -58,7 +58,7 @@ final class BackupJob implements Runnable {
             }
             long duration = java.time.Duration.between(start, clock.instant()).toMillis();
             catalog.save(running.finish(Status.Success, clock.instant().toString(), duration, List.copyOf(m.components().keySet()),
-                    bytes, repository.storedBytes(), limit(m.warnings()), null));
+                    bytes, repository.storedBytes(), limit(m.warnings()), null).captured(m.windows()));
             metrics.backupSucceeded(clock.instant().getEpochSecond(), stats);
             log.info("backup {} Success: {} bytes in {} components, {} new bytes stored, {} warnings, {} ms",
                     ts, bytes, m.components().size(), repository.storedBytes(), m.warnings().size(), duration);

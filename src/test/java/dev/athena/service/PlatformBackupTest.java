@@ -59,7 +59,11 @@ class PlatformBackupTest {
     void whenOneVolumeFailsToRestoreTheOtherIsRestoredWholeAndTheConfigIsLeftAlone() throws Exception {
         try (ServiceFixture athena = new ServiceFixture(tmp)) {
             String ts = ServiceFixture.timestampOf(athena.call("POST", API + "/ondemandbackup", "{}"));
-            assertThat(athena.awaitFinished(API + "/backupstatus", ts).get("status").asText()).isEqualTo("Success");
+            JsonNode backup = athena.awaitFinished(API + "/backupstatus", ts);
+            assertThat(backup.get("status").asText()).isEqualTo("Success");
+            assertThat(backup.get("windows").fieldNames()).toIterable().as("when each component was captured")
+                    .containsExactly("metagraph", "gitserver", "config");
+            assertThat(backup.get("windows").get("gitserver").get("startedAt").asText()).isNotBlank();
             Path marker = Files.writeString(athena.gitserver.resolve("changed-after-backup"), "x");
             Files.writeString(athena.configMap.resolve("APP_HOST"), "changed.example.com");
 
