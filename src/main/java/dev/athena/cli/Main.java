@@ -1,5 +1,7 @@
 package dev.athena.cli;
 
+import dev.athena.config.ConfigException;
+import dev.athena.config.Tuning;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,6 +19,19 @@ public final class Main implements Runnable {
         return new CommandLine(new Main())
                 .setExecutionExceptionHandler(new Failures())
                 .setParameterExceptionHandler(new Failures())
+                .setExecutionStrategy(parsed -> {
+                    if (CommandLine.printHelpIfRequested(parsed)) {
+                        return 0;
+                    }
+                    // Before any command touches the repository: a bad tuning value is one line naming it.
+                    try {
+                        Tuning.check(System.getenv());
+                    } catch (ConfigException e) {
+                        parsed.commandSpec().commandLine().getErr().println("athena: " + e.getMessage());
+                        return 1;
+                    }
+                    return new CommandLine.RunLast().execute(parsed);
+                })
                 .execute(args);
     }
 

@@ -26,11 +26,7 @@ public final class PlatformComponents {
      * Components backed up, restored or checked at once (ATHENA_COMPONENT_THREADS): by default all
      * of them; 1 takes them one after another, in order.
      */
-    public static final int THREADS = threads(System.getenv("ATHENA_COMPONENT_THREADS"));
-
-    public static int threads(String value) {
-        return dev.athena.concurrent.Parallel.threadsSetting("ATHENA_COMPONENT_THREADS", value, 8, 1, 64);
-    }
+    public static final int THREADS = dev.athena.config.Tuning.COMPONENT_THREADS;
 
     private static Component rds(AthenaConfig.RdsSettings s, String namespace) {
         RdsClientBuilder b = RdsClient.builder().region(Region.of(s.region()));

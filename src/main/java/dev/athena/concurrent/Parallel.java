@@ -16,26 +16,6 @@ public final class Parallel {
     private Parallel() {
     }
 
-    /**
-     * A thread count read from the environment variable {@code variable} ({@code value} its text):
-     * {@code dflt} when unset, else a whole number from {@code min} to {@code max}, or an error
-     * naming the variable.
-     */
-    public static int threadsSetting(String variable, String value, int dflt, int min, int max) {
-        if (value == null || value.isBlank()) {
-            return dflt;
-        }
-        try {
-            int n = Integer.parseInt(value.trim());
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(variable + " must be a number of threads from " + min + " to " + max + ", got '" + value + "'");
-    }
-
     /** Daemon threads called {@code name-1}, {@code name-2}, ... */
     public static ThreadFactory daemons(String name) {
         AtomicInteger n = new AtomicInteger();

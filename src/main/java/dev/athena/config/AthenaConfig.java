@@ -70,14 +70,8 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
             throw new ConfigException("BACKUP_FREQUENCY '" + cron + "' is not a valid cron expression: " + e.getMessage());
         }
         int retention = integer(env, "BACKUP_RETENTION_PERIOD", 90, 0, 100_000);
-        try {
-            // Read by the repository itself; checked here so a bad value stops the start, not the first backup.
-            dev.athena.repository.Repository.compressionLevel(env.get("ATHENA_COMPRESSION_LEVEL"));
-            dev.athena.repository.Repository.transferThreads(env.get("ATHENA_TRANSFER_THREADS"));
-            dev.athena.component.PlatformComponents.threads(env.get("ATHENA_COMPONENT_THREADS"));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(e.getMessage());
-        }
+        // Read by the classes that use them; checked here so a bad value stops the start, not the first backup.
+        Tuning.check(env);
         return new AthenaConfig(namespace, port, List.copyOf(keys), StorageConfig.fromEnv(env), regular, frequency, retention,
                 StorageConfig.blankToNull(env.get("ATHENA_ENCRYPTION_KEY")), StorageConfig.blankToNull(env.get("PLATFORM_VERSION")),
                 folder(env, "METAGRAPH_VOLUME_PATH"), folder(env, "GITSERVER_VOLUME_PATH"), path(env, "CONFIGMAP_PATH"),

@@ -23,34 +23,15 @@ import org.slf4j.LoggerFactory;
 public final class Repository {
     private static final Logger log = LoggerFactory.getLogger(Repository.class);
     static final int PACK_TARGET = 16 * 1024 * 1024;
-    /** zstd level for new blobs; ATHENA_COMPRESSION_LEVEL (-7 fastest .. 19 smallest) overrides it. */
-    static final int COMPRESSION_LEVEL = compressionLevel(System.getenv("ATHENA_COMPRESSION_LEVEL"));
-
-    public static int compressionLevel(String value) {
-        if (value == null || value.isBlank()) {
-            return 1;
-        }
-        try {
-            int level = Integer.parseInt(value.trim());
-            if (level >= -7 && level <= 19) {
-                return level;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("ATHENA_COMPRESSION_LEVEL must be a zstd level from -7 to 19, got '" + value + "'");
-    }
+    /** zstd level for new blobs (ATHENA_COMPRESSION_LEVEL). */
+    static final int COMPRESSION_LEVEL = dev.athena.config.Tuning.COMPRESSION_LEVEL;
 
     /**
      * Packs uploaded, or read by the pre-restore check, at once (remote stores are bound by round
      * trips, not cores); ATHENA_TRANSFER_THREADS overrides it, 0 uploading each pack on the thread
      * that filled it and checking packs one per core.
      */
-    public static final int TRANSFER_THREADS = transferThreads(System.getenv("ATHENA_TRANSFER_THREADS"));
-
-    public static int transferThreads(String value) {
-        return dev.athena.concurrent.Parallel.threadsSetting("ATHENA_TRANSFER_THREADS", value, 4, 0, 64);
-    }
+    public static final int TRANSFER_THREADS = dev.athena.config.Tuning.TRANSFER_THREADS;
 
     private final ObjectStore store;
     private final RepositoryLayout layout;
