@@ -85,9 +85,9 @@ class GitserverComponentTest {
         pusher.start();
         Manifest m;
         try {
-            org.awaitility.Awaitility.await().until(() -> pushes.get() >= 2);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> pushes.get() >= 2);
             m = new BackupCommand(repo).component(new GitserverComponent(server)).timestamp("2023-02-02t16-00-00").call();
-            org.awaitility.Awaitility.await().until(() -> pushes.get() >= 6);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> pushes.get() >= 6);
         } finally {
             stop.set(true);
             pusher.join();

@@ -28,7 +28,7 @@ class RetentionSweepTest {
     private static String backup(ServiceFixture athena) throws Exception {
         String ts = ServiceFixture.timestampOf(athena.call("POST", "/athena/api/v1/ondemandbackup", "{}"));
         assertThat(athena.awaitFinished("/athena/api/v1/backupstatus", ts).get("status").asText()).isEqualTo("Success");
-        org.awaitility.Awaitility.await().until(() -> athena.service.jobs().running().isEmpty());
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> athena.service.jobs().running().isEmpty());
         return ts;
     }
 
