@@ -44,6 +44,8 @@ public final class Repository {
     private final Object packLock = new Object();
     private PackWriter current = new PackWriter();
     private final AtomicLong storedBytes = new AtomicLong();
+    private final AtomicLong packsVerified = new AtomicLong();
+    private final AtomicLong bytesVerified = new AtomicLong();
     private final PackUploader uploader = new PackUploader(TRANSFER_THREADS);
     private BlobPipeline pipeline;
 
@@ -247,6 +249,22 @@ public final class Repository {
         store.put(key, sealed);
         indexFiles.add(key);
         return key;
+    }
+
+    /** A pack read whole whose hash matched its name (counted for the evidence of pre-restore checks). */
+    void countVerified(long bytes) {
+        packsVerified.incrementAndGet();
+        bytesVerified.addAndGet(bytes);
+    }
+
+    /** Packs read whole and found intact by this process so far. */
+    public long packsVerified() {
+        return packsVerified.get();
+    }
+
+    /** Their bytes. */
+    public long bytesVerified() {
+        return bytesVerified.get();
     }
 
     /** Bytes of packs uploaded by this process so far. */

@@ -57,6 +57,9 @@ public final class Verifier {
             return;
         }
         boolean packIntact = BlobId.of(bytes).equals(pack);
+        if (packIntact) {
+            repository.countVerified(bytes.length);
+        }
         if (packIntact && depth == Depth.PACKS) {
             return;
         }

@@ -121,6 +121,9 @@ class DisasterRecoveryTest {
             Trees.assertSameTree(source.gitserver, dr.gitserver);
             assertThat(Files.readString(dr.configMap.resolve("FEATURE_FLAGS"))).isEqualTo("x,y");
             assertThat(Files.readString(dr.configMap.resolve("APP_HOST"))).as("a preserved key").isEqualTo("dr.example.com");
+            assertThat(r.get("checks")).as("evidence of what the pre-restore check read")
+                    .anyMatch(c -> c.get("name").asText().startsWith("metagraph: data intact")
+                            && c.get("detail").asText().matches("all [1-9][0-9]* packs it needs \\([1-9][0-9]* bytes\\) read back, each one's SHA-256 matching its name"));
             assertThat(r.get("checks")).allMatch(c -> c.get("passed").asBoolean())
                     .anyMatch(c -> c.get("name").asText().contains("git fsck"))
                     .anyMatch(c -> c.get("name").asText().contains("row counts of database platform"))
