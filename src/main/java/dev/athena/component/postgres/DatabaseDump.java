@@ -57,48 +57,71 @@ final class DatabaseDump {
         this.serverNum = serverNum;
     }
 
-    PostgresComponent.Database dump(PostgresComponent.Database db, String prefix, VirtualTree tree) throws Exception {
-        try (Connection c = component.connect(db.name())) {
+    /**
+     * A database's snapshot, exported by a transaction that stays open (on its own connection)
+     * until the database is dumped: every dump session joins it, so the database is dumped as it
+     * was when this was taken.
+     */
+    record Snapshot(PostgresComponent.Database db, Connection connection, String id) implements AutoCloseable {
+        @Override
+        public void close() throws SQLException {
+            connection.close();
+        }
+    }
+
+    /** Takes {@code db}'s snapshot now. */
+    Snapshot snapshot(PostgresComponent.Database db) throws SQLException {
+        Connection c = component.connect(db.name());
+        try {
             c.setAutoCommit(false);
-            String snapshot;
             try (Statement s = c.createStatement()) {
                 s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-                snapshot = PostgresComponent.queryString(c, "SELECT pg_export_snapshot()");
             }
-            List<Planned> planned = streamedTables(c, prefix);
-            // A streamed table's rows are counted by its COPY; the others by count(*), all in the same snapshot.
-            java.util.Set<String> copied = planned.stream().map(p -> p.table().display()).collect(java.util.stream.Collectors.toSet());
-            CompletableFuture<Map<String, Long>> counts = CompletableFuture.supplyAsync(() -> countRows(db.name(), snapshot, copied));
-
-            String mainFile = prefix + ".dump";
-            long[] mainBytes = new long[1];
-            Map<String, TableStream> streams = new ConcurrentHashMap<>();
-            long streamedEstimate = planned.stream().mapToLong(Planned::estimate).sum();
-            List<SessionPool.Sized> tasks = new ArrayList<>();
-            tasks.add(new SessionPool.Sized(db.sizeBytes() - streamedEstimate, session -> mainBytes[0] = pgDump(db.name(), snapshot, planned, mainFile, tree, session)));
-            for (Planned p : planned) {
-                tasks.add(new SessionPool.Sized(p.estimate(), session -> streams.put(p.table().file(), copyOut(session.get(), snapshot, p.table(), db.encoding(), tree))));
-            }
-            // Worker sessions with pg_dump's settings for table data; each COPY runs in its own transaction in the snapshot.
-            SessionPool.runLargestFirst("athena-dump", settings.jobs(), () -> component.connect(db.name(), DUMP_SETTINGS), tasks);
-
-            Map<String, Long> tables;
-            try {
-                tables = counts.join();
-            } catch (java.util.concurrent.CompletionException e) {
-                throw e.getCause() instanceof RuntimeException re ? re : e;
-            }
-            List<TableStream> ordered = planned.stream().map(p -> streams.get(p.table().file())).toList();
-            Map<String, Long> copiedRows = new java.util.HashMap<>();
-            ordered.forEach(t -> copiedRows.merge(t.display(), t.rows(), Long::sum));
-            tables.replaceAll((table, rows) -> rows != null ? rows : copiedRows.get(table));
-            c.commit();
-            long bytes = mainBytes[0] + ordered.stream().mapToLong(TableStream::bytes).sum();
-            log.info("dumped database {}: {} bytes, {} rows in {} tables ({} streamed beside pg_dump's archive, in {} streams)", db.name(), bytes,
-                    tables.values().stream().mapToLong(Long::longValue).sum(), tables.size(), copied.size(), ordered.size());
-            return new PostgresComponent.Database(db.name(), db.encoding(), db.collate(), db.ctype(), db.localeProvider(), db.iculocale(),
-                    db.owner(), db.connectionLimit(), db.sizeBytes(), tables, mainFile, bytes, ordered);
+            return new Snapshot(db, c, PostgresComponent.queryString(c, "SELECT pg_export_snapshot()"));
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
         }
+    }
+
+    /** Dumps the database as its snapshot saw it, then ends the snapshot's transaction. */
+    PostgresComponent.Database dump(Snapshot taken, String prefix, VirtualTree tree) throws Exception {
+        PostgresComponent.Database db = taken.db();
+        String snapshot = taken.id();
+        Connection c = taken.connection();
+        List<Planned> planned = streamedTables(c, prefix);
+        // A streamed table's rows are counted by its COPY; the others by count(*), all in the same snapshot.
+        java.util.Set<String> copied = planned.stream().map(p -> p.table().display()).collect(java.util.stream.Collectors.toSet());
+        CompletableFuture<Map<String, Long>> counts = CompletableFuture.supplyAsync(() -> countRows(db.name(), snapshot, copied));
+
+        String mainFile = prefix + ".dump";
+        long[] mainBytes = new long[1];
+        Map<String, TableStream> streams = new ConcurrentHashMap<>();
+        long streamedEstimate = planned.stream().mapToLong(Planned::estimate).sum();
+        List<SessionPool.Sized> tasks = new ArrayList<>();
+        tasks.add(new SessionPool.Sized(db.sizeBytes() - streamedEstimate, session -> mainBytes[0] = pgDump(db.name(), snapshot, planned, mainFile, tree, session)));
+        for (Planned p : planned) {
+            tasks.add(new SessionPool.Sized(p.estimate(), session -> streams.put(p.table().file(), copyOut(session.get(), snapshot, p.table(), db.encoding(), tree))));
+        }
+        // Worker sessions with pg_dump's settings for table data; each COPY runs in its own transaction in the snapshot.
+        SessionPool.runLargestFirst("athena-dump", settings.jobs(), () -> component.connect(db.name(), DUMP_SETTINGS), tasks);
+
+        Map<String, Long> tables;
+        try {
+            tables = counts.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : e;
+        }
+        List<TableStream> ordered = planned.stream().map(p -> streams.get(p.table().file())).toList();
+        Map<String, Long> copiedRows = new java.util.HashMap<>();
+        ordered.forEach(t -> copiedRows.merge(t.display(), t.rows(), Long::sum));
+        tables.replaceAll((table, rows) -> rows != null ? rows : copiedRows.get(table));
+        c.commit();
+        long bytes = mainBytes[0] + ordered.stream().mapToLong(TableStream::bytes).sum();
+        log.info("dumped database {}: {} bytes, {} rows in {} tables ({} streamed beside pg_dump's archive, in {} streams)", db.name(), bytes,
+                tables.values().stream().mapToLong(Long::longValue).sum(), tables.size(), copied.size(), ordered.size());
+        return new PostgresComponent.Database(db.name(), db.encoding(), db.collate(), db.ctype(), db.localeProvider(), db.iculocale(),
+                db.owner(), db.connectionLimit(), db.sizeBytes(), tables, mainFile, bytes, ordered);
     }
 
     private record Planned(TableStream table, long estimate) {

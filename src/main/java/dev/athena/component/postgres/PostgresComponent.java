@@ -72,6 +72,7 @@ public final class PostgresComponent implements Component {
     }
 
     private final PostgresSettings settings;
+    private Runnable afterSnapshots = () -> { };
 
     public PostgresComponent(PostgresSettings settings) {
         this.settings = settings;
@@ -80,6 +81,12 @@ public final class PostgresComponent implements Component {
     @Override
     public String name() {
         return "postgres";
+    }
+
+    /** Runs {@code action} once every database's snapshot is taken, before the first dump (a test writes in between). */
+    public PostgresComponent afterSnapshots(Runnable action) {
+        this.afterSnapshots = action;
+        return this;
     }
 
     /** The JDBC driver names a certificate it cannot trust in PKIX terms; say which setting decides. */
@@ -147,8 +154,25 @@ public final class PostgresComponent implements Component {
             tree.file(GLOBALS, Files.readAllBytes(scratch.resolve(GLOBALS)));
             List<Database> databases = new ArrayList<>();
             List<Database> listed = listDatabases(admin, serverNum);
-            for (int i = 0; i < listed.size(); i++) {
-                databases.add(new DatabaseDump(this, tools, settings, serverNum).dump(listed.get(i), "database-" + i, tree));
+            DatabaseDump dumper = new DatabaseDump(this, tools, settings, serverNum);
+            // Every database's snapshot is taken first, within milliseconds, and each is then dumped
+            // from its own: the databases are captured at one moment, however long the dumps take.
+            // The price is one idle connection per database until its dump ends.
+            List<DatabaseDump.Snapshot> snapshots = new ArrayList<>();
+            try {
+                for (Database db : listed) {
+                    snapshots.add(dumper.snapshot(db));
+                }
+                afterSnapshots.run();
+                for (int i = 0; i < snapshots.size(); i++) {
+                    try (DatabaseDump.Snapshot taken = snapshots.get(i)) {
+                        databases.add(dumper.dump(taken, "database-" + i, tree));
+                    }
+                }
+            } finally {
+                for (DatabaseDump.Snapshot s : snapshots) {
+                    s.close();
+                }
             }
             Metadata metadata = new Metadata(serverVersion, serverNum / 10000, databases, passwords);
             tree.file(METADATA, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(metadata));
