@@ -38,7 +38,11 @@ public final class BackupCommand {
         this.repository = repository;
     }
 
+    /** Adds a component; two with one name would be one entry of the manifest, so the second is refused. */
     public BackupCommand component(Component component) {
+        if (components.stream().anyMatch(c -> c.name().equals(component.name()))) {
+            throw new IllegalArgumentException("component '" + component.name() + "' is given twice; each needs its own name");
+        }
         components.add(component);
         return this;
     }

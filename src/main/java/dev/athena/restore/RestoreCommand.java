@@ -30,6 +30,9 @@ public final class RestoreCommand {
     }
 
     public RestoreCommand component(Component component) {
+        if (components.stream().anyMatch(c -> c.name().equals(component.name()))) {
+            throw new IllegalArgumentException("component '" + component.name() + "' is given twice; each needs its own name");
+        }
         components.add(component);
         return this;
     }

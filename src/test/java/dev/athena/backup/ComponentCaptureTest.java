@@ -109,4 +109,12 @@ class ComponentCaptureTest {
         assertThat(slowStopped).as("and had stopped before the backup returned").isTrue();
         assertThat(repository.timestamps()).isEmpty();
     }
+
+    @Test
+    void twoComponentsWithOneNameAreRefusedBeforeAnythingIsWritten() throws Exception {
+        Repository repository = repository();
+        BackupCommand backup = new BackupCommand(repository).volume("data", folder("first"));
+        assertThatThrownBy(() -> backup.volume("data", folder("second"))).hasMessage("component 'data' is given twice; each needs its own name");
+        assertThat(repository.timestamps()).isEmpty();
+    }
 }
