@@ -36,6 +36,9 @@ final class BackupCli implements Callable<Integer> {
         Manifest m = command.call();
         System.out.println("backup " + m.timestamp() + " of namespace " + m.namespace() + ": Success");
         m.components().forEach((name, c) -> System.out.println("  " + name + ": " + c.stats()));
+        if (m.components().size() > 1) {
+            System.out.println("  the components' captures started within " + Manifest.Window.spread(m.windows()).toMillis() + " ms of each other");
+        }
         m.warnings().stream().limit(20).forEach(w -> System.out.println("  warning: " + w));
         System.out.println("  stored " + repository.storedBytes() + " new bytes at " + repository.store().locate(repository.layout().backupFolder(m.timestamp())));
         return 0;

@@ -19,6 +19,11 @@ public record Manifest(int version, String namespace, String timestamp, String s
      * backed up components side by side.
      */
     public record Window(String startedAt, String finishedAt) {
+        /** How far apart the first and the last capture started; zero for fewer than two. */
+        public static java.time.Duration spread(Map<String, Window> windows) {
+            List<java.time.Instant> starts = windows.values().stream().map(w -> java.time.Instant.parse(w.startedAt())).sorted().toList();
+            return starts.size() < 2 ? java.time.Duration.ZERO : java.time.Duration.between(starts.get(0), starts.get(starts.size() - 1));
+        }
     }
 
     public record ComponentSnapshot(String kind, List<String> tree, Map<String, Long> stats, List<String> warnings,

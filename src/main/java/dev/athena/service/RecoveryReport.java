@@ -193,17 +193,13 @@ public final class RecoveryReport {
             return null;
         }
         StringBuilder s = new StringBuilder();
-        Instant first = null;
-        Instant last = null;
         for (Map.Entry<String, dev.athena.repository.Manifest.Window> e : windows.entrySet()) {
             Instant from = Instant.parse(e.getValue().startedAt());
             Instant to = Instant.parse(e.getValue().finishedAt());
-            first = first == null || from.isBefore(first) ? from : first;
-            last = last == null || from.isAfter(last) ? from : last;
             s.append(s.length() == 0 ? "" : "; ").append(e.getKey()).append(" from ").append(from.truncatedTo(java.time.temporal.ChronoUnit.MILLIS))
                     .append(" (").append(duration(Duration.between(from, to).toMillis())).append(")");
         }
-        long spreadMs = Duration.between(first, last).toMillis();
+        long spreadMs = dev.athena.repository.Manifest.Window.spread(windows).toMillis();
         return s.append("; all started within ").append(spreadMs < 1000 ? spreadMs + " ms" : duration(spreadMs)).toString();
     }
 
