@@ -119,7 +119,7 @@ public class TransferBench {
         double[] bestRestore = {Double.MAX_VALUE, Double.MAX_VALUE};
         double[] spread = new double[2];
         for (int round = 0; round < 3; round++) {
-            int[] settings = {1, dev.athena.component.PlatformComponents.THREADS};
+            int[] settings = {1, dev.athena.config.Tuning.COMPONENT_THREADS};
             for (int k = 0; k < settings.length; k++) {
                 Path dir = work.resolve("platform-" + round + "-" + settings[k]);
                 SlowStore store = new SlowStore(new LocalStore(dir), latency, bandwidth);

@@ -9,7 +9,7 @@ ROOT=$PWD
 WORK=${BENCH_WORK:-$ROOT/bench/work}/api
 rm -rf "$WORK" && mkdir -p "$WORK/metagraph"
 for i in $(seq 1 50); do head -c 10M /dev/urandom > "$WORK/metagraph/blob-$i"; done
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+PORT=$(free_port)
 KEY=bench-key
 LOCAL_BACKUP_LOCATION=$WORK/backups METAGRAPH_VOLUME_PATH=$WORK/metagraph ATHENA_API_KEYS=$KEY ATHENA_PORT=$PORT \
   ATHENA_STATE_DIR=$WORK/state java -jar "$JAR" serve > "$WORK/athena.log" 2>&1 &

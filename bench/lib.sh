@@ -23,13 +23,16 @@ JAR=$PWD/target/athena.jar
 # a / b with two decimals (a leading zero included, which bc leaves out).
 ratio() { printf '%.2f' "$(echo "scale=4; $1 / $2" | bc)"; }
 
+# A TCP port nothing listens on.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
 # Starts a PostgreSQL 15 cluster in $1 (made fresh, owned by postgres) on a free port, stopped and
 # removed when the script exits; exports PG* for the client tools and POSTGRES_* for Athena.
 start_postgres() {
   local work=$1
   BIN=/usr/lib/postgresql/15/bin
   rm -rf "$work" && mkdir -p "$work" && chmod 755 "$work" && chown postgres "$work"
-  PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  PORT=$(free_port)
   PW=bench-password
   echo "$PW" > "$work/pw" && chown postgres "$work/pw"
   runuser -u postgres -- $BIN/initdb -D "$work/data" -U postgres -E UTF8 --locale=C.UTF-8 --auth-local=trust --auth-host=scram-sha-256 --pwfile="$work/pw" -N >/dev/null
@@ -37,4 +40,15 @@ start_postgres() {
   trap "runuser -u postgres -- $BIN/pg_ctl -D '$work/data' -m fast stop >/dev/null 2>&1 || true; rm -rf '$work'" EXIT
   export PGHOST=127.0.0.1 PGPORT=$PORT PGUSER=postgres PGPASSWORD=$PW
   export POSTGRES_HOST=127.0.0.1 POSTGRES_PORT=$PORT POSTGRES_PASSWORD=$PW
+}
+
+# Creates database `bench` as pgbench scale $1, runs the SQL given after it, then settles the
+# cluster (autovacuum of the new tables, the load's checkpoint) before anything is timed; sets DB_BYTES.
+load_pgbench() {
+  local scale=$1; shift
+  $BIN/createdb bench
+  $BIN/pgbench -q -i -s "$scale" bench >/dev/null 2>&1
+  for sql in "$@"; do $BIN/psql -q -d bench -c "$sql"; done
+  $BIN/psql -q -d bench -c "VACUUM ANALYZE" -c "CHECKPOINT"
+  DB_BYTES=$($BIN/psql -Atq -d bench -c "SELECT pg_database_size('bench')")
 }

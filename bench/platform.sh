@@ -12,11 +12,8 @@ LATENCY=${2:-30}
 BANDWIDTH=${3:-60}
 WORK=${BENCH_WORK:-/dev/shm/athena-bench-platform}
 start_postgres "$WORK"
-$BIN/createdb bench
 echo "loading pgbench scale $SCALE, a metagraph folder, git repositories and a ConfigMap" >&2
-$BIN/pgbench -q -i -s "$SCALE" bench >/dev/null 2>&1
-$BIN/psql -q -d bench -c "VACUUM ANALYZE" -c "CHECKPOINT"
-DB_BYTES=$($BIN/psql -Atq -d bench -c "SELECT pg_database_size('bench')")
+load_pgbench "$SCALE"
 mkdir -p "$WORK/metagraph" "$WORK/gitserver" "$WORK/config"
 cp -a /usr/share/doc "$WORK/metagraph/doc"
 # Git repositories: one commit each of a slice of /usr/share/locale, pushed into bare repositories.

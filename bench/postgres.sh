@@ -10,13 +10,8 @@ SCALE=${1:-30}
 # In memory by default (cluster data, dumps, repository): this machine's disk swings 3x between identical runs.
 WORK=${BENCH_WORK:-/dev/shm/athena-bench-pg}
 start_postgres "$WORK"
-$BIN/createdb bench
 echo "loading pgbench scale $SCALE and a wide text table" >&2
-$BIN/pgbench -q -i -s "$SCALE" bench >/dev/null 2>&1
-$BIN/psql -q -d bench -c "CREATE TABLE wide AS SELECT g AS id, repeat(md5(g::text), 8) AS a, repeat(md5((g * 7)::text), 8) AS b, now() AS at FROM generate_series(1, 300000) g"
-# Settle the cluster (autovacuum of the new tables, the load's checkpoint) before anything is timed.
-$BIN/psql -q -d bench -c "VACUUM ANALYZE" -c "CHECKPOINT"
-DB_BYTES=$($BIN/psql -Atq -d bench -c "SELECT pg_database_size('bench')")
+load_pgbench "$SCALE" "CREATE TABLE wide AS SELECT g AS id, repeat(md5(g::text), 8) AS a, repeat(md5((g * 7)::text), 8) AS b, now() AS at FROM generate_series(1, 300000) g"
 
 now() { date +%s.%N; }
 elapsed() { printf '%.3f' "$(echo "$(now) - $1" | bc)"; }

@@ -3,14 +3,13 @@ package dev.athena.backup;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 import dev.athena.component.Component;
-import dev.athena.component.PlatformComponents;
+import dev.athena.config.Tuning;
 import dev.athena.component.VolumeComponent;
 import dev.athena.concurrent.Parallel;
 import dev.athena.repository.Manifest;
@@ -32,7 +31,7 @@ public final class BackupCommand {
     private String timestamp;
     private String platformVersion;
     private Clock clock = Clock.systemUTC();
-    private int componentThreads = PlatformComponents.THREADS;
+    private int componentThreads = Tuning.COMPONENT_THREADS;
 
     public BackupCommand(Repository repository) {
         this.repository = repository;
@@ -79,12 +78,13 @@ public final class BackupCommand {
                 throw new BackupException("backup " + ts + " already exists in namespace " + repository.namespace(), null);
             }
             Manifest parent = latest();
-            Map<String, Captured> captured = captureAll(ts, parent);
+            List<Captured> captured = captureAll(ts, parent);
             Map<String, Manifest.ComponentSnapshot> snapshots = new LinkedHashMap<>();
             Map<String, Manifest.Window> windows = new LinkedHashMap<>();
             List<String> warnings = new ArrayList<>();
-            for (Component c : components) {
-                Captured one = captured.get(c.name());
+            for (int i = 0; i < components.size(); i++) {
+                Component c = components.get(i);
+                Captured one = captured.get(i);
                 snapshots.put(c.name(), one.snapshot());
                 windows.put(c.name(), one.window());
                 one.snapshot().warnings().forEach(w -> warnings.add(c.name() + ": " + w));
@@ -101,13 +101,14 @@ public final class BackupCommand {
     }
 
     /**
-     * Backs up every component, {@link PlatformComponents#THREADS} at a time, all at once by default: the
+     * Backs up every component, {@link Tuning#COMPONENT_THREADS} at a time, all at once by default: the
      * platform's parts are then captured at nearly the same moment (a sequential backup would take
      * the gitserver's refs only after the whole database dump), and the window is as long as the
      * longest part, not their sum. The first failure interrupts the others; this returns only when
-     * every component has stopped, so nothing writes once the lock is released.
+     * every component has stopped, so nothing writes once the lock is released. In the
+     * components' order.
      */
-    private Map<String, Captured> captureAll(String ts, Manifest parent) {
+    private List<Captured> captureAll(String ts, Manifest parent) {
         List<Callable<Captured>> tasks = new ArrayList<>();
         for (Component c : components) {
             Manifest.ComponentSnapshot previous = parent == null ? null : parent.components().get(c.name());
@@ -125,11 +126,7 @@ public final class BackupCommand {
             String name = components.get(outcomes.firstFailure()).name();
             throw new BackupException("component " + name + ": " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()), cause);
         }
-        Map<String, Captured> captured = new HashMap<>();
-        for (int i = 0; i < components.size(); i++) {
-            captured.put(components.get(i).name(), outcomes.each().get(i).value());
-        }
-        return captured;
+        return outcomes.each().stream().map(Parallel.Outcome::value).toList();
     }
 
     private Captured capture(Component c, String ts, Manifest.ComponentSnapshot previous) throws Exception {

@@ -22,12 +22,6 @@ public final class PlatformComponents {
     private PlatformComponents() {
     }
 
-    /**
-     * Components backed up, restored or checked at once (ATHENA_COMPONENT_THREADS): by default all
-     * of them; 1 takes them one after another, in order.
-     */
-    public static final int THREADS = dev.athena.config.Tuning.COMPONENT_THREADS;
-
     private static Component rds(AthenaConfig.RdsSettings s, String namespace) {
         RdsClientBuilder b = RdsClient.builder().region(Region.of(s.region()));
         s.endpoint().ifPresent(b::endpointOverride);

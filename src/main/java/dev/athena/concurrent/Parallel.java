@@ -2,12 +2,20 @@ package dev.athena.concurrent;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -28,29 +36,27 @@ public final class Parallel {
 
     /** Runs {@code action} on every item, {@code threads} at a time, and returns when all are done; rethrows the first failure. */
     public static <T> void forEach(String name, int threads, Collection<T> items, Consumer<T> action) {
-        if (items.isEmpty()) {
-            return;
+        List<Callable<Void>> tasks = new ArrayList<>();
+        for (T item : items) {
+            tasks.add(() -> {
+                action.accept(item);
+                return null;
+            });
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, items.size()), daemons(name));
+        Outcomes<Void> outcomes;
         try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (T item : items) {
-                futures.add(pool.submit(() -> action.accept(item)));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
+            outcomes = runAll(name, threads, tasks, true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for " + name, e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdownNow();
+        }
+        if (outcomes.firstFailure() >= 0) {
+            Throwable cause = outcomes.each().get(outcomes.firstFailure()).failure();
+            throw cause instanceof RuntimeException re ? re : new IllegalStateException(cause);
         }
     }
 
-    /** What one task of {@link #runAll} gave: its value, or how it failed (a cancelled task: {@link java.util.concurrent.CancellationException}). */
+    /** What one task of {@link #runAll} gave: its value, or how it failed (a cancelled task: {@link CancellationException}). */
     public record Outcome<T>(T value, Throwable failure) {
         public boolean failed() {
             return failure != null;
@@ -68,15 +74,15 @@ public final class Parallel {
      * without, they run to their end. When the caller is interrupted, the tasks are interrupted,
      * waited for, and the interrupt is rethrown.
      */
-    public static <T> Outcomes<T> runAll(String name, int threads, List<java.util.concurrent.Callable<T>> tasks, boolean stopOnFailure)
+    public static <T> Outcomes<T> runAll(String name, int threads, List<Callable<T>> tasks, boolean stopOnFailure)
             throws InterruptedException {
-        List<Outcome<T>> each = new ArrayList<>(java.util.Collections.nCopies(tasks.size(), (Outcome<T>) null));
+        List<Outcome<T>> each = new ArrayList<>(Collections.nCopies(tasks.size(), (Outcome<T>) null));
         if (tasks.isEmpty()) {
             return new Outcomes<>(each, -1);
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, tasks.size())), daemons(name));
-        java.util.concurrent.CompletionService<T> done = new java.util.concurrent.ExecutorCompletionService<>(pool);
-        java.util.Map<Future<T>, Integer> index = new java.util.HashMap<>();
+        CompletionService<T> done = new ExecutorCompletionService<>(pool);
+        Map<Future<T>, Integer> index = new HashMap<>();
         for (int i = 0; i < tasks.size(); i++) {
             index.put(done.submit(tasks.get(i)), i);
         }
@@ -87,9 +93,9 @@ public final class Parallel {
                 int i = index.get(f);
                 try {
                     each.set(i, new Outcome<>(f.get(), null));
-                } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+                } catch (ExecutionException | CancellationException e) {
                     each.set(i, new Outcome<>(null, e instanceof ExecutionException ? e.getCause() : e));
-                    if (firstFailure < 0 && !(e instanceof java.util.concurrent.CancellationException)) {
+                    if (firstFailure < 0 && !(e instanceof CancellationException)) {
                         firstFailure = i;
                         if (stopOnFailure) {
                             index.keySet().forEach(other -> other.cancel(true));
@@ -112,7 +118,7 @@ public final class Parallel {
         boolean interrupted = false;
         while (true) {
             try {
-                if (pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
+                if (pool.awaitTermination(1, TimeUnit.MINUTES)) {
                     break;
                 }
             } catch (InterruptedException e) {

@@ -39,7 +39,12 @@ public final class Tuning {
         return number("ATHENA_COMPONENT_THREADS", "a number of components", value, 8, 1, 64);
     }
 
-    /** This process's settings; a bad value gives the default here, {@link #check} having stopped the start already. */
+    /**
+     * This process's settings: the zstd level of new blobs; packs uploaded, or read by the
+     * pre-restore check, at once (remote stores are bound by round trips, not cores); components
+     * backed up, restored or checked at once (1: one after another, in order). A bad value gives
+     * the default here, {@link #check} having stopped the start already.
+     */
     public static final int COMPRESSION_LEVEL = fromProcess(Tuning::compressionLevel, "ATHENA_COMPRESSION_LEVEL", 1);
     public static final int TRANSFER_THREADS = fromProcess(Tuning::transferThreads, "ATHENA_TRANSFER_THREADS", 4);
     public static final int COMPONENT_THREADS = fromProcess(Tuning::componentThreads, "ATHENA_COMPONENT_THREADS", 8);

@@ -12,7 +12,7 @@ import dev.athena.concurrent.Parallel;
  * At most {@code maxInFlightBytes} wait at once, and six chunk buffers, which bounds memory
  * whatever the input and however many callers share it ({@link Repository#pipeline()}).
  */
-public final class BlobPipeline implements AutoCloseable {
+public final class BlobPipeline {
     private final Repository repository;
     private final ExecutorService workers;
     private final Semaphore budget;
@@ -79,8 +79,4 @@ public final class BlobPipeline implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() {
-        workers.shutdownNow();
-    }
 }

@@ -41,10 +41,6 @@ final class PackUploader {
         return Math.max(0, Math.min(wanted, PackWriter.fitInHeap(maxHeap) - 1));
     }
 
-    int threads() {
-        return threads;
-    }
-
     /**
      * Takes a slot for the next full pack; blocks while every slot is taken. Called before the
      * pack is swapped out, under the repository's pack lock, so the other workers wait too

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.athena.config.Tuning;
 import dev.athena.storage.ObjectNotFoundException;
 import dev.athena.storage.ObjectStore;
 import dev.athena.storage.StoredObject;
@@ -23,15 +24,6 @@ import org.slf4j.LoggerFactory;
 public final class Repository {
     private static final Logger log = LoggerFactory.getLogger(Repository.class);
     static final int PACK_TARGET = 16 * 1024 * 1024;
-    /** zstd level for new blobs (ATHENA_COMPRESSION_LEVEL). */
-    static final int COMPRESSION_LEVEL = dev.athena.config.Tuning.COMPRESSION_LEVEL;
-
-    /**
-     * Packs uploaded, or read by the pre-restore check, at once (remote stores are bound by round
-     * trips, not cores); ATHENA_TRANSFER_THREADS overrides it, 0 uploading each pack on the thread
-     * that filled it and checking packs one per core.
-     */
-    public static final int TRANSFER_THREADS = dev.athena.config.Tuning.TRANSFER_THREADS;
 
     private final ObjectStore store;
     private final RepositoryLayout layout;
@@ -46,7 +38,7 @@ public final class Repository {
     private final AtomicLong storedBytes = new AtomicLong();
     private final AtomicLong packsVerified = new AtomicLong();
     private final AtomicLong bytesVerified = new AtomicLong();
-    private final PackUploader uploader = new PackUploader(TRANSFER_THREADS);
+    private final PackUploader uploader = new PackUploader(Tuning.TRANSFER_THREADS);
     private BlobPipeline pipeline;
 
     private Repository(ObjectStore store, RepositoryLayout layout, Envelope envelope) {
@@ -159,7 +151,7 @@ public final class Repository {
 
     private void append(BlobId id, BlobType type, byte[] data, int offset, int length) {
         byte[] scratch = SCRATCH.get();
-        int packed = Compression.pack(data, offset, length, COMPRESSION_LEVEL, scratch);
+        int packed = Compression.pack(data, offset, length, Tuning.COMPRESSION_LEVEL, scratch);
         byte[] sealed = envelope.encrypts() ? envelope.seal(scratch, 0, packed) : scratch;
         int sealedLength = envelope.encrypts() ? sealed.length : packed;
         PackWriter full = null;

@@ -22,7 +22,7 @@ public final class RestoreCommand {
     private final Repository repository;
     private final String timestamp;
     private final List<Component> components = new ArrayList<>();
-    private int componentThreads = dev.athena.component.PlatformComponents.THREADS;
+    private int componentThreads = dev.athena.config.Tuning.COMPONENT_THREADS;
 
     public RestoreCommand(Repository repository, String timestamp) {
         this.repository = repository;

@@ -25,7 +25,7 @@ import dev.athena.repository.Repository;
  * <p>Several streams may be stored at once from different threads (a database's tables dumped in
  * parallel); they share the repository's pipeline of hashing and packing workers.
  */
-public final class VirtualTree implements AutoCloseable {
+public final class VirtualTree {
     private final Repository repository;
     private final long mtimeNs;
     private final Map<String, TreeEntry> files = new TreeMap<>(
@@ -37,10 +37,9 @@ public final class VirtualTree implements AutoCloseable {
     }
 
     public static List<BlobId> write(Repository repository, Map<String, byte[]> files, long mtimeNs) {
-        try (VirtualTree tree = new VirtualTree(repository, mtimeNs)) {
-            files.forEach(tree::file);
-            return tree.finish();
-        }
+        VirtualTree tree = new VirtualTree(repository, mtimeNs);
+        files.forEach(tree::file);
+        return tree.finish();
     }
 
     private static void checkName(String name) {
@@ -87,11 +86,6 @@ public final class VirtualTree implements AutoCloseable {
         tree.add(TreeEntry.create(new byte[0], TreeEntry.DIR, 0755, 0, 0, mtimeNs, null, null, null, null, null, null, null));
         files.values().forEach(tree::add);
         return tree.finish();
-    }
-
-    @Override
-    public void close() {
-        // Nothing of its own to release: the pipeline is the repository's.
     }
 
     /** The tree's files by name, to be opened with {@link #open} one by one. */

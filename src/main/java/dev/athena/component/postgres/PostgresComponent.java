@@ -145,7 +145,8 @@ public final class PostgresComponent implements Component {
     public Manifest.ComponentSnapshot backup(Repository repository, String timestamp, Manifest.ComponentSnapshot parent) throws Exception {
         long t0 = System.nanoTime();
         Path scratch = Files.createTempDirectory(Files.createDirectories(settings.scratch()), "athena-pg-backup-");
-        try (Connection admin = connect("postgres"); VirtualTree tree = new VirtualTree(repository, 0)) {
+        try (Connection admin = connect("postgres")) {
+            VirtualTree tree = new VirtualTree(repository, 0);
             List<String> warnings = new ArrayList<>();
             int serverNum = queryInt(admin, "SHOW server_version_num");
             String serverVersion = queryString(admin, "SHOW server_version");
