@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import dev.athena.storage.LocalStore;
 import dev.athena.storage.ObjectStore;
+import dev.athena.storage.ReadBackStore;
 import dev.athena.storage.RetryingStore;
 import dev.athena.storage.S3Settings;
 import dev.athena.storage.S3Store;
@@ -48,22 +49,32 @@ public record StorageConfig(String type, Path localRoot, S3Settings s3) {
                 if ((access == null) != (secret == null)) {
                     throw new ConfigException("AWS_ACCESS_KEY and AWS_SECRET_KEY must be set together");
                 }
+                boolean pathStyle = endpoint.isPresent();
+                String style = blankToNull(env.get("AWS_S3_FORCE_PATH_STYLE"));
+                if (style != null) {
+                    switch (style.toLowerCase()) {
+                        case "true" -> pathStyle = true;
+                        case "false" -> pathStyle = false;
+                        default -> throw new ConfigException("AWS_S3_FORCE_PATH_STYLE must be 'true' (endpoint/bucket/key) or 'false'"
+                                + " (bucket.endpoint/key), got '" + style + "'");
+                    }
+                }
                 return new StorageConfig(type, null, new S3Settings(bucket, blankToNull(env.get("AWS_S3_REGION")), endpoint,
-                        Optional.ofNullable(access), Optional.ofNullable(secret)));
+                        Optional.ofNullable(access), Optional.ofNullable(secret), pathStyle));
             }
             default -> throw new ConfigException("BACKUP_LOCATION_TYPE must be 'local' or 's3', got '" + type + "'");
         }
     }
 
-    /** Opens the store, with retries for transient failures. */
     /** True for S3: every request is a round trip, worth saving (a restore keeps what it downloaded). */
     public boolean remote() {
         return "s3".equals(type);
     }
 
+    /** Opens the store: every write read back before it counts (a retry writes it again), transient failures retried. */
     public ObjectStore open() {
         ObjectStore store = remote() ? new S3Store(s3) : new LocalStore(localRoot);
-        return RetryingStore.standard(store);
+        return RetryingStore.standard(new ReadBackStore(store));
     }
 
     static String blankToNull(String s) {

@@ -42,6 +42,11 @@ public abstract class ForwardingStore implements ObjectStore {
     }
 
     @Override
+    public long size(String key) {
+        return inner.size(key);
+    }
+
+    @Override
     public List<StoredObject> list(String prefix) {
         return inner.list(prefix);
     }

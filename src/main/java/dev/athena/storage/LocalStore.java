@@ -181,6 +181,17 @@ public final class LocalStore implements ObjectStore {
     }
 
     @Override
+    public long size(String key) {
+        try {
+            return Files.size(path(key));
+        } catch (NoSuchFileException e) {
+            throw new ObjectNotFoundException(key);
+        } catch (IOException e) {
+            throw new StorageException("cannot read " + path(key) + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public List<StoredObject> list(String prefix) {
         // Walk only the folder that can hold the prefix, not the whole root.
         int slash = prefix.lastIndexOf('/');

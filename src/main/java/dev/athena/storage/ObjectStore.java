@@ -29,10 +29,16 @@ public interface ObjectStore {
 
     boolean exists(String key);
 
+    /** The stored object's length in bytes, as the store reports it; {@link ObjectNotFoundException} when missing. */
+    long size(String key);
+
     /** Every object whose key starts with {@code prefix}, in key order. */
     List<StoredObject> list(String prefix);
 
-    /** The names of the immediate sub-folders of {@code prefix} (which ends with '/'), sorted. */
+    /**
+     * The names of the immediate sub-folders of {@code prefix} (which ends with '/') that hold objects
+     * directly, sorted. (A folder holding only sub-folders may be missing: s3rver leaves those out.)
+     */
     List<String> listFolders(String prefix);
 
     /** Deletes the object; deleting a missing object is not an error. */

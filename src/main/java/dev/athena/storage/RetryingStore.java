@@ -89,6 +89,11 @@ public final class RetryingStore extends ForwardingStore {
     }
 
     @Override
+    public long size(String key) {
+        return retry("check " + key, () -> inner.size(key));
+    }
+
+    @Override
     public List<StoredObject> list(String prefix) {
         return retry("list " + prefix, () -> inner.list(prefix));
     }

@@ -5,10 +5,16 @@ import java.util.Optional;
 
 /**
  * Where and how to reach a bucket. The secret key is deliberately left out of {@link #toString()}
- * so a settings object can be logged.
+ * so a settings object can be logged. {@code pathStyle}: the bucket in the path
+ * ({@code endpoint/bucket/key}) rather than in the host name ({@code bucket.endpoint/key}).
  */
 public record S3Settings(String bucket, String region, Optional<URI> endpoint,
-                         Optional<String> accessKey, Optional<String> secretKey) {
+                         Optional<String> accessKey, Optional<String> secretKey, boolean pathStyle) {
+
+    /** Path-style addressing with a custom endpoint (what most S3-compatible stores expect), virtual-host on AWS. */
+    public S3Settings(String bucket, String region, Optional<URI> endpoint, Optional<String> accessKey, Optional<String> secretKey) {
+        this(bucket, region, endpoint, accessKey, secretKey, endpoint.isPresent());
+    }
 
     public S3Settings {
         if (bucket == null || bucket.isBlank()) {
@@ -21,6 +27,7 @@ public record S3Settings(String bucket, String region, Optional<URI> endpoint,
 
     @Override
     public String toString() {
-        return "s3://" + bucket + " (region " + region + endpoint.map(e -> ", endpoint " + e).orElse("") + ")";
+        return "s3://" + bucket + " (region " + region + endpoint.map(e -> ", endpoint " + e).orElse("")
+                + (pathStyle == endpoint.isPresent() ? "" : pathStyle ? ", path-style" : ", virtual-host style") + ")";
     }
 }

@@ -1,6 +1,9 @@
 package dev.athena.storage;
 
 import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,6 +14,8 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -18,6 +23,7 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -26,7 +32,14 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
-/** Objects in an S3 bucket (AWS or any S3-compatible store through AWS_S3_ENDPOINT, path-style). */
+/**
+ * Objects in an S3 bucket: AWS, or any S3-compatible store through AWS_S3_ENDPOINT. With a custom
+ * endpoint the client sends only what every S3 implementation understands: no flexible checksums
+ * and no {@code aws-chunked} uploads (S3Proxy 2.x refuses their headers with HTTP 501; s3rver
+ * stores the chunk framing as the object's bytes), but a {@code Content-MD5} on every upload, which
+ * all of them check. Athena's own SHA-256 of every pack and the read-back of every write
+ * ({@link ReadBackStore}) keep the integrity the SDK's checksums would have given.
+ */
 public final class S3Store implements ObjectStore, AutoCloseable {
     /** Objects larger than this go up in parts, so a lost connection costs one part, not a whole pack. */
     static final int MULTIPART_THRESHOLD = 8 * 1024 * 1024;
@@ -54,7 +67,13 @@ public final class S3Store implements ObjectStore, AutoCloseable {
                 // One retry layer for every store: RetryingStore (its backoff wraps these calls), not the SDK's too.
                 .overrideConfiguration(o -> o.apiCallAttemptTimeout(Duration.ofMinutes(5))
                         .retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry()));
-        settings.endpoint().ifPresent(e -> builder.endpointOverride(e).forcePathStyle(true));
+        // Over plain http the SDK would otherwise sign uploads chunk by chunk (aws-chunked), which s3rver stores as is.
+        boolean custom = settings.endpoint().isPresent();
+        builder.serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(settings.pathStyle())
+                .chunkedEncodingEnabled(!custom).build());
+        settings.endpoint().ifPresent(e -> builder.endpointOverride(e)
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED));
         return builder.build();
     }
 
@@ -86,7 +105,7 @@ public final class S3Store implements ObjectStore, AutoCloseable {
             if (data.length > MULTIPART_THRESHOLD) {
                 putMultipart(key, data);
             } else {
-                s3.putObject(b -> b.bucket(settings.bucket()).key(key), RequestBody.fromBytes(data));
+                s3.putObject(b -> b.bucket(settings.bucket()).key(key).contentMD5(md5(data, 0, data.length)), RequestBody.fromBytes(data));
             }
         } catch (SdkException e) {
             throw translate("write", key, e);
@@ -100,7 +119,9 @@ public final class S3Store implements ObjectStore, AutoCloseable {
             for (int offset = 0, number = 1; offset < data.length; offset += PART_SIZE, number++) {
                 int end = Math.min(data.length, offset + PART_SIZE);
                 final int partNumber = number;
-                String etag = s3.uploadPart(b -> b.bucket(settings.bucket()).key(key).uploadId(uploadId).partNumber(partNumber),
+                String partMd5 = md5(data, offset, end - offset);
+                String etag = s3.uploadPart(b -> b.bucket(settings.bucket()).key(key).uploadId(uploadId).partNumber(partNumber)
+                                .contentMD5(partMd5),
                         RequestBody.fromBytes(Arrays.copyOfRange(data, offset, end))).eTag();
                 parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
             }
@@ -113,6 +134,24 @@ public final class S3Store implements ObjectStore, AutoCloseable {
                 e.addSuppressed(suppressed);
             }
             throw e;
+        }
+    }
+
+    /**
+     * The upload's MD5, which the store checks against what it received (a body cut short or altered
+     * on the way is refused, not stored). Only with a custom endpoint: on AWS the SDK's own checksums
+     * do this job.
+     */
+    private String md5(byte[] data, int offset, int length) {
+        if (settings.endpoint().isEmpty()) {
+            return null;
+        }
+        try {
+            MessageDigest md5 = MessageDigest.getInstance("MD5");
+            md5.update(data, offset, length);
+            return Base64.getEncoder().encodeToString(md5.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 unavailable", e);
         }
     }
 
@@ -164,6 +203,16 @@ public final class S3Store implements ObjectStore, AutoCloseable {
                 return false;
             }
             throw translate("check", key, e);
+        } catch (SdkException e) {
+            throw translate("check", key, e);
+        }
+    }
+
+    @Override
+    public long size(String key) {
+        Keys.check(key);
+        try {
+            return s3.headObject(b -> b.bucket(settings.bucket()).key(key)).contentLength();
         } catch (SdkException e) {
             throw translate("check", key, e);
         }
