@@ -7,6 +7,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.athena.config.Spelling;
 import dev.athena.repository.Json;
 import dev.athena.repository.RepositoryLayout;
 import dev.athena.service.AthenaService;
@@ -28,6 +29,12 @@ public final class ApiServer implements AutoCloseable {
     public static final String BASE = "/athena/api/v1";
     static final long MAX_BODY = 1024 * 1024;
     static final Set<String> SERVICES = Set.of("gitserver", "metagraph", "postgres", "config");
+    /** The fields each request body may hold; any other is refused (see {@link RequestBody#allowOnly}). */
+    static final Set<String> BACKUP_FIELDS = Set.of("onlyConfig");
+    static final Set<String> TIMESTAMP_FIELDS = Set.of("timestamp");
+    static final Set<String> RESTORE_FIELDS = Set.of("timestamp", "sourceNamespace", "enableReportGeneration", "enableJenkinsTestRun",
+            "disableUpgrade", "disablePreRestoreChecks", "disablePostRestoreChecks", "svcs", "dryRun", "allowDowngrade");
+    static final Set<String> SERVICE_FIELDS = Set.of("disable");
 
     private final AthenaService service;
     private final ApiKeys keys;
@@ -59,7 +66,7 @@ public final class ApiServer implements AutoCloseable {
             config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 log.error("{} {} failed", ctx.method(), ctx.path(), e);
-                error(ctx, 500, "internal error: " + e.getClass().getSimpleName() + "; see Athena's log");
+                error(ctx, 500, "internal error; see Athena's log");
             });
             config.routes.error(404, ctx -> {
                 String result = ctx.result();
@@ -107,7 +114,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void onDemandBackup(Context ctx) {
-        boolean onlyConfig = body(ctx).bool("onlyConfig", false);
+        boolean onlyConfig = body(ctx).allowOnly(BACKUP_FIELDS).bool("onlyConfig", false);
         String ts = service.startBackup(onlyConfig);
         json(ctx, 202, Map.of("code", 202, "message", "Request Accepted with timestamp " + ts));
     }
@@ -117,18 +124,18 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void backupStatus(Context ctx) {
-        String ts = RequestBody.timestamp(ctx.queryParam("timestamp"), body(ctx), true);
+        String ts = RequestBody.timestamp(ctx.queryParam("timestamp"), body(ctx).allowOnly(TIMESTAMP_FIELDS), true);
         json(ctx, 200, service.catalog().find(ts).orElseThrow(() -> new ApiException(404, "no backup " + ts)));
     }
 
     private void restoreStatus(Context ctx) {
-        String ts = RequestBody.timestamp(ctx.queryParam("timestamp"), body(ctx), true);
+        String ts = RequestBody.timestamp(ctx.queryParam("timestamp"), body(ctx).allowOnly(TIMESTAMP_FIELDS), true);
         json(ctx, 200, service.catalog().latestRestore(ts).orElseThrow(() -> new ApiException(404, "no restore from backup " + ts)));
     }
 
     /** The disaster-recovery report of a restore (the newest from that backup, or ?restoreId=), as HTML or ?format=json. */
     private void restoreReport(Context ctx) {
-        String ts = RequestBody.timestamp(ctx.queryParam("timestamp"), body(ctx), true);
+        String ts = RequestBody.timestamp(ctx.queryParam("timestamp"), body(ctx).allowOnly(TIMESTAMP_FIELDS), true);
         String id = ctx.queryParam("restoreId");
         if (id != null && !id.matches("\\d{4}-\\d{2}-\\d{2}t\\d{2}-\\d{2}-\\d{2}-\\d{3}")) {
             throw new ApiException(400, "invalid restoreId '" + id + "'");
@@ -144,7 +151,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void onDemandRestore(Context ctx) {
-        RequestBody b = body(ctx);
+        RequestBody b = body(ctx).allowOnly(RESTORE_FIELDS);
         String ts = RequestBody.timestamp(ctx.queryParam("timestamp"), b, true);
         String source = b.string("sourceNamespace");
         if (source == null || source.isBlank()) {
@@ -164,11 +171,13 @@ public final class ApiServer implements AutoCloseable {
             for (Iterator<Map.Entry<String, JsonNode>> it = svcs.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (!SERVICES.contains(e.getKey())) {
-                    throw new ApiException(400, "svcs: unknown service '" + e.getKey() + "'; known: " + new java.util.TreeSet<>(SERVICES));
+                    throw new ApiException(400, "svcs: unknown service '" + e.getKey() + "'" + Spelling.hint(e.getKey(), SERVICES)
+                            + "; known: " + String.join(", ", new java.util.TreeSet<>(SERVICES)));
                 }
                 if (!e.getValue().isObject()) {
                     throw new ApiException(400, "field 'svcs." + e.getKey() + "' must be an object like {\"disable\": true}");
                 }
+                RequestBody.allowOnly(e.getValue(), "svcs." + e.getKey() + ".", SERVICE_FIELDS);
                 if (RequestBody.bool(e.getValue(), "disable", "svcs." + e.getKey() + ".disable", false)) {
                     disabled.add(e.getKey());
                 }

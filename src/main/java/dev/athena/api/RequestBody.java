@@ -1,10 +1,15 @@
 package dev.athena.api;
 
+import java.util.Iterator;
+import java.util.Set;
+import java.util.TreeSet;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.athena.config.Spelling;
 import dev.athena.repository.Json;
 import dev.athena.repository.RepositoryLayout;
 
@@ -37,6 +42,25 @@ final class RequestBody {
 
     ObjectNode node() {
         return node;
+    }
+
+    /**
+     * Refuses a field the endpoint does not know, naming it and the nearest known one: a misspelt
+     * {@code "dryrun": true} ignored would turn a dry run into a restore over the live platform.
+     */
+    RequestBody allowOnly(Set<String> known) {
+        allowOnly(node, "", known);
+        return this;
+    }
+
+    static void allowOnly(JsonNode object, String path, Set<String> known) {
+        for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!known.contains(name)) {
+                throw new ApiException(400, "unknown field '" + path + name + "'" + Spelling.hint(name, known)
+                        + (known.isEmpty() ? "; this request takes no fields" : "; known: " + String.join(", ", new TreeSet<>(known))));
+            }
+        }
     }
 
     boolean bool(String field, boolean fallback) {

@@ -29,6 +29,7 @@ public final class BackupCommand {
     private final Repository repository;
     private final List<Component> components = new ArrayList<>();
     private String timestamp;
+    private boolean claimed;
     private String platformVersion;
     private Clock clock = Clock.systemUTC();
     private int componentThreads = Tuning.COMPONENT_THREADS;
@@ -50,8 +51,16 @@ public final class BackupCommand {
         return component(new VolumeComponent(name, folder));
     }
 
+    /** Names the backup; the name is claimed when the backup starts, and refused if it is taken. */
     public BackupCommand timestamp(String timestamp) {
         this.timestamp = timestamp;
+        return this;
+    }
+
+    /** Names the backup with a timestamp the caller has claimed already ({@link BackupNames}). */
+    public BackupCommand claimedTimestamp(String timestamp) {
+        this.timestamp = timestamp;
+        this.claimed = true;
         return this;
     }
 
@@ -71,7 +80,7 @@ public final class BackupCommand {
     }
 
     public Manifest call() {
-        String ts = timestamp != null ? timestamp : Timestamps.now(clock);
+        String ts = claimName();
         Instant started = clock.instant();
         try (RepositoryLock lock = RepositoryLock.shared(repository, "backup " + ts)) {
             if (repository.store().exists(repository.layout().manifest(ts))) {
@@ -95,6 +104,17 @@ public final class BackupCommand {
             repository.writeManifest(manifest);
             return manifest;
         }
+    }
+
+    private String claimName() {
+        if (timestamp == null) {
+            return BackupNames.claimFrom(repository, clock.instant());
+        }
+        if (!claimed && !BackupNames.claim(repository, timestamp)) {
+            throw new BackupException("backup " + timestamp + " already exists in namespace " + repository.namespace()
+                    + ", or another writer is creating it: choose another timestamp", null);
+        }
+        return timestamp;
     }
 
     private record Captured(Manifest.ComponentSnapshot snapshot, Manifest.Window window) {

@@ -26,6 +26,27 @@ public record Manifest(int version, String namespace, String timestamp, String s
         }
     }
 
+    /** This manifest when it has the shape a restore needs; a {@link CorruptDataException} naming what is wrong otherwise. */
+    Manifest checkShape(String expectedTimestamp, String what) {
+        if (!expectedTimestamp.equals(timestamp)) {
+            throw new CorruptDataException(what + " has the wrong shape: it names backup '" + timestamp + "', not " + expectedTimestamp);
+        }
+        if (components == null) {
+            throw new CorruptDataException(what + " has the wrong shape: no components");
+        }
+        components.forEach((name, c) -> {
+            if (c == null || c.tree() == null) {
+                throw new CorruptDataException(what + " has the wrong shape: component '" + name + "' has no tree");
+            }
+            try {
+                c.treeIds();
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new CorruptDataException(what + " has the wrong shape: component '" + name + "' names a tree that is not a blob id");
+            }
+        });
+        return this;
+    }
+
     public record ComponentSnapshot(String kind, List<String> tree, Map<String, Long> stats, List<String> warnings,
                                     Map<String, Object> details) {
         public List<BlobId> treeIds() {

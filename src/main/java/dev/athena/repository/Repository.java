@@ -312,7 +312,7 @@ public final class Repository {
             throw new RepositoryException("no backup " + timestamp + " in namespace " + namespace() + " at " + store.locate(layout.backupFolder(timestamp)));
         }
         try {
-            return Json.read(envelope.open(data), Manifest.class, "manifest " + key);
+            return Json.read(envelope.open(data), Manifest.class, "manifest " + key).checkShape(timestamp, "manifest " + key);
         } catch (CorruptDataException e) {
             throw new CorruptDataException("manifest of backup " + timestamp + " is damaged: " + e.getMessage(), e);
         }
@@ -322,7 +322,7 @@ public final class Repository {
     public List<String> timestamps() {
         List<String> out = new ArrayList<>();
         for (String folder : store.listFolders(layout.namespaceFolder())) {
-            if (RepositoryLayout.TIMESTAMP.matcher(folder).matches() && store.exists(layout.manifest(folder))) {
+            if (RepositoryLayout.isTimestamp(folder) && store.exists(layout.manifest(folder))) {
                 out.add(folder);
             }
         }

@@ -1,5 +1,8 @@
 package dev.athena.repository;
 
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.util.regex.Pattern;
 
 /**
@@ -28,11 +31,31 @@ public final class RepositoryLayout {
         return namespace;
     }
 
+    /** The timestamp form, read strictly: the 31st of February or hour 25 name no moment. */
+    private static final DateTimeFormatter STRICT = DateTimeFormatter.ofPattern("uuuu-MM-dd't'HH-mm-ss").withResolverStyle(ResolverStyle.STRICT);
+
+    /** The timestamp unchanged when it is in the seed's form and names a real moment (UTC); else a one-line reason. */
     public static String checkTimestamp(String timestamp) {
         if (timestamp == null || !TIMESTAMP.matcher(timestamp).matches()) {
             throw new IllegalArgumentException("invalid timestamp '" + timestamp + "': expected yyyy-MM-dd't'HH-mm-ss, e.g. 2023-02-02t17-03-15");
         }
+        try {
+            STRICT.parse(timestamp);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("invalid timestamp '" + timestamp + "': it names no real moment (month 01-12, a day that"
+                    + " month has, hour 00-23, minute and second 00-59)");
+        }
         return timestamp;
+    }
+
+    /** True for a folder name that is a valid timestamp (a backup's folder). */
+    public static boolean isTimestamp(String name) {
+        try {
+            checkTimestamp(name);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     public String namespace() {
@@ -92,6 +115,11 @@ public final class RepositoryLayout {
 
     public String manifest(String timestamp) {
         return backupFolder(timestamp) + MANIFEST;
+    }
+
+    /** A writer's claim on the name {@code timestamp}, written before anything else of that backup. */
+    public String claim(String timestamp, String writerId) {
+        return backupFolder(timestamp) + "claim-" + writerId;
     }
 
     /** The backup's status record, written when it starts and when it ends. */

@@ -11,13 +11,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import dev.athena.backup.BackupNames;
 import dev.athena.backup.Timestamps;
 import dev.athena.component.Component;
 import dev.athena.concurrent.Parallel;
 import dev.athena.config.AthenaConfig;
 import dev.athena.config.BackupUrls;
 import dev.athena.repository.Repository;
-import dev.athena.repository.RepositoryLayout;
 import dev.athena.restore.RestoreSource;
 import dev.athena.schedule.BackupScheduler;
 import dev.athena.schedule.RetentionPolicy;
@@ -123,7 +123,7 @@ public final class AthenaService implements AutoCloseable {
             ts[0] = freshTimestamp();
             running[0] = new BackupRecord(catalog.url(config.namespace(), ts[0]), config.namespace(), Status.Running, ts[0], onlyConfig,
                     clock.instant().toString(), null, null, selected.stream().map(Component::name).toList(), null, null, null, null,
-                    config.platformVersion(), null);
+                    config.platformVersion(), null, null);
             catalog.save(running[0]);
         });
         if (!started) {
@@ -132,15 +132,12 @@ public final class AthenaService implements AutoCloseable {
         return ts[0];
     }
 
-    /** Two requests within one second would share a name: the later one takes the next free second. */
+    /**
+     * The backup's name, claimed in the store: two requests within one second, here or in another
+     * process on the same location and namespace, would share it; the later one takes the next free second.
+     */
     private String freshTimestamp() {
-        Instant t = clock.instant();
-        String ts = Timestamps.of(t);
-        while (catalog.find(ts).isPresent() || store.exists(new RepositoryLayout(config.namespace()).manifest(ts))) {
-            t = t.plusSeconds(1);
-            ts = Timestamps.of(t);
-        }
-        return ts;
+        return BackupNames.claimFrom(repository(), clock.instant());
     }
 
     /** Starts a restore in the background; {@link NotFoundException} or {@link BusyException} before anything starts. */
@@ -156,7 +153,7 @@ public final class AthenaService implements AutoCloseable {
                 .orElseThrow(() -> new NotFoundException("no backup " + request.timestamp() + " in namespace " + sourceNs));
         if (backup.status() != Status.Success) {
             throw new IllegalStateException("backup " + request.timestamp() + " of namespace " + sourceNs + " is " + backup.status()
-                    + "; only a successful backup can be restored");
+                    + (Boolean.TRUE.equals(backup.damaged()) ? " (" + backup.error() + ")" : "") + "; only a successful backup can be restored");
         }
         Instant now = clock.instant();
         String id = Timestamps.of(now) + "-" + String.format("%03d", now.getNano() / 1_000_000);

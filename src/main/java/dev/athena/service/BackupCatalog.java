@@ -9,12 +9,17 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import dev.athena.concurrent.Parallel;
 import dev.athena.config.BackupUrls;
+import dev.athena.repository.CorruptDataException;
 import dev.athena.repository.Json;
 import dev.athena.repository.Manifest;
 import dev.athena.repository.Repository;
+import dev.athena.repository.RepositoryException;
 import dev.athena.repository.RepositoryLayout;
 import dev.athena.storage.ObjectNotFoundException;
 import dev.athena.storage.StoredObject;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The backups and restores of this namespace as the API shows them, read from the backup
@@ -22,6 +27,7 @@ import dev.athena.storage.StoredObject;
  * new and deleted backups.
  */
 public final class BackupCatalog {
+    private static final Logger log = LoggerFactory.getLogger(BackupCatalog.class);
     private final Repository repository;
     private final BackupUrls urls;
     private final Map<String, BackupRecord> finished = new ConcurrentHashMap<>();
@@ -51,23 +57,48 @@ public final class BackupCatalog {
             return Optional.of(cached);
         }
         Optional<BackupRecord> r = read(timestamp);
-        r.filter(x -> x.status().finished()).ifPresent(x -> finished.put(timestamp, x));
+        // A damaged one is read again next time: an operator may have put the object back.
+        r.filter(x -> x.status().finished() && x.damaged() == null).ifPresent(x -> finished.put(timestamp, x));
         return r;
     }
 
+    /**
+     * The backup's record: its status record, or for a backup made by the CLI (which writes none)
+     * one made from its manifest. One damaged object never hides the others: a damaged status
+     * record is rebuilt from the manifest (with a warning), and a backup whose manifest is damaged
+     * is listed as Failed and {@code damaged}, named in the log.
+     */
     private Optional<BackupRecord> read(String timestamp) {
+        String statusProblem = null;
         try {
-            return Optional.of(Json.read(repository.getSealed(repository.layout().status(timestamp)), BackupRecord.class, "status of " + timestamp));
+            BackupRecord r = Json.read(repository.getSealed(repository.layout().status(timestamp)), BackupRecord.class,
+                    "status record of backup " + timestamp);
+            if (r.status() == null || !timestamp.equals(r.timestamp())) {
+                throw new CorruptDataException("status record of backup " + timestamp + " has the wrong shape (no status, or another timestamp)");
+            }
+            return Optional.of(r);
         } catch (ObjectNotFoundException e) {
             // A backup made by the CLI has a manifest and no status record.
-            if (!repository.store().exists(repository.layout().manifest(timestamp))) {
-                return Optional.empty();
-            }
-            Manifest m = repository.readManifest(timestamp);
-            return Optional.of(new BackupRecord(url(repository.namespace(), timestamp), repository.namespace(), Status.Success, timestamp,
-                    null, m.startedAt(), m.finishedAt(), null, List.copyOf(m.components().keySet()), null, null, m.warnings(), null,
-                    m.platformVersion(), m.windows()));
+        } catch (CorruptDataException | RepositoryException e) {
+            statusProblem = e.getMessage();
+            log.warn("backup {}: {}", timestamp, statusProblem);
         }
+        if (!repository.store().exists(repository.layout().manifest(timestamp))) {
+            return statusProblem == null ? Optional.empty()
+                    : Optional.of(BackupRecord.damaged(url(repository.namespace(), timestamp), repository.namespace(), timestamp, statusProblem));
+        }
+        Manifest m;
+        try {
+            m = repository.readManifest(timestamp);
+        } catch (CorruptDataException | RepositoryException e) {
+            log.warn("backup {} is listed as damaged: {}", timestamp, e.getMessage());
+            return Optional.of(BackupRecord.damaged(url(repository.namespace(), timestamp), repository.namespace(), timestamp, e.getMessage()));
+        }
+        BackupRecord r = new BackupRecord(url(repository.namespace(), timestamp), repository.namespace(), Status.Success, timestamp,
+                null, m.startedAt(), m.finishedAt(), null, List.copyOf(m.components().keySet()), null, null, m.warnings(), null,
+                m.platformVersion(), m.windows(), null);
+        return Optional.of(statusProblem == null ? r : r.warn("its status record is damaged; this record was rebuilt from the manifest ("
+                + statusProblem + ")"));
     }
 
     /**
@@ -105,7 +136,7 @@ public final class BackupCatalog {
     private List<String> timestamps() {
         List<String> folders = repository.store().listFolders(repository.layout().namespaceFolder());
         finished.keySet().retainAll(folders);
-        return folders.stream().filter(f -> RepositoryLayout.TIMESTAMP.matcher(f).matches()).sorted(Comparator.reverseOrder()).toList();
+        return folders.stream().filter(RepositoryLayout::isTimestamp).sorted(Comparator.reverseOrder()).toList();
     }
 
 
@@ -140,6 +171,8 @@ public final class BackupCatalog {
             return Optional.of(Json.read(repository.getSealed(repository.layout().restoreRecord(timestamp, restoreId)), RestoreRecord.class, "restore record"));
         } catch (ObjectNotFoundException e) {
             return Optional.empty();
+        } catch (CorruptDataException | RepositoryException e) {
+            throw new NotFoundException("the record of restore " + restoreId + " is damaged: " + e.getMessage());
         }
     }
 
@@ -152,6 +185,8 @@ public final class BackupCatalog {
                 return Optional.of(Json.read(repository.getSealed(records.get(i).key()), RestoreRecord.class, "restore record"));
             } catch (ObjectNotFoundException e) {
                 // deleted meanwhile: try the one before
+            } catch (CorruptDataException | RepositoryException e) {
+                log.warn("skipping damaged restore record {}: {}", records.get(i).key(), e.getMessage());
             }
         }
         return Optional.empty();
@@ -168,6 +203,8 @@ public final class BackupCatalog {
                 out.add(Json.read(repository.getSealed(o.key()), RestoreRecord.class, "restore record"));
             } catch (ObjectNotFoundException e) {
                 // gone meanwhile
+            } catch (CorruptDataException | RepositoryException e) {
+                log.warn("skipping damaged restore record {}: {}", o.key(), e.getMessage());
             }
         }
         return out;

@@ -47,7 +47,7 @@ final class BackupJob implements Runnable {
         try {
             // A fresh view of the repository: another process may have pruned it since the last job.
             Repository repository = repositories.get();
-            BackupCommand command = new BackupCommand(repository).timestamp(ts).platformVersion(running.platformVersion()).clock(clock);
+            BackupCommand command = new BackupCommand(repository).claimedTimestamp(ts).platformVersion(running.platformVersion()).clock(clock);
             components.forEach(command::component);
             Manifest m = command.call();
             long bytes = 0;

@@ -9,7 +9,8 @@ import dev.athena.repository.Manifest;
 
 /**
  * What the API tells about one backup: the seed's four fields first, then what helps an operator
- * (among it {@code windows}, when each component was captured).
+ * (among it {@code windows}, when each component was captured, and {@code damaged} when its record
+ * or manifest cannot be read).
  * Stored beside the backup ({@code <ns>/<timestamp>/status.json}) so a restarted Athena, or
  * another cluster reading the same location, sees it.
  */
@@ -17,17 +18,31 @@ import dev.athena.repository.Manifest;
 public record BackupRecord(String backupurl, String namespace, Status status, String timestamp,
                            Boolean onlyConfig, String startedAt, String finishedAt, Long durationMs,
                            List<String> components, Long bytes, Long newBytes, List<String> warnings, String error,
-                           String platformVersion, Map<String, Manifest.Window> windows) {
+                           String platformVersion, Map<String, Manifest.Window> windows, Boolean damaged) {
 
     BackupRecord finish(Status status, String finishedAt, long durationMs, List<String> components, Long bytes, Long newBytes,
                         List<String> warnings, String error) {
         return new BackupRecord(backupurl, namespace, status, timestamp, onlyConfig, startedAt, finishedAt, durationMs,
-                components, bytes, newBytes, warnings, error, platformVersion, windows);
+                components, bytes, newBytes, warnings, error, platformVersion, windows, damaged);
     }
 
     /** The same record with when each component was captured. */
     BackupRecord captured(Map<String, Manifest.Window> windows) {
         return new BackupRecord(backupurl, namespace, status, timestamp, onlyConfig, startedAt, finishedAt, durationMs,
-                components, bytes, newBytes, warnings, error, platformVersion, windows);
+                components, bytes, newBytes, warnings, error, platformVersion, windows, damaged);
+    }
+
+    /** A backup whose record or manifest cannot be read: listed, so an operator sees it, but never restorable. */
+    static BackupRecord damaged(String backupurl, String namespace, String timestamp, String problem) {
+        return new BackupRecord(backupurl, namespace, Status.Failed, timestamp, null, null, null, null, null, null, null, null,
+                "damaged: " + problem, null, null, true);
+    }
+
+    /** The same record with one more warning. */
+    BackupRecord warn(String warning) {
+        List<String> all = new java.util.ArrayList<>(warnings == null ? List.of() : warnings);
+        all.add(warning);
+        return new BackupRecord(backupurl, namespace, status, timestamp, onlyConfig, startedAt, finishedAt, durationMs,
+                components, bytes, newBytes, all, error, platformVersion, windows, damaged);
     }
 }

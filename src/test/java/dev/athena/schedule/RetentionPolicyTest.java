@@ -12,7 +12,7 @@ import dev.athena.service.Status;
 
 class RetentionPolicyTest {
     private static BackupRecord backup(String ts, Status status) {
-        return new BackupRecord("url", "app", status, ts, false, null, null, null, null, null, null, null, null, null, null);
+        return new BackupRecord("url", "app", status, ts, false, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     private final Instant now = Instant.parse("2026-06-01T00:00:00Z");

@@ -33,7 +33,7 @@ class BackupCatalogTest {
             String ts = Timestamps.of(t.plusSeconds(7200L * i));
             Status status = i == 39 ? Status.Running : i % 7 == 0 ? Status.Failed : Status.Success;
             writer.save(new BackupRecord(writer.url("app", ts), "app", status, ts, null, t.toString(), null, null, null, null, null, null,
-                    status == Status.Failed ? "disk full" : null, "3.4.1", null));
+                    status == Status.Failed ? "disk full" : null, "3.4.1", null, null));
             written.add(0, ts);
         }
 
