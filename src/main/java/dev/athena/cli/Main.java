@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** {@code java -jar athena.jar <command>}: the entry point. */
 @Command(name = "athena", mixinStandardHelpOptions = true, version = "athena 0.1.0",
         description = "Backup and disaster recovery for a data platform.",
-        subcommands = {ServeCli.class, DemoCli.class, BackupCli.class, RestoreCli.class, VerifyCli.class, PruneCli.class, ListCli.class, ForgetCli.class})
+        subcommands = {ServeCli.class, DemoCli.class, BackupCli.class, RestoreCli.class, VerifyCli.class, PruneCli.class, ListCli.class, ForgetCli.class, RepairCli.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -17,7 +17,14 @@ final class ReferencedBlobs {
     static Set<BlobId> of(Repository repository) {
         Set<BlobId> used = new HashSet<>();
         for (String ts : repository.timestamps()) {
-            Manifest m = repository.readManifest(ts);
+            Manifest m;
+            try {
+                m = repository.readManifest(ts);
+            } catch (RuntimeException e) {
+                // Its data would look unreferenced and be deleted: nothing is pruned until the operator decides.
+                throw new IllegalStateException("prune refused, nothing was deleted: " + e.getMessage()
+                        + "; put the object back, or remove that backup with 'athena forget --timestamp " + ts + "'", e);
+            }
             for (Manifest.ComponentSnapshot c : m.components().values()) {
                 used.addAll(c.treeIds());
                 for (TreeReader r = new TreeReader(repository, c.treeIds()); r.hasNext(); ) {

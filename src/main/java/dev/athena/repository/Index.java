@@ -49,13 +49,36 @@ public final class Index {
         }
     }
 
-    void addAll(IndexFile file) {
+    /** The largest blob an index may describe; a larger length is damage or an attack, not data (it would be allocated whole). */
+    static final int MAX_BLOB = 256 * 1024 * 1024;
+
+    /**
+     * The packs an index file names, each with its blobs, checked before any is used: every id a
+     * blob id, every type known, offsets and lengths in range. A {@link CorruptDataException} names
+     * the first thing wrong.
+     */
+    static Map<BlobId, List<PackWriter.Entry>> parse(IndexFile file, String what) {
+        if (file == null || file.packs() == null) {
+            throw new CorruptDataException(what + " has the wrong shape: no packs");
+        }
+        Map<BlobId, List<PackWriter.Entry>> out = new HashMap<>();
         for (PackRecord p : file.packs()) {
-            BlobId pack = BlobId.parse(p.id());
-            for (BlobRecord b : p.blobs()) {
-                blobs.putIfAbsent(BlobId.parse(b.id()), new BlobLocation(pack, BlobType.valueOf(b.type().toUpperCase()), b.offset(), b.length(), b.rawLength()));
+            try {
+                BlobId pack = BlobId.parse(p.id());
+                List<PackWriter.Entry> entries = new ArrayList<>();
+                for (BlobRecord b : p.blobs()) {
+                    if (b.offset() < 0 || b.length() < 0 || b.length() > MAX_BLOB || b.rawLength() < 0 || b.rawLength() > MAX_BLOB) {
+                        throw new CorruptDataException(what + ": blob " + b.id() + " has an offset or length out of range");
+                    }
+                    entries.add(new PackWriter.Entry(BlobId.parse(b.id()), BlobType.valueOf(b.type().toUpperCase(java.util.Locale.ROOT)),
+                            b.offset(), b.length(), b.rawLength()));
+                }
+                out.put(pack, entries);
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new CorruptDataException(what + " has the wrong shape: " + (e.getMessage() == null ? "a field is missing" : e.getMessage()), e);
             }
         }
+        return out;
     }
 
     /** The packs known to this index, each with the blobs it holds. */

@@ -33,6 +33,10 @@ public final class Pruner {
     }
 
     public Result prune(Set<BlobId> used) {
+        // A damaged index file would make its packs look unreferenced: rebuild from their headers first.
+        if (!repository.damagedIndexFiles().isEmpty()) {
+            repository.repairIndex();
+        }
         Map<BlobId, PackWriter.Entry> unused = new HashMap<>();
         Map<BlobId, List<PackWriter.Entry>> kept = new HashMap<>();
         List<BlobId> deletePacks = new ArrayList<>();

@@ -30,6 +30,10 @@ public final class Repository {
     private final Envelope envelope;
     private final Index index = new Index();
     private final Set<String> indexFiles = ConcurrentHashMap.newKeySet();
+    /** Index files that could not be read: skipped, their blobs found from the packs' own headers when needed. */
+    private final Set<String> damagedIndexFiles = ConcurrentHashMap.newKeySet();
+    /** Packs whose headers were read because an index file is damaged; each is read once. */
+    private final Set<BlobId> packsIndexedFromHeaders = ConcurrentHashMap.newKeySet();
     /** Blobs saved by this process whose pack is not yet in an index file: skip them, don't store twice. */
     private final Set<BlobId> pending = ConcurrentHashMap.newKeySet();
     private final Map<BlobId, List<PackWriter.Entry>> unindexedPacks = new HashMap<>();
@@ -100,23 +104,106 @@ public final class Repository {
         loadIndex();
     }
 
-    /** Reads every index file not read yet. */
+    /**
+     * Reads every index file not read yet. A damaged one is skipped with a warning, never fatal: the
+     * blobs it lists are found from the packs' headers when a reader needs them
+     * ({@link #locate}), and {@link #repairIndex} writes them into a new index file.
+     */
     void loadIndex() {
         for (StoredObject o : store.list(layout.indexFolder())) {
-            if (indexFiles.contains(o.key())) {
+            if (indexFiles.contains(o.key()) || damagedIndexFiles.contains(o.key())) {
                 continue;
             }
-            byte[] data;
+            Map<BlobId, List<PackWriter.Entry>> packs;
             try {
-                data = envelope.open(store.get(o.key()));
+                byte[] data = envelope.open(store.get(o.key()));
+                packs = Index.parse(Json.read(data, Index.IndexFile.class, "index file " + o.key()), "index file " + o.key());
             } catch (ObjectNotFoundException e) {
                 continue; // replaced by a concurrent prune; its successor is in the listing too
             } catch (CorruptDataException e) {
-                throw new CorruptDataException("index file " + store.locate(o.key()) + " is damaged: " + e.getMessage(), e);
+                log.warn("index file {} is damaged and skipped ({}); the blobs it lists are read from the packs' headers when needed,"
+                        + " and 'athena repair index' writes a new index", store.locate(o.key()), e.getMessage());
+                damagedIndexFiles.add(o.key());
+                continue;
             }
-            index.addAll(Json.read(data, Index.IndexFile.class, "index file " + o.key()));
+            packs.forEach(index::add);
             indexFiles.add(o.key());
         }
+    }
+
+    /** Index files found damaged (and skipped) so far. */
+    public Set<String> damagedIndexFiles() {
+        return Set.copyOf(damagedIndexFiles);
+    }
+
+    /**
+     * Where a blob is: from the index, or, when an index file is damaged and the blob is in no
+     * readable one, from the headers of the packs no readable index names.
+     */
+    public BlobLocation locate(BlobId id) {
+        BlobLocation loc = index.find(id);
+        if (loc == null && !damagedIndexFiles.isEmpty() && indexUnindexedPacks() > 0) {
+            loc = index.find(id);
+        }
+        return loc;
+    }
+
+    /** Reads the header of every pack that no index names yet into the index; returns how many were read. */
+    private synchronized int indexUnindexedPacks() {
+        Set<BlobId> known = index.packs();
+        int read = 0;
+        for (StoredObject o : store.list(layout.packFolder())) {
+            BlobId pack = layout.packIdOf(o.key());
+            if (pack == null || known.contains(pack) || !packsIndexedFromHeaders.add(pack)) {
+                continue;
+            }
+            try {
+                List<PackWriter.Entry> entries = PackReader.header(store, o.key(), o.size(), envelope);
+                index.add(pack, entries);
+                synchronized (unindexedPacks) {
+                    fromHeaders.put(pack, entries);
+                }
+                read++;
+            } catch (CorruptDataException | ObjectNotFoundException e) {
+                log.warn("pack {} has a damaged header and is not indexed: {}", store.locate(o.key()), e.getMessage());
+            }
+        }
+        return read;
+    }
+
+    /** Packs indexed from their own headers, not yet written to an index file. */
+    private final Map<BlobId, List<PackWriter.Entry>> fromHeaders = new HashMap<>();
+
+    public record IndexRepair(int damagedIndexFiles, int packsRead, int blobsIndexed) {
+    }
+
+    /**
+     * Rebuilds what damaged index files held, as restic's {@code repair index} does: reads the header
+     * of every pack no readable index names, writes one new index file naming them, and only then
+     * deletes the damaged files. The caller holds the exclusive lock.
+     */
+    public IndexRepair repairIndex() {
+        loadIndex();
+        List<String> damaged = List.copyOf(damagedIndexFiles);
+        packsIndexedFromHeaders.clear();
+        indexUnindexedPacks();
+        Map<BlobId, List<PackWriter.Entry>> rebuilt;
+        synchronized (unindexedPacks) {
+            rebuilt = new HashMap<>(fromHeaders);
+            fromHeaders.clear();
+        }
+        // Unencrypted, the rebuilt index can be byte for byte the file that was damaged, under the same name.
+        String fresh = rebuilt.isEmpty() ? null : writeIndexFile(rebuilt);
+        for (String key : damaged) {
+            if (!key.equals(fresh)) {
+                store.delete(key);
+            }
+            damagedIndexFiles.remove(key);
+        }
+        int blobs = rebuilt.values().stream().mapToInt(List::size).sum();
+        log.info("repaired the index of namespace {}: {} damaged index files replaced, {} packs read, {} blobs indexed",
+                namespace(), damaged.size(), rebuilt.size(), blobs);
+        return new IndexRepair(damaged.size(), rebuilt.size(), blobs);
     }
 
     /**
@@ -266,7 +353,7 @@ public final class Repository {
 
     /** Loads a blob and checks its hash; {@link CorruptDataException} names the blob and its pack when it does not. */
     public byte[] load(BlobId id) {
-        BlobLocation loc = index.find(id);
+        BlobLocation loc = locate(id);
         if (loc == null) {
             throw new CorruptDataException("blob " + id.shortHex() + " is in no index: its data is missing");
         }

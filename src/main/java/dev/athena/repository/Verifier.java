@@ -29,7 +29,7 @@ public final class Verifier {
         Map<BlobId, String> damaged = new LinkedHashMap<>();
         Map<BlobId, List<BlobId>> byPack = new HashMap<>();
         for (BlobId id : needed) {
-            BlobLocation loc = repository.index().find(id);
+            BlobLocation loc = repository.locate(id);
             if (loc == null) {
                 damaged.put(id, "in no index: its data is missing");
             } else {
@@ -74,7 +74,7 @@ public final class Verifier {
         // Damage outside the blobs needed here (another blob, the header) leaves them readable.
         // Name the blobs that are bad, so verify can say which files are affected, not just "pack damaged".
         for (BlobId id : blobs) {
-            BlobLocation loc = repository.index().find(id);
+            BlobLocation loc = repository.locate(id);
             try {
                 if (loc.offset() + loc.length() > bytes.length) {
                     throw new CorruptDataException("pack is truncated");
