@@ -1,9 +1,12 @@
 package dev.athena.cli;
 
 import dev.athena.config.ConfigException;
+import dev.athena.config.EnvironmentCheck;
 import dev.athena.config.Tuning;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+
+import org.slf4j.LoggerFactory;
 
 /** {@code java -jar athena.jar <command>}: the entry point. */
 @Command(name = "athena", mixinStandardHelpOptions = true, version = "athena 0.1.0",
@@ -23,9 +26,11 @@ public final class Main implements Runnable {
                     if (CommandLine.printHelpIfRequested(parsed)) {
                         return 0;
                     }
-                    // Before any command touches the repository: a bad tuning value is one line naming it.
+                    // Before any command touches the repository: a bad tuning value, a misspelt variable or a
+                    // placeholder secret is one line naming it.
                     try {
                         Tuning.check(System.getenv());
+                        EnvironmentCheck.check(System.getenv()).forEach(w -> LoggerFactory.getLogger(Main.class).warn(w));
                     } catch (ConfigException e) {
                         parsed.commandSpec().commandLine().getErr().println("athena: " + e.getMessage());
                         return 1;

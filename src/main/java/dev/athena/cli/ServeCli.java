@@ -2,13 +2,16 @@ package dev.athena.cli;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import dev.athena.api.ApiKeys;
 import dev.athena.api.ApiServer;
+import dev.athena.component.Component;
 import dev.athena.component.PlatformComponents;
 import dev.athena.config.AthenaConfig;
+import dev.athena.config.ConfigException;
 import dev.athena.service.AthenaService;
 import picocli.CommandLine.Command;
 
@@ -23,8 +26,17 @@ final class ServeCli implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         AthenaConfig config = AthenaConfig.fromEnv(System.getenv());
+        List<Component> components = PlatformComponents.of(config);
+        if (components.isEmpty()) {
+            String what = "no component is configured (set POSTGRES_HOST or AWS_RDS_IDENTIFIER, METAGRAPH_VOLUME_PATH, GITSERVER_VOLUME_PATH,"
+                    + " CONFIGMAP_PATH or CONFIGMAP_NAME)";
+            if (config.regularBackups()) {
+                throw new ConfigException("ENABLE_REGULAR_BACKUPS is true but " + what + ": periodic backups would back up nothing");
+            }
+            log.warn("{}: backups will be refused; restores into this cluster need the components too", what);
+        }
         ApiKeys keys = ApiKeys.resolve(config.apiKeys(), config.stateDir());
-        AthenaService service = new AthenaService(config, config.storage().open(), Clock.systemUTC(), PlatformComponents.of(config)).start();
+        AthenaService service = new AthenaService(config, config.storage().open(), Clock.systemUTC(), components).start();
         ApiServer api = new ApiServer(service, keys).start(config.port());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -67,7 +67,9 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
         try {
             frequency = CronSchedule.parse(cron);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("BACKUP_FREQUENCY '" + cron + "' is not a valid cron expression: " + e.getMessage());
+            // The seed's own example, "0 0 _/4 _ * _", lost its '*' to markdown.
+            String hint = cron.contains("_") ? "; the seed's documentation shows '_' where '*' is meant: write '" + cron.replace('_', '*') + "'" : "";
+            throw new ConfigException("BACKUP_FREQUENCY '" + cron + "' is not a valid cron expression: " + e.getMessage() + hint);
         }
         int retention = integer(env, "BACKUP_RETENTION_PERIOD", 90, 0, 100_000);
         // Read by the classes that use them; checked here so a bad value stops the start, not the first backup.
