@@ -29,11 +29,19 @@ final class BackupCli implements Callable<Integer> {
         if (timestamp != null) {
             RepositoryLayout.checkTimestamp(timestamp);
         }
+        // The components first: a configuration error must not create the repository.
+        List<dev.athena.component.Component> components = repo.components(volumes);
         Repository repository = repo.open(true);
         BackupCommand command = new BackupCommand(repository).timestamp(timestamp)
                 .platformVersion(System.getenv("PLATFORM_VERSION"));
-        repo.components(volumes).forEach(command::component);
-        Manifest m = command.call();
+        components.forEach(command::component);
+        Manifest m;
+        try {
+            m = command.call();
+        } catch (RuntimeException e) {
+            repository.removeIfOnlyAFailedFirstBackup();
+            throw e;
+        }
         System.out.println("backup " + m.timestamp() + " of namespace " + m.namespace() + ": Success");
         m.components().forEach((name, c) -> System.out.println("  " + name + ": " + c.stats()));
         if (m.components().size() > 1) {

@@ -65,10 +65,47 @@ public final class Repository {
             config = RepositoryConfig.create(passphrase);
             store.put(layout.config(), Json.write(config));
             log.info("created repository {}{}", where, passphrase == null ? "" : " (encrypted)");
+            Repository repo = new Repository(store, layout, config.envelope(passphrase, where));
+            repo.createdHere = true;
+            return repo;
         }
         Repository repo = new Repository(store, layout, config.envelope(passphrase, where));
         repo.loadIndex();
         return repo;
+    }
+
+    /** True when this process created the repository (it did not exist when opened). */
+    private volatile boolean createdHere;
+
+    /**
+     * Undoes the creation of a repository whose first backup failed, so the location is as it was
+     * (before, the config stayed, and fixed the encryption choice for every later run). Only when
+     * this process created it and the namespace still holds nothing but what a failed backup leaves
+     * (the config, packs, index files, locks, name claims): no manifest, no status record, nobody
+     * else's lock. Returns true when it was removed.
+     */
+    public boolean removeIfOnlyAFailedFirstBackup() {
+        if (!createdHere) {
+            return false;
+        }
+        List<StoredObject> all = store.list(layout.namespaceFolder());
+        for (StoredObject o : all) {
+            String rest = o.key().substring(layout.namespaceFolder().length());
+            boolean leftByAFailedBackup = rest.equals("repository/config") || rest.startsWith("repository/data/")
+                    || rest.startsWith("repository/index/") || rest.matches("[^/]+/claim-[^/]+");
+            if (!leftByAFailedBackup) {
+                return false;
+            }
+        }
+        for (StoredObject o : all) {
+            if (!o.key().equals(layout.config())) {
+                store.delete(o.key());
+            }
+        }
+        store.delete(layout.config());
+        createdHere = false;
+        log.info("removed the repository {} created for a backup that failed: the location is as it was", store.locate(layout.repositoryFolder()));
+        return true;
     }
 
     public static boolean exists(ObjectStore store, String namespace) {
