@@ -87,6 +87,8 @@ public final class BackupCommand {
                 throw new BackupException("backup " + ts + " already exists in namespace " + repository.namespace(), null);
             }
             Manifest parent = latest();
+            // The parent may be another writer's, made after this repository was opened: its index came before its manifest.
+            repository.reloadIndex();
             List<Captured> captured = captureAll(ts, parent);
             Map<String, Manifest.ComponentSnapshot> snapshots = new LinkedHashMap<>();
             Map<String, Manifest.Window> windows = new LinkedHashMap<>();

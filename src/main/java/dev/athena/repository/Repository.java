@@ -62,16 +62,61 @@ public final class Repository {
             if (!create) {
                 throw new RepositoryException("no backups of namespace '" + namespace + "' at " + store.locate(layout.namespaceFolder()));
             }
-            config = RepositoryConfig.create(passphrase);
-            store.put(layout.config(), Json.write(config));
-            log.info("created repository {}{}", where, passphrase == null ? "" : " (encrypted)");
-            Repository repo = new Repository(store, layout, config.envelope(passphrase, where));
-            repo.createdHere = true;
-            return repo;
+            RepositoryConfig mine = RepositoryConfig.create(passphrase);
+            if (createAlone(store, layout, mine)) {
+                log.info("created repository {}{}", where, passphrase == null ? "" : " (encrypted)");
+                Repository repo = new Repository(store, layout, mine.envelope(passphrase, where));
+                repo.createdHere = true;
+                return repo;
+            }
+            config = Json.read(store.get(layout.config()), RepositoryConfig.class, "repository config " + where);
         }
         Repository repo = new Repository(store, layout, config.envelope(passphrase, where));
         repo.loadIndex();
         return repo;
+    }
+
+    /** A creation claim older than this was left by a process that died while creating. */
+    static final java.time.Duration STALE_CREATION = java.time.Duration.ofMinutes(2);
+
+    /**
+     * Writes {@code config} unless another process creates the repository at the same moment:
+     * two configs written one after the other would leave the first writer's data sealed with a
+     * master key nobody has. The same claim-and-list protocol as a backup's name: a claim
+     * {@code repository/creating-<uuid>}, a listing, and the config written only by the one that
+     * saw no other claim. The others wait for that config and use it. Returns true when this
+     * process wrote the config.
+     */
+    private static boolean createAlone(ObjectStore store, RepositoryLayout layout, RepositoryConfig config) {
+        String prefix = layout.repositoryFolder() + "creating-";
+        java.util.Random jitter = new java.util.Random();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            if (store.exists(layout.config())) {
+                return false;
+            }
+            String own = prefix + java.util.UUID.randomUUID();
+            store.put(own, new byte[0]);
+            java.time.Instant staleBefore = java.time.Instant.now().minus(STALE_CREATION);
+            boolean alone = store.list(prefix).stream()
+                    .noneMatch(o -> !o.key().equals(own) && (o.lastModified() == null || o.lastModified().isAfter(staleBefore)));
+            if (alone && !store.exists(layout.config())) {
+                store.put(layout.config(), Json.write(config));
+                store.delete(own);
+                return true;
+            }
+            store.delete(own);
+            try {
+                Thread.sleep(50 + jitter.nextInt(250));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RepositoryException("interrupted while creating the repository at " + store.locate(layout.repositoryFolder()));
+            }
+        }
+        if (store.exists(layout.config())) {
+            return false;
+        }
+        throw new RepositoryException("cannot create the repository at " + store.locate(layout.repositoryFolder())
+                + ": other processes keep creating it at the same moment");
     }
 
     /** True when this process created the repository (it did not exist when opened). */

@@ -94,6 +94,36 @@ class TwoWritersTest {
     }
 
     @Test
+    void writersCreatingOneRepositoryAtOnceEndWithOneConfigAndEveryBackupRestores() throws Exception {
+        Path root = tmp.resolve("fresh");
+        for (int round = 0; round < 6; round++) {
+            String ns = "race-" + round;
+            CyclicBarrier start = new CyclicBarrier(4);
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            List<Future<String>> made = new ArrayList<>();
+            List<Path> sources = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                Path source = Trees.randomFiles(tmp.resolve("src-" + round + "-" + w), 2, 20_000, round * 10L + w);
+                sources.add(source);
+                LocalStore own = new LocalStore(root);
+                made.add(pool.submit(() -> {
+                    start.await();
+                    Repository repo = Repository.open(own, ns, "a-shared-encryption-key", true);
+                    return new BackupCommand(repo).volume("metagraph", source).call().timestamp();
+                }));
+            }
+            for (int w = 0; w < 4; w++) {
+                String ts = made.get(w).get();
+                Path target = tmp.resolve("restored-" + round + "-" + w);
+                new dev.athena.restore.RestoreCommand(Repository.open(new LocalStore(root), ns, "a-shared-encryption-key", false), ts)
+                        .volume("metagraph", target).call();
+                Trees.assertSameTree(sources.get(w), target);
+            }
+            pool.shutdown();
+        }
+    }
+
+    @Test
     void aNameGivenTwiceIsRefusedAndTheFirstBackupKept() throws Exception {
         Path a = Trees.randomFiles(tmp.resolve("a"), 3, 1000, 1);
         Path b = Trees.randomFiles(tmp.resolve("b"), 3, 1000, 2);
