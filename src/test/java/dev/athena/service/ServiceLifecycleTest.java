@@ -54,9 +54,19 @@ class ServiceLifecycleTest {
     private String postBackup() throws IOException, InterruptedException {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/athena/api/v1/ondemandbackup"))
                 .header("Authorization", KEY).POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        assertThat(r.statusCode()).as(() -> r.body() + "\n" + logTail()).isEqualTo(202);
         String m = Json.MAPPER.readTree(r.body()).get("message").asText();
         return m.substring(m.lastIndexOf(' ') + 1);
+    }
+
+    /** The end of the service's log, for a failure message. */
+    private String logTail() {
+        try {
+            String all = Files.readString(tmp.resolve("athena.log"));
+            return all.substring(Math.max(0, all.length() - 4000));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
     }
 
     private JsonNode status(String ts) throws IOException, InterruptedException {
