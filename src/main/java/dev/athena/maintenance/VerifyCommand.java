@@ -38,7 +38,7 @@ public final class VerifyCommand {
     }
 
     public Report call() {
-        try (RepositoryLock lock = RepositoryLock.shared(repository, "verify")) {
+        try (RepositoryLock lock = RepositoryLock.sharedForReading(repository, "verify")) {
             List<String> backups = timestamps != null ? timestamps : repository.timestamps();
             List<String> problems = new ArrayList<>();
             for (BlobId pack : new Verifier(repository).missingPacks()) {

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.athena.concurrent.Parallel;
 import dev.athena.storage.ObjectNotFoundException;
+import dev.athena.storage.ReadOnlyStorageException;
 import dev.athena.storage.StoredObject;
 
 import org.slf4j.Logger;
@@ -41,12 +42,33 @@ public final class RepositoryLock implements AutoCloseable {
         this.key = key;
         this.info = info;
         this.clock = clock;
+        if (key == null) {
+            this.refresher = null;
+            return;
+        }
         this.refresher = Executors.newSingleThreadScheduledExecutor(Parallel.daemons("athena-lock-refresh"));
         refresher.scheduleAtFixedRate(this::refresh, REFRESH_EVERY.toSeconds(), REFRESH_EVERY.toSeconds(), TimeUnit.SECONDS);
     }
 
     public static RepositoryLock shared(Repository repository, String purpose) {
         return acquire(repository, false, purpose, Clock.systemUTC());
+    }
+
+    /**
+     * A shared lock for a command that only reads (a restore, a verify). On a location that refuses
+     * writes (a read-only mount of the backups in the recovery cluster) no lock can be written:
+     * the command reads without one, with a warning, rather than not restoring at all.
+     */
+    public static RepositoryLock sharedForReading(Repository repository, String purpose) {
+        try {
+            return shared(repository, purpose);
+        } catch (ReadOnlyStorageException e) {
+            log.warn("the backup location is read-only, so {} runs without a lock: do not prune these backups from elsewhere meanwhile ({})",
+                    purpose, e.getMessage());
+            Instant now = Clock.systemUTC().instant();
+            return new RepositoryLock(repository, null, new LockInfo(false, hostname(), ProcessHandle.current().pid(), purpose, now, now),
+                    Clock.systemUTC());
+        }
     }
 
     public static RepositoryLock exclusive(Repository repository, String purpose) {
@@ -123,6 +145,9 @@ public final class RepositoryLock implements AutoCloseable {
 
     @Override
     public void close() {
+        if (key == null) {
+            return;
+        }
         refresher.shutdownNow();
         repository.store().delete(key);
     }

@@ -48,7 +48,7 @@ public final class RestoreCommand {
     }
 
     public Map<String, RestoreOutcome> call() throws Exception {
-        try (RepositoryLock lock = RepositoryLock.shared(repository, "restore of " + timestamp)) {
+        try (RepositoryLock lock = RepositoryLock.sharedForReading(repository, "restore of " + timestamp)) {
             Manifest manifest = repository.readManifest(timestamp);
             for (Component c : components) {
                 Manifest.ComponentSnapshot s = manifest.components().get(c.name());

@@ -150,7 +150,7 @@ final class RestoreJob implements Runnable {
                 }
                 return "backup holds " + manifest[0].components().keySet() + "; restoring " + selected.stream().map(Component::name).toList();
             });
-            try (RepositoryLock lock = RepositoryLock.shared(repo[0], "restore of " + ts)) {
+            try (RepositoryLock lock = RepositoryLock.sharedForReading(repo[0], "restore of " + ts)) {
                 PlatformUpgrade.Plan[] upgradePlan = new PlatformUpgrade.Plan[1];
                 phase("pre-restore checks", () -> {
                     check("pre-restore checks", new CheckResult("no other backup or restore is running", true, "this restore holds the job slot"));

@@ -31,9 +31,7 @@ public final class LocalStore implements ObjectStore {
         } catch (IOException e) {
             throw new StorageException("cannot create backup folder " + this.root + ": " + e.getMessage(), e);
         }
-        if (!Files.isWritable(this.root)) {
-            throw new StorageException("backup folder " + this.root + " is not writable", null);
-        }
+        // A folder that cannot be written (a read-only mount in a recovery cluster) can still be restored from: writes fail one by one.
     }
 
     public Path root() {
@@ -74,6 +72,10 @@ public final class LocalStore implements ObjectStore {
                 Files.deleteIfExists(temp);
             } catch (IOException ignored) {
                 // the temp file is skipped by list() and removed by prune
+            }
+            if (e instanceof java.nio.file.AccessDeniedException
+                    || e instanceof java.nio.file.FileSystemException f && f.getReason() != null && f.getReason().contains("Read-only file system")) {
+                throw new ReadOnlyStorageException("cannot write " + target + ": the backup location is read-only (" + e.getMessage() + ")", e);
             }
             throw new StorageException("cannot write " + target + ": " + e.getMessage(), e);
         }

@@ -7,7 +7,7 @@ public final class ReadOnlyStore extends ForwardingStore {
     }
 
     private StorageException refuse(String key) {
-        return new StorageException("store " + inner + " is open read-only; refused to change " + key, null);
+        return new ReadOnlyStorageException("store " + inner + " is open read-only; refused to change " + key, null);
     }
 
     @Override

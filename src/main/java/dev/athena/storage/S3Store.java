@@ -49,12 +49,17 @@ public final class S3Store implements ObjectStore, AutoCloseable {
     private final S3Client s3;
 
     public S3Store(S3Settings settings) {
+        this(settings, Duration.ofSeconds(60));
+    }
+
+    /** {@code timeout}: how long a connection may stay silent before the request is given up (and retried). */
+    public S3Store(S3Settings settings, Duration timeout) {
         this.settings = settings;
-        this.s3 = client(settings);
+        this.s3 = client(settings, timeout);
         checkBucket();
     }
 
-    private static S3Client client(S3Settings settings) {
+    private static S3Client client(S3Settings settings, Duration timeout) {
         AwsCredentialsProvider credentials = settings.accessKey().isPresent()
                 ? StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKey().get(), settings.secretKey().get()))
                 : DefaultCredentialsProvider.builder().build();
@@ -63,7 +68,7 @@ public final class S3Store implements ObjectStore, AutoCloseable {
                 .region(Region.of(settings.region() == null || settings.region().isBlank() ? "us-east-1" : settings.region()))
                 .httpClientBuilder(ApacheHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(10))
-                        .socketTimeout(Duration.ofSeconds(60)))
+                        .socketTimeout(timeout))
                 // One retry layer for every store: RetryingStore (its backoff wraps these calls), not the SDK's too.
                 .overrideConfiguration(o -> o.apiCallAttemptTimeout(Duration.ofMinutes(5))
                         .retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry()));
@@ -80,7 +85,8 @@ public final class S3Store implements ObjectStore, AutoCloseable {
     /** Fails at once with one clear message instead of on the first pack upload. */
     private void checkBucket() {
         try {
-            s3.headBucket(b -> b.bucket(settings.bucket()));
+            // A throttled or briefly failing store at start is tried again, as every later request would be.
+            withQuickRetries(settings.bucket(), 0, () -> s3.headBucket(b -> b.bucket(settings.bucket())));
         } catch (NoSuchBucketException e) {
             throw new StorageException("S3 bucket '" + settings.bucket() + "' does not exist (AWS_S3_BUCKET_NAME, " + settings + ")", e);
         } catch (S3Exception e) {
@@ -120,13 +126,26 @@ public final class S3Store implements ObjectStore, AutoCloseable {
                 int end = Math.min(data.length, offset + PART_SIZE);
                 final int partNumber = number;
                 String partMd5 = md5(data, offset, end - offset);
-                String etag = s3.uploadPart(b -> b.bucket(settings.bucket()).key(key).uploadId(uploadId).partNumber(partNumber)
-                                .contentMD5(partMd5),
-                        RequestBody.fromBytes(Arrays.copyOfRange(data, offset, end))).eTag();
+                byte[] part = Arrays.copyOfRange(data, offset, end);
+                String etag = withQuickRetries(key, partNumber, () -> s3.uploadPart(b -> b.bucket(settings.bucket()).key(key)
+                        .uploadId(uploadId).partNumber(partNumber).contentMD5(partMd5), RequestBody.fromBytes(part)).eTag());
                 parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
             }
-            s3.completeMultipartUpload(b -> b.bucket(settings.bucket()).key(key).uploadId(uploadId)
-                    .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
+            boolean[] sent = new boolean[1];
+            withQuickRetries(key, 0, () -> {
+                try {
+                    return s3.completeMultipartUpload(b -> b.bucket(settings.bucket()).key(key).uploadId(uploadId)
+                            .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
+                } catch (S3Exception e) {
+                    // A completion whose answer was lost took effect: the upload is gone. The read-back checks the object.
+                    if (sent[0] && e.statusCode() == 404) {
+                        return null;
+                    }
+                    throw e;
+                } finally {
+                    sent[0] = true;
+                }
+            });
         } catch (RuntimeException e) {
             try {
                 s3.abortMultipartUpload(b -> b.bucket(settings.bucket()).key(key).uploadId(uploadId));
@@ -134,6 +153,32 @@ public final class S3Store implements ObjectStore, AutoCloseable {
                 e.addSuppressed(suppressed);
             }
             throw e;
+        }
+    }
+
+    /** Attempts for one part of an upload, its completion, and the bucket check at start. */
+    static final int PART_ATTEMPTS = 4;
+
+    /**
+     * Sends one part (or, as part 0, the completion), again on a transient failure (a reset, a 5xx, throttling): a lost connection
+     * costs one part, not the whole upload, which {@link RetryingStore} would start over.
+     */
+    private <T> T withQuickRetries(String key, int partNumber, java.util.function.Supplier<T> send) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return send.get();
+            } catch (SdkException e) {
+                StorageException failure = translate("write part " + partNumber + " of", key, e);
+                if (!failure.isTransient() || attempt >= PART_ATTEMPTS) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(100L << attempt);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
     }
 

@@ -60,7 +60,7 @@ class ReadBackStoreTest {
         assertThatThrownBy(() -> Repository.open(store, "app", null, true))
                 .isInstanceOf(StorageException.class)
                 .hasMessageContaining("did not keep what was written to")
-                .hasMessageContaining("app/repository/config");
+                .hasMessageContaining("app/repository/");
     }
 
     @Test
