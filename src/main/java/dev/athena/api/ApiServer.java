@@ -47,9 +47,13 @@ public final class ApiServer implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = MAX_BODY;
             config.http.prefer405over404 = true;
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             config.routes.get("/healthz", ctx -> json(ctx, 200, Map.of("status", "ok")));
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4")
                     .result(service.metrics().render(service.jobs().running().isPresent())));
+            // Every body within the limit is read before anything answers: an early answer (404, 405, 401) with the body
+            // left unread makes the server close the connection while the client still sends, and the client sees a reset, not the answer.
+            config.routes.before(ApiServer::readBodyFirst);
             config.routes.before(BASE + "/*", this::authenticate);
             config.routes.post(BASE + "/ondemandbackup", this::onDemandBackup);
             config.routes.get(BASE + "/backup/latest", this::latest);
@@ -89,6 +93,18 @@ public final class ApiServer implements AutoCloseable {
         return app.port();
     }
 
+    private static void readBodyFirst(Context ctx) {
+        long length = ctx.contentLength();
+        if (length > MAX_BODY) {
+            // Never read: the connection cannot be used again, and the client is told so.
+            ctx.header("Connection", "close");
+            throw new ApiException(413, "the body is larger than 1 MiB");
+        }
+        if (length > 0) {
+            readBody(ctx);
+        }
+    }
+
     private void authenticate(Context ctx) {
         if (!keys.accepts(ctx.header("Authorization"))) {
             throw new ApiException(401, "missing or wrong API key: send it as 'Authorization: <api-key>' or 'Authorization: Bearer <api-key>'");
@@ -105,8 +121,19 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
+    /** The body's bytes (read once, then kept by Javalin); a body that cannot be read is the client's error. */
+    private static byte[] readBody(Context ctx) {
+        try {
+            return ctx.bodyAsBytes();
+        } catch (Exception e) {
+            // Malformed chunked encoding, a client that stopped sending. (Jetty's read errors come through Kotlin
+            // unchecked, whatever their declared type.)
+            throw new ApiException(400, "the request body could not be read: malformed or cut short");
+        }
+    }
+
     private static RequestBody body(Context ctx) {
-        byte[] bytes = ctx.bodyAsBytes();
+        byte[] bytes = readBody(ctx);
         if (bytes.length > MAX_BODY) {
             throw new ApiException(413, "the body is larger than 1 MiB");
         }

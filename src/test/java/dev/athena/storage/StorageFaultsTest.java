@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.AfterEach;
@@ -74,17 +75,18 @@ class StorageFaultsTest {
         // kind of fault (an upload fault only on uploads, a download fault only on reads); asked again, it succeeds.
         java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
         java.util.Set<Fault> injected = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        Map<String, java.util.concurrent.atomic.AtomicInteger> turns = new java.util.concurrent.ConcurrentHashMap<>();
         proxy.policy((n, method, path) -> {
             String request = method + " " + path;
             if (!seen.add(request) || (request.hashCode() & 1) != 0) {
                 return Fault.NONE;
             }
-            boolean upload = method.equals("PUT") || method.equals("POST");
-            Fault f = KINDS.get(next.getAndIncrement() % KINDS.size());
-            if (f == Fault.RESET_DURING_UPLOAD && !upload || (f == Fault.RESET_DURING_DOWNLOAD || f == Fault.TRUNCATED_BODY) && !method.equals("GET")) {
-                f = upload ? Fault.RESET_DURING_UPLOAD : method.equals("GET") ? Fault.TRUNCATED_BODY : Fault.SERVER_ERROR;
-            }
+            List<Fault> fitting = switch (method) {
+                case "GET" -> List.of(Fault.SLOW_DOWN, Fault.SERVER_ERROR, Fault.RESET_DURING_DOWNLOAD, Fault.STALL, Fault.TRUNCATED_BODY);
+                case "PUT", "POST" -> List.of(Fault.SLOW_DOWN, Fault.SERVER_ERROR, Fault.RESET_DURING_UPLOAD, Fault.STALL);
+                default -> List.of(Fault.SLOW_DOWN, Fault.SERVER_ERROR, Fault.STALL);
+            };
+            Fault f = fitting.get(turns.computeIfAbsent(method, k -> new java.util.concurrent.atomic.AtomicInteger()).getAndIncrement() % fitting.size());
             injected.add(f);
             return f;
         });
