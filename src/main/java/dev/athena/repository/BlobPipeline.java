@@ -61,6 +61,12 @@ public final class BlobPipeline {
         }
     }
 
+    /** Lets the workers end once their tasks are done, and drops the buffers. */
+    void close() {
+        workers.shutdown();
+        buffers.clear();
+    }
+
     /** Saves {@code data}, which the pipeline now owns; blocks while too much is in flight. */
     public CompletableFuture<BlobId> save(BlobType type, byte[] data) {
         int permits = Math.min(budgetKiB, data.length / 1024 + 1);

@@ -84,6 +84,13 @@ final class PackUploader {
         check();
     }
 
+    /** Lets the upload threads end once the uploads running are done. */
+    void close() {
+        if (executor != null) {
+            executor.shutdown();
+        }
+    }
+
     private void check() {
         RuntimeException e = failure.get();
         if (e != null) {

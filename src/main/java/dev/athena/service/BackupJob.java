@@ -49,7 +49,13 @@ final class BackupJob implements Runnable {
             Repository repository = repositories.get();
             BackupCommand command = new BackupCommand(repository).claimedTimestamp(ts).platformVersion(running.platformVersion()).clock(clock);
             components.forEach(command::component);
-            Manifest m = command.call();
+            Manifest m;
+            try {
+                m = command.call();
+            } finally {
+                // Its workers and their buffers go now, not when they have idled 30 s: backups every few seconds piled them up.
+                repository.close();
+            }
             long bytes = 0;
             Map<String, Map<String, Long>> stats = new LinkedHashMap<>();
             for (var e : m.components().entrySet()) {

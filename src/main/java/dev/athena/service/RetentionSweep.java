@@ -64,7 +64,12 @@ public final class RetentionSweep {
         if (expired.isEmpty()) {
             return new Result(expired, null);
         }
-        Pruner.Result pruned = new PruneCommand(repository).call();
+        Pruner.Result pruned;
+        try {
+            pruned = new PruneCommand(repository).call();
+        } finally {
+            repository.close();
+        }
         log.info("retention: deleted {} backups, freed {} bytes", expired.size(), pruned.bytesFreed());
         return new Result(expired, pruned);
     }
