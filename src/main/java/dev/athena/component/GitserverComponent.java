@@ -23,6 +23,7 @@ import dev.athena.repository.Repository;
  * the copy. The restore then sets each repository's refs back to the ones read first.
  */
 public final class GitserverComponent extends VolumeComponent {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(GitserverComponent.class);
     public static final String KIND = "gitserver";
 
     /** One repository's refs as read before its objects: HEAD's content and every ref's object id. */
@@ -40,17 +41,43 @@ public final class GitserverComponent extends VolumeComponent {
 
     @Override
     public Manifest.ComponentSnapshot backup(Repository repository, String timestamp, Manifest.ComponentSnapshot parent) throws Exception {
-        Map<String, RepositoryRefs> refs = new TreeMap<>();
-        for (Path repo : findRepositories(folder())) {
-            refs.put(folder().relativize(repo).toString(), readRefs(repo));
+        Map<String, RepositoryRefs> refs;
+        Manifest.ComponentSnapshot files;
+        for (int attempt = 1; ; attempt++) {
+            refs = new TreeMap<>();
+            for (Path repo : findRepositories(folder())) {
+                refs.put(folder().relativize(repo).toString(), readRefs(repo));
+            }
+            files = super.backup(repository, timestamp, parent);
+            List<String> repacked = repackedDuringCopy(files.warnings());
+            if (repacked.isEmpty()) {
+                break;
+            }
+            if (attempt == COPY_ATTEMPTS) {
+                throw new IOException("a repository was repacked (git gc or git repack) during each of " + COPY_ATTEMPTS
+                        + " copies, so objects its refs reach could be missing: " + repacked.get(0) + "; back up again when no gc runs");
+            }
+            log.info("gitserver: a pack file moved during the copy ({}): copying again", repacked.get(0));
         }
-        Manifest.ComponentSnapshot files = super.backup(repository, timestamp, parent);
         Map<String, Long> stats = new LinkedHashMap<>(files.stats());
         stats.put("repositories", (long) refs.size());
         stats.put("refs", refs.values().stream().mapToLong(r -> r.refs().size()).sum());
         Map<String, Object> details = new LinkedHashMap<>(files.details());
         details.put("repositories", refs);
         return new Manifest.ComponentSnapshot(files.kind(), files.tree(), stats, files.warnings(), details);
+    }
+
+    static final int COPY_ATTEMPTS = 3;
+
+    /**
+     * Pack files that vanished or changed while the folder was copied. Loose objects that vanish
+     * are safe: git writes the pack that holds them before it deletes them, and the copy reaches
+     * {@code objects/pack/} after the loose-object folders. But a pack replaced by a repack after
+     * {@code objects/pack/} was listed takes its objects to a pack the copy never saw.
+     */
+    static List<String> repackedDuringCopy(List<String> warnings) {
+        return warnings.stream().filter(w -> (w.startsWith("vanished during the backup: ") || w.startsWith("changed while being read"))
+                && w.contains("objects/pack/")).toList();
     }
 
     @Override
