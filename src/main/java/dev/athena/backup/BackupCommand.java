@@ -146,9 +146,21 @@ public final class BackupCommand {
         if (outcomes.firstFailure() >= 0) {
             Throwable cause = outcomes.each().get(outcomes.firstFailure()).failure();
             String name = components.get(outcomes.firstFailure()).name();
-            throw new BackupException("component " + name + ": " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()), cause);
+            throw new BackupException("component " + name + ": " + describe(cause), cause);
         }
         return outcomes.each().stream().map(Parallel.Outcome::value).toList();
+    }
+
+    /** A failure as one line: the JDK's file errors alone say only the path ("/data/x"), so the reason is added. */
+    static String describe(Throwable cause) {
+        if (cause instanceof java.nio.file.FileSystemException f && f.getReason() == null) {
+            String why = cause instanceof java.nio.file.NoSuchFileException ? "no such file or folder (it vanished during the backup?)"
+                    : cause instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : cause instanceof java.nio.file.NotDirectoryException ? "not a folder"
+                    : cause.getClass().getSimpleName().replaceAll("Exception$", "").replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase();
+            return f.getFile() + (f.getOtherFile() == null ? "" : " -> " + f.getOtherFile()) + ": " + why;
+        }
+        return cause.getMessage() == null ? cause.toString() : cause.getMessage();
     }
 
     private Captured capture(Component c, String ts, Manifest.ComponentSnapshot previous) throws Exception {

@@ -85,6 +85,12 @@ public final class VolumeBackup {
         while (!queue.isEmpty()) {
             writeHead();
         }
+        // A volume that disappeared while it was read (unmounted, its claim deleted) was not backed up: its copy would be
+        // whatever part was read before, reported as a success.
+        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+            throw new NoSuchFileException(root.toString(), null, "the volume folder vanished during the backup (unmounted?); nothing of it"
+                    + " was kept");
+        }
         List<BlobId> treeIds = tree.finish();
         stats.put("warnings", (long) warningCount);
         return new Result(treeIds, stats, List.copyOf(warnings));

@@ -103,7 +103,7 @@ public final class PostgresCluster implements AutoCloseable {
             throw new IOException("pg_dump " + database + " failed");
         }
         // pg_dump 15.14+ fences its output with a random \\restrict key: not part of the data.
-        return out.lines().filter(l -> !l.startsWith("\\restrict") && !l.startsWith("\\unrestrict")).reduce("", (a, b) -> a + b + "\n");
+        return out.lines().filter(l -> !l.startsWith("\\restrict") && !l.startsWith("\\unrestrict")).collect(java.util.stream.Collectors.joining("\n", "", "\n"));
     }
 
     public String dumpGlobals() throws IOException, InterruptedException {
@@ -111,7 +111,14 @@ public final class PostgresCluster implements AutoCloseable {
                 "-h", dir.toString(), "-p", Integer.toString(port)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String out = new String(p.getInputStream().readAllBytes());
         p.waitFor();
-        return out.lines().filter(l -> !l.startsWith("\\restrict") && !l.startsWith("\\unrestrict")).reduce("", (a, b) -> a + b + "\n");
+        return out.lines().filter(l -> !l.startsWith("\\restrict") && !l.startsWith("\\unrestrict")).collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+    }
+
+    /** Stops the server (sessions are ended, as a crash or a failover would) and starts it again on the same port. */
+    public void restart() throws IOException, InterruptedException {
+        // -l: the restarted server's output goes to its log, not to pg_ctl's pipe (which would then never close).
+        asPostgres(BIN.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-l", dir.resolve("log").toString(), "-m", "immediate",
+                "-w", "restart");
     }
 
     public void stop() throws IOException, InterruptedException {
