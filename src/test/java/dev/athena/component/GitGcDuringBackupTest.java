@@ -55,6 +55,18 @@ class GitGcDuringBackupTest {
         return bare;
     }
 
+    private static void awaitSuccess(Process git) throws Exception {
+        String out = new String(git.getInputStream().readAllBytes());
+        assertThat(git.waitFor()).as(out).isZero();
+    }
+
+    /** The backup restores a repository that passes git fsck --full and holds the last commit. */
+    private static void assertRestoresIntact(LocalStore store, String ts, Path target) throws Exception {
+        new RestoreCommand(Repository.open(store, "app", null, false), ts).component(new GitserverComponent(target)).call();
+        git(target.resolve("platform.git"), "fsck", "--full", "--no-dangling");
+        assertThat(git(target.resolve("platform.git"), "log", "--oneline", "main")).contains("commit 149");
+    }
+
     /** Turns every pack of {@code repo} back into loose objects (the pack moved out first: unpack-objects skips objects present). */
     private void loosen(Path repo) throws Exception {
         try (var packs = Files.list(repo.resolve("objects/pack"))) {
@@ -90,13 +102,9 @@ class GitGcDuringBackupTest {
                 // Failed, with a reason: allowed. A Success must restore exactly.
                 assertThat(failed.getMessage()).contains("gitserver");
             }
-            String gcOut = new String(gc.getInputStream().readAllBytes());
-            assertThat(gc.waitFor()).as(gcOut).isZero();
+            awaitSuccess(gc);
             if (ts != null) {
-                Path target = tmp.resolve("restored-" + round);
-                new RestoreCommand(Repository.open(store, "app", null, false), ts).component(new GitserverComponent(target)).call();
-                git(target.resolve("platform.git"), "fsck", "--full", "--no-dangling");
-                assertThat(git(target.resolve("platform.git"), "log", "--oneline", "main")).contains("commit 149");
+                assertRestoresIntact(store, ts, tmp.resolve("restored-" + round));
             }
             loosen(repo);
         }
@@ -121,13 +129,9 @@ class GitGcDuringBackupTest {
                 assertThat(failed.getMessage()).contains("gitserver").contains("repacked");
                 copiedAgainOrFailed++;
             }
-            String out = new String(repack.getInputStream().readAllBytes());
-            assertThat(repack.waitFor()).as(out).isZero();
+            awaitSuccess(repack);
             if (ts != null) {
-                Path target = tmp.resolve("restored-" + round);
-                new RestoreCommand(Repository.open(store, "app", null, false), ts).component(new GitserverComponent(target)).call();
-                git(target.resolve("platform.git"), "fsck", "--full", "--no-dangling");
-                assertThat(git(target.resolve("platform.git"), "log", "--oneline", "main")).contains("commit 149");
+                assertRestoresIntact(store, ts, tmp.resolve("restored-" + round));
             }
         }
         System.out.println("GitGcDuringBackupTest: " + copiedAgainOrFailed + " of 6 backups failed for repacks");
