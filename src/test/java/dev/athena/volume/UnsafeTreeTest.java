@@ -54,7 +54,11 @@ class UnsafeTreeTest {
                 tree(repo, dir(""), dir("a"), file("a/../../escaped")),
                 tree(repo, dir(""), link("escape", ".."), file("escape/escaped")),
                 tree(repo, dir(""), file("/escaped")),
-                tree(repo, dir(""), file("b"), file("a")))) {
+                tree(repo, dir(""), file("b"), file("a")),
+                tree(repo, dir(""), file("nul\u0000name")),
+                tree(repo, dir(""), file("a//b")),
+                tree(repo, dir(""), file("./x")),
+                tree(repo, dir(""), file("")))) {
             assertThatThrownBy(() -> new VolumeRestore(repo).run("2023-02-02t16-00-00", "v", evil, target))
                     .isInstanceOf(UnsafePathException.class);
         }
