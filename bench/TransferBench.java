@@ -93,7 +93,9 @@ public class TransferBench {
         for (int round = 0; round < 3; round++) {
             Path dir = work.resolve("repo-" + round);
             SlowStore store = new SlowStore(new LocalStore(dir), latency, bandwidth);
-            Repository repo = Repository.open(store, "app", null, true);
+            // ATHENA_BENCH_READ_BACK=1: every write read back, as serve and the CLI open the store (StorageConfig.open).
+            ObjectStore writeTo = "1".equals(System.getenv("ATHENA_BENCH_READ_BACK")) ? new dev.athena.storage.ReadBackStore(store) : store;
+            Repository repo = Repository.open(writeTo, "app", null, true);
             long t0 = System.nanoTime();
             new BackupCommand(repo).volume("data", tree).timestamp("2026-01-01t00-00-00").call();
             double backup = (System.nanoTime() - t0) / 1e9;

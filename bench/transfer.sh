@@ -19,8 +19,10 @@ TREE_BYTES=$(du -sb "$WORK/tree" | cut -f1)
 run() { ATHENA_TRANSFER_THREADS=$1 java --add-opens java.base/sun.nio.fs=ALL-UNNAMED -cp "$JAR" bench/TransferBench.java "$WORK/tree" "$WORK/w$1" "$LATENCY" "$BANDWIDTH" 2>>"$WORK/athena.log"; }
 OLD=$(run 0)
 NEW=$(run 4)
+CHECKED=$(ATHENA_BENCH_READ_BACK=1 run 4)
 B_OLD=$(echo "$OLD" | awk '/backup/ {print $2}'); R_OLD=$(echo "$OLD" | awk '/restore/ {print $2}')
 B_NEW=$(echo "$NEW" | awk '/backup/ {print $2}'); R_NEW=$(echo "$NEW" | awk '/restore/ {print $2}')
+B_CHECKED=$(echo "$CHECKED" | awk '/backup/ {print $2}')
 SECTION=$(cat <<MD
 ## Backup and restore through a slow store (bench/transfer.sh)
 
@@ -33,6 +35,7 @@ check). One warm JVM per setting, best of 2 after a throw-away round.
 |---|---|---|
 | reference backup: each pack uploaded by the thread that filled it (\`ATHENA_TRANSFER_THREADS=0\`, as before) | $B_OLD | 1 |
 | backup, 4 packs uploading at once (the default) | $B_NEW | $(ratio "$B_NEW" "$B_OLD")× |
+| the same, every write read back before it counts (how \`serve\` and the CLI open a store: packs by length and last 4 KiB, small objects whole) | $B_CHECKED | $(ratio "$B_CHECKED" "$B_OLD")× ($(ratio "$B_CHECKED" "$B_NEW")× the default without read-back) |
 | reference restore: the check downloads one pack per core (\`ATHENA_TRANSFER_THREADS=0\`, as before) | $R_OLD | 1 |
 | restore, 4 pack downloads at once (the default) | $R_NEW | $(ratio "$R_NEW" "$R_OLD")× |
 MD
