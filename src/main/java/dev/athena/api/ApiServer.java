@@ -143,7 +143,7 @@ public final class ApiServer implements AutoCloseable {
     private void onDemandBackup(Context ctx) {
         boolean onlyConfig = body(ctx).allowOnly(BACKUP_FIELDS).bool("onlyConfig", false);
         String ts = service.startBackup(onlyConfig);
-        json(ctx, 202, Map.of("code", 202, "message", "Request Accepted with timestamp " + ts));
+        json(ctx, 202, new CodeAndMessage(202, "Request Accepted with timestamp " + ts));
     }
 
     private void latest(Context ctx) {
@@ -214,7 +214,7 @@ public final class ApiServer implements AutoCloseable {
                 b.bool("disableUpgrade", false), b.bool("disablePreRestoreChecks", false), b.bool("disablePostRestoreChecks", false),
                 Set.copyOf(disabled), b.bool("dryRun", false), b.bool("allowDowngrade", false));
         service.startRestore(request);
-        json(ctx, 202, Map.of("code", 202, "message", "Request Accepted"));
+        json(ctx, 202, new CodeAndMessage(202, "Request Accepted"));
     }
 
     private static void json(Context ctx, int status, Object value) {
@@ -222,10 +222,11 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private static void error(Context ctx, int status, String message) {
-        json(ctx, status, new ErrorBody(status, message == null ? "error" : message));
+        json(ctx, status, new CodeAndMessage(status, message == null ? "error" : message));
     }
 
-    record ErrorBody(int code, String message) {
+    /** The seed's answer shape, "code" first as in its examples: for 202s and for every error. */
+    record CodeAndMessage(int code, String message) {
     }
 
     @Override
