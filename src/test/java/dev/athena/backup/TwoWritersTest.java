@@ -179,7 +179,9 @@ class TwoWritersTest {
                 for (Serve s : List.of(first, second)) {
                     asked.add(pool.submit(() -> {
                         together.await();
-                        HttpResponse<String> r = call(s.port(), "POST", "/athena/api/v1/ondemandbackup");
+                        // 409 while the previous backup's retention sweep finishes; asked again then.
+                        HttpResponse<String> r = Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                                .until(() -> call(s.port(), "POST", "/athena/api/v1/ondemandbackup"), x -> x.statusCode() != 409);
                         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
                         String m = Json.MAPPER.readTree(r.body()).get("message").asText();
                         return m.substring(m.lastIndexOf(' ') + 1);

@@ -33,6 +33,8 @@ class DamagedObjectsTest {
             assertThat(r.status()).as(r.body()).isEqualTo(202);
             String ts = ServiceFixture.timestampOf(r);
             assertThat(athena.awaitFinished(API + "/backupstatus", ts).get("status").asText()).isEqualTo("Success");
+            // The retention sweep after a backup is part of its job: the next request waits for it.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> athena.service.jobs().running().isEmpty());
             made.add(ts);
         }
         return made;
@@ -76,6 +78,7 @@ class DamagedObjectsTest {
                 assertThat(r.status()).as(r.body()).isEqualTo(202);
                 JsonNode done = again.awaitFinished(API + "/restorestatus", good);
                 assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("Success");
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> again.service.jobs().running().isEmpty());
             }
         }
     }
