@@ -1,14 +1,11 @@
 package dev.athena.backup;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import dev.athena.repository.Json;
 import dev.athena.repository.Repository;
 import dev.athena.repository.RepositoryLock;
-import dev.athena.storage.StoredObject;
 
 /**
  * Claims a backup's name (its timestamp) in the store before anything of the backup is written, so
@@ -16,14 +13,10 @@ import dev.athena.storage.StoredObject;
  * namespace, or a CLI beside the service) never share a timestamp: before, both were told
  * {@code Success} and the later manifest replaced the earlier.
  *
- * <p>The protocol needs only what every store gives: a write, then a listing that shows every
- * write completed before it (S3 has been strongly consistent since 2020; a local folder is). A
- * writer looks in the backup's folder; if it is empty, it writes {@code claim-<random id>} there
- * and lists the folder again. It owns the name only if that listing shows nothing but its own
- * claim; otherwise it deletes its claim and takes the next second. Two writers cannot both win:
- * each one's listing follows its own write, so whichever listed last must see the other's claim.
- * Both may lose in a close race; they then move on to the next second. No clock agreement is
- * needed, and a writer that crashes leaves at worst a name that is never used.
+ * <p>A writer looks in the backup's folder; if it is empty, it claims the name there with the
+ * repository's claim-and-list protocol ({@code claim-<random id>}, then a listing); if the name is
+ * taken, or another writer claimed it at the same moment, it takes the next second. No clock
+ * agreement is needed, and a writer that crashes leaves at worst a name that is never used.
  */
 public final class BackupNames {
     /** How many seconds a writer moves forward before it gives up. */
@@ -34,19 +27,8 @@ public final class BackupNames {
 
     /** Claims exactly {@code timestamp}; false when it is taken (a backup, or another writer's claim, is there). */
     public static boolean claim(Repository repository, String timestamp) {
-        String folder = repository.layout().backupFolder(timestamp);
-        if (!repository.store().list(folder).isEmpty()) {
-            return false;
-        }
-        String own = repository.layout().claim(timestamp, UUID.randomUUID().toString());
-        repository.putSealed(own, Json.write(Map.of("host", RepositoryLock.hostname(), "pid", ProcessHandle.current().pid(),
-                "claimedAt", Instant.now().toString())));
-        List<StoredObject> there = repository.store().list(folder);
-        if (there.size() == 1 && there.get(0).key().equals(own)) {
-            return true;
-        }
-        repository.store().delete(own);
-        return false;
+        return repository.claimBackupName(timestamp, Json.write(Map.of("host", RepositoryLock.hostname(),
+                "pid", ProcessHandle.current().pid(), "claimedAt", Instant.now().toString())));
     }
 
     /** Claims the first free second at or after {@code from}, and returns its timestamp. */

@@ -82,9 +82,8 @@ public final class Repository implements AutoCloseable {
     /**
      * Writes {@code config} unless another process creates the repository at the same moment:
      * two configs written one after the other would leave the first writer's data sealed with a
-     * master key nobody has. The same claim-and-list protocol as a backup's name: a claim
-     * {@code repository/creating-<uuid>}, a listing, and the config written only by the one that
-     * saw no other claim. The others wait for that config and use it. Returns true when this
+     * master key nobody has. {@link StoreClaim} on {@code repository/creating-<uuid>}: the config is
+     * written only by the one that saw no other claim. The others wait for that config and use it. Returns true when this
      * process wrote the config.
      */
     private static boolean createAlone(ObjectStore store, RepositoryLayout layout, RepositoryConfig config) {
@@ -95,16 +94,15 @@ public final class Repository implements AutoCloseable {
                 return false;
             }
             String own = prefix + java.util.UUID.randomUUID();
-            store.put(own, new byte[0]);
             java.time.Instant staleBefore = java.time.Instant.now().minus(STALE_CREATION);
-            boolean alone = store.list(prefix).stream()
-                    .noneMatch(o -> !o.key().equals(own) && (o.lastModified() == null || o.lastModified().isAfter(staleBefore)));
-            if (alone && !store.exists(layout.config())) {
-                store.put(layout.config(), Json.write(config));
+            if (StoreClaim.claim(store, prefix, own, new byte[0], o -> o.lastModified() == null || o.lastModified().isAfter(staleBefore))) {
+                boolean first = !store.exists(layout.config());
+                if (first) {
+                    store.put(layout.config(), Json.write(config));
+                }
                 store.delete(own);
-                return true;
+                return first;
             }
-            store.delete(own);
             try {
                 Thread.sleep(50 + jitter.nextInt(250));
             } catch (InterruptedException e) {
@@ -498,6 +496,19 @@ public final class Repository implements AutoCloseable {
         } catch (CorruptDataException e) {
             throw new CorruptDataException("manifest of backup " + timestamp + " is damaged: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Claims the name {@code timestamp} for a backup ({@link StoreClaim} in its folder): false when
+     * anything is there already (a backup, a record, another writer's claim), or another writer
+     * claimed it at the same moment.
+     */
+    public boolean claimBackupName(String timestamp, byte[] claimContent) {
+        String folder = layout.backupFolder(timestamp);
+        if (!store.list(folder).isEmpty()) {
+            return false;
+        }
+        return StoreClaim.claim(store, folder, layout.claim(timestamp, java.util.UUID.randomUUID().toString()), envelope.seal(claimContent), o -> true);
     }
 
     /** Timestamps of the backups that exist (those with a manifest), oldest first. */

@@ -77,7 +77,10 @@ class ComponentFaultsTest {
             Repository repo = Repository.open(new LocalStore(tmp.resolve("backups")), "app", null, true);
             CompletableFuture<Manifest> backup = CompletableFuture.supplyAsync(() ->
                     new BackupCommand(repo).component(postgres(source, Optional.empty())).timestamp("2024-01-01t00-00-00").call());
-            Thread.sleep(300);
+            // Restarted while the backup holds its lock, i.e. while it is reading the database.
+            LocalStore store = new LocalStore(tmp.resolve("backups"));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).pollInterval(java.time.Duration.ofMillis(5))
+                    .until(() -> backup.isDone() || !store.list("app/repository/locks/").isEmpty());
             source.restart();
             try {
                 backup.join();

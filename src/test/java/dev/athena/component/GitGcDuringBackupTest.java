@@ -94,7 +94,7 @@ class GitGcDuringBackupTest {
         for (int round = 0; round < 4; round++) {
             Repository repository = Repository.open(store, "app", null, true);
             Process gc = new ProcessBuilder("git", "-C", repo.toString(), "gc", "-q", "--prune=now").redirectErrorStream(true).start();
-            Thread.sleep(round * 60L);
+            Thread.sleep(round * 60L); // not a wait: each round starts the backup a little later into the gc, the fault's timing
             String ts = null;
             try {
                 ts = new BackupCommand(repository).component(new GitserverComponent(volume)).call().timestamp();
@@ -120,7 +120,7 @@ class GitGcDuringBackupTest {
             Repository repository = Repository.open(store, "app", null, true);
             // -f recomputes every delta, so the new pack differs from the old and the old one is deleted.
             Process repack = new ProcessBuilder("git", "-C", repo.toString(), "repack", "-q", "-a", "-d", "-f").redirectErrorStream(true).start();
-            Thread.sleep(round * 30L);
+            Thread.sleep(round * 30L); // not a wait: a later start into the repack each round
             String ts = null;
             try {
                 var manifest = new BackupCommand(repository).component(new GitserverComponent(volume)).call();

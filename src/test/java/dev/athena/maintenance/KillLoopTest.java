@@ -100,6 +100,23 @@ class KillLoopTest {
         }
     }
 
+    /**
+     * Kills {@code p} once it has begun its work (it holds a lock in the store, or it already ended),
+     * then {@code delay} ms later: the kill point, drawn from the printed seed.
+     */
+    private void killAfterItStarts(Process p, long delay) throws Exception {
+        LocalStore store = new LocalStore(backups);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
+                .until(() -> !p.isAlive() || !store.list("app/repository/locks/").isEmpty());
+        killAt(p, delay);
+    }
+
+    private static void killAt(Process p, long delay) throws Exception {
+        // Not a wait for anything: the random moment of the fault itself.
+        Thread.sleep(delay);
+        p.destroyForcibly().waitFor();
+    }
+
     /** What every kill must leave: the remaining backups verify and the newest restores exactly. */
     private void assertIntact(String after) throws Exception {
         Repository repo = Repository.open(new LocalStore(backups), "app", null, false);
@@ -142,8 +159,7 @@ class KillLoopTest {
                     assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
                     String m = Json.MAPPER.readTree(r.body()).get("message").asText();
                     String ts = m.substring(m.lastIndexOf(' ') + 1);
-                    Thread.sleep(delay);
-                    athena.destroyForcibly().waitFor();
+                    killAt(athena, delay);
                     Process again = serve(Map.of());
                     try {
                         awaitUp();
@@ -161,8 +177,7 @@ class KillLoopTest {
                 case "retention sweep" -> {
                     // Retention 0 keeps only the newest successful backup: the sweep at start forgets the rest and prunes.
                     Process athena = serve(Map.of("BACKUP_RETENTION_PERIOD", "0"));
-                    Thread.sleep(800 + delay);
-                    athena.destroyForcibly().waitFor();
+                    killAfterItStarts(athena, delay);
                 }
                 case "prune" -> {
                     Repository repo = Repository.open(new LocalStore(backups), "app", null, false);
@@ -171,8 +186,7 @@ class KillLoopTest {
                     }
                     Process prune = AthenaProcess.builder(List.of(), "prune", "--location", backups.toString())
                             .redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("cli.log").toFile())).start();
-                    Thread.sleep(300 + delay);
-                    prune.destroyForcibly().waitFor();
+                    killAfterItStarts(prune, delay);
                 }
                 case "restore" -> {
                     Repository repo = Repository.open(new LocalStore(backups), "app", null, false);
@@ -181,8 +195,7 @@ class KillLoopTest {
                     Trees.randomFiles(target, 3, 100_000, random.nextLong());
                     Process restore = AthenaProcess.builder(List.of(), "restore", "--location", backups.toString(), "--timestamp", ts,
                             "--volume", "metagraph=" + target).redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("cli.log").toFile())).start();
-                    Thread.sleep(300 + delay);
-                    restore.destroyForcibly().waitFor();
+                    killAfterItStarts(restore, delay);
                     assertThat(cli("restore", "--location", backups.toString(), "--timestamp", ts, "--volume", "metagraph=" + target))
                             .as(what + "\n" + log()).isZero();
                     if (expected.containsKey(ts)) {

@@ -73,7 +73,9 @@ class SoakTest {
             for (int done = succeeded.getAsInt(), change = 0; done < backups; done = succeeded.getAsInt()) {
                 // The platform changes between backups: a new file in the metagraph volume, a rewritten one.
                 Trees.write(athena.metagraph.resolve("data/change-" + (change++ % 20)), new byte[5_000 + change]);
-                Thread.sleep(500);
+                int before = done;
+                Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> succeeded.getAsInt() > before);
                 if (Boolean.getBoolean("athena.soak.trace")) {
                     System.out.printf("SoakTest trace: %d backups, %d threads, %d KiB heap%n", done,
                             ManagementFactory.getThreadMXBean().getThreadCount(), heapAfterGc() / 1024);

@@ -8,7 +8,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -164,20 +163,22 @@ public final class S3Implementations {
         synchronized (PROCESSES) {
             PROCESSES.add(p);
         }
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-        while (Instant.now().isBefore(deadline)) {
-            if (!p.isAlive()) {
-                throw new IOException(command.get(command.size() > 2 ? 2 : 0) + " exited with " + p.exitValue() + ": " + Files.readString(log));
-            }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(100);
-            }
+        try {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                if (!p.isAlive()) {
+                    throw new IOException(command.get(command.size() > 2 ? 2 : 0) + " exited with " + p.exitValue() + ": " + Files.readString(log));
+                }
+                try (Socket s = new Socket()) {
+                    s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                    return true;
+                } catch (IOException notYet) {
+                    return false;
+                }
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            p.destroyForcibly();
+            throw new IOException("not listening on port " + port + " after 90 s; see " + log);
         }
-        p.destroyForcibly();
-        throw new IOException("not listening on port " + port + " after 90 s; see " + log);
     }
 
     private static int freePort() throws IOException {
