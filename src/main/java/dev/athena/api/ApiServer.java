@@ -13,6 +13,7 @@ import dev.athena.repository.RepositoryLayout;
 import dev.athena.service.AthenaService;
 import dev.athena.service.BusyException;
 import dev.athena.service.NotFoundException;
+import dev.athena.service.NotLeaderException;
 import dev.athena.service.RecoveryReport;
 import dev.athena.service.RestoreRecord;
 import dev.athena.service.RestoreRequest;
@@ -39,10 +40,12 @@ public final class ApiServer implements AutoCloseable {
     private final AthenaService service;
     private final ApiKeys keys;
     private final Javalin app;
+    private final LeaderForwarding forwarding;
 
     public ApiServer(AthenaService service, ApiKeys keys) {
         this.service = service;
         this.keys = keys;
+        this.forwarding = new LeaderForwarding(service.leadership());
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = MAX_BODY;
@@ -50,7 +53,7 @@ public final class ApiServer implements AutoCloseable {
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             config.routes.get("/healthz", ctx -> json(ctx, 200, Map.of("status", "ok")));
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4")
-                    .result(service.metrics().render(service.jobs().running().isPresent())));
+                    .result(service.metrics().render(service.jobs().running().isPresent(), service.leadership().isLeader())));
             // Every body within the limit is read before anything answers: an early answer (404, 405, 401) with the body
             // left unread makes the server close the connection while the client still sends, and the client sees a reset, not the answer.
             config.routes.before(ApiServer::readBodyFirst);
@@ -62,8 +65,14 @@ public final class ApiServer implements AutoCloseable {
             config.routes.post(BASE + "/ondemandrestore", this::onDemandRestore);
             config.routes.get(BASE + "/restorestatus", this::restoreStatus);
             config.routes.get(BASE + "/restorereport", this::restoreReport);
-            config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
+            config.routes.exception(ApiException.class, (e, ctx) -> {
+                if (e.status() == 503) {
+                    ctx.header("Retry-After", "5");
+                }
+                error(ctx, e.status(), e.getMessage());
+            });
             config.routes.exception(BusyException.class, (e, ctx) -> error(ctx, 409, e.getMessage()));
+            config.routes.exception(NotLeaderException.class, (e, ctx) -> error(ctx.header("Retry-After", "5"), 503, e.getMessage()));
             config.routes.exception(NotFoundException.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
             config.routes.exception(IllegalStateException.class, (e, ctx) -> error(ctx, 409, e.getMessage()));
             config.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
@@ -141,6 +150,9 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void onDemandBackup(Context ctx) {
+        if (forwarding.forwarded(ctx)) {
+            return;
+        }
         boolean onlyConfig = body(ctx).allowOnly(BACKUP_FIELDS).bool("onlyConfig", false);
         String ts = service.startBackup(onlyConfig);
         json(ctx, 202, new CodeAndMessage(202, "Request Accepted with timestamp " + ts));
@@ -178,6 +190,9 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void onDemandRestore(Context ctx) {
+        if (forwarding.forwarded(ctx)) {
+            return;
+        }
         RequestBody b = body(ctx).allowOnly(RESTORE_FIELDS);
         String ts = RequestBody.timestamp(ctx.queryParam("timestamp"), b, true);
         String source = b.string("sourceNamespace");

@@ -12,7 +12,11 @@ import dev.athena.component.Component;
 import dev.athena.component.PlatformComponents;
 import dev.athena.config.AthenaConfig;
 import dev.athena.config.ConfigException;
+import dev.athena.repository.LeaderLease;
+import dev.athena.repository.Repository;
+import dev.athena.repository.RepositoryLock;
 import dev.athena.service.AthenaService;
+import dev.athena.service.LeaseElection;
 import picocli.CommandLine.Command;
 
 import org.slf4j.Logger;
@@ -36,7 +40,15 @@ final class ServeCli implements Callable<Integer> {
             log.warn("{}: backups will be refused; restores into this cluster need the components too", what);
         }
         ApiKeys keys = ApiKeys.resolve(config.apiKeys(), config.stateDir());
-        AthenaService service = new AthenaService(config, config.storage().open(), Clock.systemUTC(), components).start();
+        dev.athena.storage.ObjectStore store = config.storage().open();
+        AthenaService service = new AthenaService(config, store, Clock.systemUTC(), components);
+        if (config.ha().enabled()) {
+            service.withLeadership(election(config, store), () -> {
+                // The new leader records the job as Failed and may start others: this process must not write a byte more.
+                Runtime.getRuntime().halt(3);
+            });
+        }
+        service.start();
         ApiServer api = new ApiServer(service, keys).start(config.port());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -48,5 +60,21 @@ final class ServeCli implements Callable<Integer> {
         }, "athena-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    private static LeaseElection election(AthenaConfig config, dev.athena.storage.ObjectStore store) {
+        String url = config.ha().advertiseUrl().map(Object::toString).orElseGet(() -> {
+            if (config.port() == 0) {
+                throw new ConfigException("ATHENA_LEADER_ELECTION needs a fixed ATHENA_PORT, or ATHENA_ADVERTISE_URL, for the other replicas to reach this one");
+            }
+            try {
+                return "http://" + java.net.InetAddress.getLocalHost().getHostAddress() + ":" + config.port();
+            } catch (java.net.UnknownHostException e) {
+                throw new ConfigException("ATHENA_LEADER_ELECTION: this host's address is unknown (" + e.getMessage()
+                        + "): set ATHENA_ADVERTISE_URL to the address the other replicas reach this one at");
+            }
+        });
+        Repository repository = Repository.open(store, config.namespace(), config.encryptionKey(), true);
+        return new LeaseElection(new LeaderLease(repository), RepositoryLock.hostname(), url.replaceAll("/+$", ""), config.ha().lease());
     }
 }

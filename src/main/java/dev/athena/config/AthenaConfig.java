@@ -22,7 +22,15 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
                            Path stateDir, int shutdownGraceSeconds, Optional<PostgresSettings> postgres,
                            Optional<String> configMapName, java.util.Set<String> configPreserveKeys,
                            Optional<String> metagraphPreHook, Optional<String> metagraphPostHook, Optional<RdsSettings> rds,
-                           RecoverySettings recovery, Path scratchDir) {
+                           RecoverySettings recovery, Path scratchDir, HighAvailability ha) {
+
+    /**
+     * ATHENA_LEADER_ELECTION and its settings: several replicas of serve on one namespace, of which
+     * the leader runs the schedule and the jobs. {@code advertiseUrl} is how the others reach this
+     * one's API; unset, it is made from this host's address and the port.
+     */
+    public record HighAvailability(boolean enabled, java.time.Duration lease, Optional<java.net.URI> advertiseUrl) {
+    }
 
     /** What a restore runs around the data: the upgrade, the health checks, the test suites. */
     public record RecoverySettings(List<java.net.URI> healthCheckUrls, java.time.Duration healthTimeout, Optional<String> upgradeCommand,
@@ -81,7 +89,19 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
                 integer(env, "ATHENA_SHUTDOWN_GRACE_SECONDS", 60, 0, 86_400), postgres(env), configMapName(env),
                 list(env, "CONFIG_PRESERVE_KEYS"), Optional.ofNullable(StorageConfig.blankToNull(env.get("METAGRAPH_PRE_BACKUP_COMMAND"))),
                 Optional.ofNullable(StorageConfig.blankToNull(env.get("METAGRAPH_POST_BACKUP_COMMAND"))), rds(env), recovery(env),
-                scratchFolder(env));
+                scratchFolder(env), highAvailability(env, keys));
+    }
+
+    private static HighAvailability highAvailability(Map<String, String> env, List<String> keys) {
+        boolean enabled = bool(env, "ATHENA_LEADER_ELECTION", false);
+        java.time.Duration lease = java.time.Duration.ofSeconds(integer(env, "ATHENA_LEASE_SECONDS", 30, 3, 3600));
+        Optional<java.net.URI> advertise = Optional.ofNullable(StorageConfig.blankToNull(env.get("ATHENA_ADVERTISE_URL")))
+                .map(u -> url("ATHENA_ADVERTISE_URL", u));
+        if (enabled && keys.isEmpty()) {
+            throw new ConfigException("ATHENA_LEADER_ELECTION is true but ATHENA_API_KEYS is not set: each replica would make up its own key"
+                    + " and refuse the requests the others forward to it; set ATHENA_API_KEYS to the same keys on every replica");
+        }
+        return new HighAvailability(enabled, lease, advertise);
     }
 
     private static RecoverySettings recovery(Map<String, String> env) {
@@ -258,6 +278,7 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
                 + ", encryption=" + (encryptionKey != null) + ", platformVersion=" + platformVersion
                 + ", metagraph=" + metagraphPath.orElse(null) + ", gitserver=" + gitserverPath.orElse(null)
                 + ", configMap=" + configMapPath.map(Path::toString).or(() -> configMapName.map(n -> "ConfigMap " + n)).orElse(null)
-                + ", postgres=" + rds.map(Object::toString).orElse(postgres.map(Object::toString).orElse(null));
+                + ", postgres=" + rds.map(Object::toString).orElse(postgres.map(Object::toString).orElse(null))
+                + (ha.enabled() ? ", leaderElection=lease " + ha.lease().toSeconds() + " s" : "");
     }
 }

@@ -109,6 +109,19 @@ public final class RepositoryLayout {
         return lockFolder() + id;
     }
 
+    /** The leader's lease of {@code serve} replicas (section 14): one folder per term. */
+    public String leaderFolder() {
+        return repositoryFolder() + "leader/";
+    }
+
+    public String leaderTerm(long term) {
+        return leaderFolder() + String.format("%012d", term) + "/";
+    }
+
+    public String leaderClaim(long term, String candidate) {
+        return leaderTerm(term) + candidate;
+    }
+
     public String backupFolder(String timestamp) {
         return namespace + "/" + checkTimestamp(timestamp) + "/";
     }

@@ -65,6 +65,16 @@ public final class BackupScheduler {
         }
     }
 
+    /**
+     * Sets the next backup to the first due after {@code since}: a replica that takes over from a
+     * leader last seen alive then starts, at its next tick, a backup that fell due meanwhile.
+     */
+    public synchronized void resumeFrom(Instant since) {
+        if (backupsEnabled) {
+            nextBackup = next(since);
+        }
+    }
+
     public synchronized Instant nextBackup() {
         return nextBackup;
     }

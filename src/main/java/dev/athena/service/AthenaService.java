@@ -42,6 +42,8 @@ public final class AthenaService implements AutoCloseable {
     private final RetentionSweep sweep;
     private final BackupScheduler scheduler;
     private ScheduledExecutorService ticker;
+    private Leadership leadership = Leadership.alone();
+    private Runnable fence = () -> { };
 
     public AthenaService(AthenaConfig config, ObjectStore store, Clock clock, List<Component> components) {
         this.config = config;
@@ -54,20 +56,75 @@ public final class AthenaService implements AutoCloseable {
                 this::tryScheduledBackup, this::trySweep, Duration.ofHours(1));
     }
 
-    /** Recovers from a crash, sweeps once, and starts the scheduler's clock. */
+    /**
+     * Makes this one of several replicas (before {@link #start()}): only the leader runs the
+     * schedule, the sweeps and jobs. {@code fence} is what the replica does when it loses the
+     * lease while a job runs, since the new leader will record that job as Failed and may start
+     * others: {@code serve} stops the process at once.
+     */
+    public AthenaService withLeadership(Leadership leadership, Runnable fence) {
+        this.leadership = leadership;
+        this.fence = fence;
+        return this;
+    }
+
+    /**
+     * Starts the scheduler's clock and the election; on becoming leader (at once, for a single
+     * replica) the service recovers from a crash and sweeps once.
+     */
     public AthenaService start() {
-        recoverInterrupted();
-        trySweep();
         ticker = Executors.newSingleThreadScheduledExecutor(Parallel.daemons("athena-scheduler"));
+        leadership.start(new Leadership.Listener() {
+            @Override
+            public void elected(dev.athena.repository.LeaderLease.Holder previous, Instant lastSeenAlive) {
+                takeOver(previous, lastSeenAlive);
+            }
+
+            @Override
+            public void lost(String reason) {
+                stepDown(reason);
+            }
+        });
         ticker.scheduleAtFixedRate(() -> {
             try {
-                scheduler.tick();
+                if (leadership.isLeader()) {
+                    scheduler.tick();
+                }
             } catch (RuntimeException e) {
                 log.error("scheduler tick failed: {}", e.getMessage());
             }
         }, 1, 1, TimeUnit.SECONDS);
         log.info("Athena started: {}, components {}", config, components.stream().map(Component::name).toList());
         return this;
+    }
+
+    private void takeOver(dev.athena.repository.LeaderLease.Holder previous, Instant lastSeenAlive) {
+        try {
+            recoverInterrupted(previous == null ? "interrupted: Athena stopped while the %s ran"
+                    : "interrupted: the leader " + previous.describe() + " stopped renewing its lease (last seen alive at "
+                    + lastSeenAlive + ") while the %s ran; another replica took over");
+        } catch (RuntimeException e) {
+            log.error("cannot record the jobs a previous Athena process left Running: {}", e.getMessage());
+        }
+        if (lastSeenAlive != null) {
+            // Backups due while no replica led are started now; the dead leader's own schedule ends where it was last seen.
+            scheduler.resumeFrom(lastSeenAlive);
+        }
+        trySweep();
+    }
+
+    private void stepDown(String reason) {
+        if (jobs.running().isPresent()) {
+            log.error("{} is running on a replica that no longer leads ({}): stopping this process, so that it cannot act beside the new leader",
+                    jobs.running().get(), reason);
+            fence.run();
+        } else {
+            log.warn("this replica stops running the schedule and jobs ({}); it keeps answering the API and forwards jobs to the leader", reason);
+        }
+    }
+
+    public Leadership leadership() {
+        return leadership;
     }
 
     private Repository repository() {
@@ -90,18 +147,20 @@ public final class AthenaService implements AutoCloseable {
         return config;
     }
 
-    /** A job found Running at start-up was left by a crash: it becomes Failed, "interrupted". */
-    void recoverInterrupted() {
+    /**
+     * A job found Running when this process starts leading was left by a crash (or by the leader
+     * before it): it becomes Failed, with {@code reason} (a format with one %s for the job's kind).
+     */
+    void recoverInterrupted(String reason) {
         for (BackupRecord r : catalog.list()) {
             if (r.status() == Status.Running) {
-                catalog.save(r.finish(Status.Failed, clock.instant().toString(), 0, null, null, null, null,
-                        "interrupted: Athena stopped while the backup ran"));
+                catalog.save(r.finish(Status.Failed, clock.instant().toString(), 0, null, null, null, null, String.format(reason, "backup")));
                 log.warn("backup {} was left Running by a previous Athena process: recorded as Failed (interrupted)", r.timestamp());
             }
         }
         for (RestoreRecord r : catalog.allRestores()) {
             if (r.status() == Status.Running) {
-                catalog.save(r.failedByInterruption(clock.instant().toString(), "interrupted: Athena stopped while the restore ran"));
+                catalog.save(r.failedByInterruption(clock.instant().toString(), String.format(reason, "restore")));
                 log.warn("restore {} was left Running by a previous Athena process: recorded as Failed (interrupted)", r.restoreId());
             }
         }
@@ -109,6 +168,7 @@ public final class AthenaService implements AutoCloseable {
 
     /** Starts a backup in the background and returns its timestamp; {@link BusyException} when a job runs. */
     public String startBackup(boolean onlyConfig) {
+        checkLeader();
         List<Component> selected = components.stream().filter(c -> !onlyConfig || c.isConfig()).toList();
         if (selected.isEmpty()) {
             throw new IllegalStateException(onlyConfig
@@ -142,6 +202,7 @@ public final class AthenaService implements AutoCloseable {
 
     /** Starts a restore in the background; {@link NotFoundException} or {@link BusyException} before anything starts. */
     public void startRestore(RestoreRequest request) {
+        checkLeader();
         String sourceNs = request.sourceNamespace();
         Supplier<Repository> source = () -> Repository.open(store, sourceNs, config.encryptionKey(), false);
         if (!Repository.exists(store, sourceNs)) {
@@ -187,6 +248,13 @@ public final class AthenaService implements AutoCloseable {
         }
     }
 
+    /** Jobs run on the leader only; the API forwards them there, and this guards the moment leadership moves. */
+    private void checkLeader() {
+        if (!leadership.isLeader()) {
+            throw new NotLeaderException(leadership.leaderUrl());
+        }
+    }
+
     private boolean tryScheduledBackup() {
         try {
             startBackup(false);
@@ -218,6 +286,9 @@ public final class AthenaService implements AutoCloseable {
             ticker.shutdownNow();
         }
         jobs.shutdown(grace);
+        // Only now, with no job left running here, may another replica take over.
+        leadership.release();
+        leadership.close();
     }
 
     @Override

@@ -35,7 +35,7 @@ public final class Metrics {
         skippedRuns.incrementAndGet();
     }
 
-    public String render(boolean jobRunning) {
+    public String render(boolean jobRunning, boolean leader) {
         StringBuilder b = new StringBuilder();
         gauge(b, "athena_backup_last_success_timestamp_seconds", "Unix time of the last successful backup", lastSuccessSeconds.get());
         counter(b, "athena_backups_total", "Backups finished, by status", Map.of("status=\"Success\"", backupSuccesses.get(), "status=\"Failed\"", backupFailures.get()));
@@ -43,6 +43,7 @@ public final class Metrics {
         counter(b, "athena_backup_failures_total", "Backups that failed", Map.of("", backupFailures.get()));
         counter(b, "athena_scheduled_backups_skipped_total", "Periodic backups skipped because a job was running", Map.of("", skippedRuns.get()));
         gauge(b, "athena_job_running", "1 while a backup, restore or sweep runs", jobRunning ? 1 : 0);
+        gauge(b, "athena_leader", "1 while this replica leads (runs the schedule and jobs); always 1 without leader election", leader ? 1 : 0);
         synchronized (components) {
             b.append("# HELP athena_component_backup_duration_seconds Duration of the component's last successful backup\n")
                     .append("# TYPE athena_component_backup_duration_seconds gauge\n");
