@@ -23,6 +23,8 @@ import dev.athena.component.PlatformComponents;
 import dev.athena.config.AthenaConfig;
 import dev.athena.repository.Json;
 import dev.athena.service.AthenaService;
+import dev.athena.service.Leadership;
+import dev.athena.storage.ObjectStore;
 
 /** A running Athena: the service and its HTTP API on a free port, over a temp folder. */
 public final class ServiceFixture implements AutoCloseable {
@@ -37,6 +39,23 @@ public final class ServiceFixture implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
 
     public ServiceFixture(Path root, Clock clock, Map<String, String> extraEnv) throws IOException {
+        this(root, clock, extraEnv, null, null);
+    }
+
+    /** How a replica's leadership is made: from its settings, its store and the address its API will listen at. */
+    public interface LeadershipFactory {
+        Leadership create(AthenaConfig config, ObjectStore store, String url);
+    }
+
+    /**
+     * One of several replicas of serve (the same LOCAL_BACKUP_LOCATION in {@code extraEnv}): its
+     * leadership made by {@code leadership}, and {@code fence} run where serve would stop the process.
+     */
+    public static ServiceFixture replica(Path root, Map<String, String> extraEnv, LeadershipFactory leadership, Runnable fence) throws IOException {
+        return new ServiceFixture(root, Clock.systemUTC(), extraEnv, leadership, fence);
+    }
+
+    private ServiceFixture(Path root, Clock clock, Map<String, String> extraEnv, LeadershipFactory leadership, Runnable fence) throws IOException {
         this.root = root;
         metagraph = Files.createDirectories(root.resolve("volumes/metagraph"));
         gitserver = Files.createDirectories(root.resolve("volumes/gitserver"));
@@ -61,8 +80,17 @@ public final class ServiceFixture implements AutoCloseable {
                 components.set(i, blocking);
             }
         }
-        service = new AthenaService(config, config.storage().open(), clock, components).start();
-        api = new ApiServer(service, ApiKeys.of(config.apiKeys())).start(0);
+        ObjectStore store = config.storage().open();
+        service = new AthenaService(config, store, clock, components);
+        int port = 0;
+        if (leadership != null) {
+            try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+                port = free.getLocalPort();
+            }
+            service.withLeadership(leadership.create(config, store, "http://localhost:" + port), fence);
+        }
+        service.start();
+        api = new ApiServer(service, ApiKeys.of(config.apiKeys())).start(port);
     }
 
     public ServiceFixture(Path root) throws IOException {
