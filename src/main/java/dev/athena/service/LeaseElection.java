@@ -132,7 +132,11 @@ public final class LeaseElection implements Leadership {
             lastChangeNanos = now;
         }
         Holder current = seen.holder();
-        otherLeader = current != null && !current.released() ? current : null;
+        Holder leading = current != null && !current.released() ? current : null;
+        if (leading != null && (otherLeader == null || !otherLeader.candidate().equals(leading.candidate()))) {
+            log.info("{} leads (term {}): this replica follows, answers the API and hands jobs to the leader", leading.describe(), leading.term());
+        }
+        otherLeader = leading;
         long unchanged = now - lastChangeNanos;
         if (!seen.vacant() && unchanged < leaseNanos) {
             return;
