@@ -44,6 +44,8 @@ public final class AthenaService implements AutoCloseable {
     private ScheduledExecutorService ticker;
     private Leadership leadership = Leadership.alone();
     private Runnable fence = () -> { };
+    /** False from the moment this replica is elected until it has recorded the jobs its predecessor left Running. */
+    private volatile boolean tookOver;
 
     public AthenaService(AthenaConfig config, ObjectStore store, Clock clock, List<Component> components) {
         this.config = config;
@@ -88,7 +90,12 @@ public final class AthenaService implements AutoCloseable {
         ticker.scheduleAtFixedRate(() -> {
             try {
                 if (leadership.isLeader()) {
-                    scheduler.tick();
+                    if (!tookOver) {
+                        completeTakeover();
+                    }
+                    if (tookOver) {
+                        scheduler.tick();
+                    }
                 }
             } catch (RuntimeException e) {
                 log.error("scheduler tick failed: {}", e.getMessage());
@@ -98,22 +105,49 @@ public final class AthenaService implements AutoCloseable {
         return this;
     }
 
+    /** A leadership just won, whose predecessor's Running jobs are still to be recorded. */
+    private record Takeover(dev.athena.repository.LeaderLease.Holder previous, Instant lastSeenAlive) {
+    }
+
+    private final java.util.concurrent.atomic.AtomicReference<Takeover> pendingTakeover = new java.util.concurrent.atomic.AtomicReference<>();
+
     private void takeOver(dev.athena.repository.LeaderLease.Holder previous, Instant lastSeenAlive) {
+        tookOver = false;
+        pendingTakeover.set(new Takeover(previous, lastSeenAlive));
+        completeTakeover();
+    }
+
+    /**
+     * Records the jobs the predecessor left Running as Failed, then lets jobs start here. If the
+     * store cannot be read now, the scheduler's clock tries again every second meanwhile.
+     */
+    private synchronized void completeTakeover() {
+        Takeover t = pendingTakeover.get();
+        if (t == null) {
+            return;
+        }
         try {
-            recoverInterrupted(previous == null ? "interrupted: Athena stopped while the %s ran"
-                    : "interrupted: the leader " + previous.describe() + " stopped renewing its lease (last seen alive at "
-                    + lastSeenAlive + ") while the %s ran; another replica took over");
+            recoverInterrupted(t.previous() == null ? "interrupted: Athena stopped while the %s ran"
+                    : "interrupted: the leader " + t.previous().describe() + " stopped renewing its lease (last seen alive at "
+                    + t.lastSeenAlive() + ") while the %s ran; another replica took over");
         } catch (RuntimeException e) {
-            log.error("cannot record the jobs a previous Athena process left Running: {}", e.getMessage());
+            log.error("cannot yet record the jobs a previous Athena process left Running, trying again: {}", e.getMessage());
+            return;
         }
-        if (lastSeenAlive != null) {
+        if (t.lastSeenAlive() != null) {
             // Backups due while no replica led are started now; the dead leader's own schedule ends where it was last seen.
-            scheduler.resumeFrom(lastSeenAlive);
+            scheduler.resumeFrom(t.lastSeenAlive());
         }
-        trySweep();
+        if (pendingTakeover.compareAndSet(t, null)) {
+            // Only now may jobs start here: one started earlier would be among the Running records just marked Failed.
+            tookOver = true;
+            trySweep();
+        }
     }
 
     private void stepDown(String reason) {
+        tookOver = false;
+        pendingTakeover.set(null);
         if (jobs.running().isPresent()) {
             log.error("{} is running on a replica that no longer leads ({}): stopping this process, so that it cannot act beside the new leader",
                     jobs.running().get(), reason);
@@ -252,6 +286,10 @@ public final class AthenaService implements AutoCloseable {
     private void checkLeader() {
         if (!leadership.isLeader()) {
             throw new NotLeaderException(leadership.leaderUrl());
+        }
+        if (!tookOver) {
+            throw new NotLeaderException("this replica has just become the leader and is recording the jobs its predecessor left running;"
+                    + " try again in a few seconds");
         }
     }
 

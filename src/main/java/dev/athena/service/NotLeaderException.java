@@ -15,6 +15,11 @@ public class NotLeaderException extends RuntimeException {
         this.leaderUrl = leaderUrl;
     }
 
+    public NotLeaderException(String message) {
+        super(message);
+        this.leaderUrl = Optional.empty();
+    }
+
     public Optional<String> leaderUrl() {
         return leaderUrl;
     }

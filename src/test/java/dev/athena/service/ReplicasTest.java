@@ -148,4 +148,42 @@ class ReplicasTest {
         assertThat(next.status()).as(next.body()).isEqualTo(202);
         assertThat(b.awaitFinished("/athena/api/v1/backupstatus", ServiceFixture.timestampOf(next)).get("status").asText()).isEqualTo("Success");
     }
+
+    @Test
+    void noJobStartsOnANewLeaderBeforeItHasRecordedWhatItsPredecessorLeftRunning() throws Exception {
+        Leadership.Listener[] listener = new Leadership.Listener[1];
+        Leadership electedButNotYetTold = new Leadership() {
+            @Override
+            public void start(Listener l) {
+                listener[0] = l;
+            }
+
+            @Override
+            public boolean isLeader() {
+                return true;
+            }
+
+            @Override
+            public java.util.Optional<String> leaderUrl() {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public void release() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        ServiceFixture a = ServiceFixture.replica(tmp.resolve("a"), Map.of("LOCAL_BACKUP_LOCATION", tmp.resolve("backups").toString()),
+                (config, store, url) -> electedButNotYetTold, () -> { });
+        replicas.add(a);
+        Reply early = a.call("POST", "/athena/api/v1/ondemandbackup", "{}");
+        assertThat(early.status()).isEqualTo(503);
+        assertThat(early.json().get("message").asText()).contains("has just become the leader", "try again");
+        listener[0].elected(null, null);
+        Reply later = a.call("POST", "/athena/api/v1/ondemandbackup", "{}");
+        assertThat(later.status()).as(later.body()).isEqualTo(202);
+    }
 }
