@@ -98,6 +98,10 @@ public final class LeaseElection implements Leadership {
             } else {
                 campaign();
             }
+        } catch (dev.athena.storage.ReadOnlyStorageException e) {
+            lastProblem = e.getMessage();
+            log.error("leader election: the backup location is read-only, so no replica can take the lease and none will run jobs;"
+                    + " to restore from a read-only location run one replica without ATHENA_LEADER_ELECTION ({})", e.getMessage());
         } catch (RuntimeException e) {
             lastProblem = e.getMessage();
             log.warn("leader election: cannot reach the lease in the backup location: {}", e.getMessage());

@@ -49,11 +49,26 @@ class AthenaConfigTest {
             "POSTGRES_JOBS|0",
             "POSTGRES_STREAM_TABLE_MB|-1",
             "METAGRAPH_VOLUME_PATH|/no/such/folder",
+            "ATHENA_LEADER_ELECTION|sometimes",
+            "ATHENA_LEASE_SECONDS|1",
+            "ATHENA_ADVERTISE_URL|10.0.0.7:8080",
     })
     void aBadValueIsOneErrorNamingItsVariable(String variable, String value) throws Exception {
         Map<String, String> env = new HashMap<>(Map.of("POSTGRES_HOST", "db.example.com"));
         env.put(variable, value);
         assertThatThrownBy(() -> AthenaConfig.fromEnv(env)).isInstanceOf(ConfigException.class).hasMessageContaining(variable);
+    }
+
+    @Test
+    void leaderElectionNeedsKeysSharedByEveryReplica() {
+        assertThatThrownBy(() -> AthenaConfig.fromEnv(Map.of("ATHENA_LEADER_ELECTION", "true")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("ATHENA_API_KEYS is not set", "same keys on every replica");
+        AthenaConfig ha = AthenaConfig.fromEnv(Map.of("ATHENA_LEADER_ELECTION", "true", "ATHENA_API_KEYS", "k-0123456789abcdef",
+                "ATHENA_ADVERTISE_URL", "http://10.0.0.7:8080"));
+        org.assertj.core.api.Assertions.assertThat(ha.ha().enabled()).isTrue();
+        org.assertj.core.api.Assertions.assertThat(ha.ha().lease()).hasSeconds(30);
+        org.assertj.core.api.Assertions.assertThat(ha.ha().advertiseUrl()).contains(java.net.URI.create("http://10.0.0.7:8080"));
+        org.assertj.core.api.Assertions.assertThat(AthenaConfig.fromEnv(Map.of()).ha().enabled()).isFalse();
     }
 
     @Test
