@@ -54,7 +54,9 @@ final class LeaderForwarding {
         try {
             answer = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            log.warn("cannot forward {} {} to the leader at {}: {}", ctx.method(), ctx.path(), leader.get(), e.getMessage());
+            // A refused connection has no message, only its kind.
+            log.warn("cannot forward {} {} to the leader at {}: {}", ctx.method(), ctx.path(), leader.get(),
+                    e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
             throw new ApiException(503, "the leader at " + leader.get() + " cannot be reached: it may be failing over; try again in a few seconds");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
