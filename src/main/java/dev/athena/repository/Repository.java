@@ -474,7 +474,23 @@ public final class Repository implements AutoCloseable {
 
     /** Reads an object written by {@link #putSealed}. */
     public byte[] getSealed(String key) {
-        return envelope.open(store.get(key));
+        return envelope.open(getMetadata(key));
+    }
+
+    /**
+     * The most bytes of a manifest or record Athena reads. Real ones are a few KiB (a manifest with
+     * thousands of databases, a few MiB); one planted larger by whoever can write to the location
+     * is refused as damaged instead of being read whole into the heap.
+     */
+    static final int MAX_METADATA = 64 * 1024 * 1024;
+
+    private byte[] getMetadata(String key) {
+        byte[] data = store.getAtMost(key, MAX_METADATA);
+        if (data.length > MAX_METADATA) {
+            throw new CorruptDataException(store.locate(key) + " is larger than the " + (MAX_METADATA >> 20)
+                    + " MiB a manifest or record may be; it is not read");
+        }
+        return data;
     }
 
     // ---- manifests -------------------------------------------------------------------------
@@ -487,7 +503,7 @@ public final class Repository implements AutoCloseable {
         String key = layout.manifest(timestamp);
         byte[] data;
         try {
-            data = store.get(key);
+            data = getMetadata(key);
         } catch (ObjectNotFoundException e) {
             throw new RepositoryException("no backup " + timestamp + " in namespace " + namespace() + " at " + store.locate(layout.backupFolder(timestamp)));
         }

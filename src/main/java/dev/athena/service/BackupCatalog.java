@@ -31,10 +31,18 @@ public final class BackupCatalog {
     private final Repository repository;
     private final BackupUrls urls;
     private final Map<String, BackupRecord> finished = new ConcurrentHashMap<>();
+    /** Damage already logged: a damaged object is read again at every listing, and the log says so once. */
+    private final java.util.Set<String> reported = ConcurrentHashMap.newKeySet();
 
     public BackupCatalog(Repository repository, BackupUrls urls) {
         this.repository = repository;
         this.urls = urls;
+    }
+
+    private void warnOnce(String message) {
+        if (reported.size() < 10_000 && reported.add(message)) {
+            log.warn("{}", message);
+        }
     }
 
     public String url(String namespace, String timestamp) {
@@ -81,7 +89,7 @@ public final class BackupCatalog {
             // A backup made by the CLI has a manifest and no status record.
         } catch (CorruptDataException | RepositoryException e) {
             statusProblem = e.getMessage();
-            log.warn("backup {}: {}", timestamp, statusProblem);
+            warnOnce("backup " + timestamp + ": " + statusProblem);
         }
         if (!repository.store().exists(repository.layout().manifest(timestamp))) {
             return statusProblem == null ? Optional.empty()
@@ -91,7 +99,7 @@ public final class BackupCatalog {
         try {
             m = repository.readManifest(timestamp);
         } catch (CorruptDataException | RepositoryException e) {
-            log.warn("backup {} is listed as damaged: {}", timestamp, e.getMessage());
+            warnOnce("backup " + timestamp + " is listed as damaged: " + e.getMessage());
             return Optional.of(BackupRecord.damaged(url(repository.namespace(), timestamp), repository.namespace(), timestamp, e.getMessage()));
         }
         BackupRecord r = new BackupRecord(url(repository.namespace(), timestamp), repository.namespace(), Status.Success, timestamp,
@@ -186,7 +194,7 @@ public final class BackupCatalog {
             } catch (ObjectNotFoundException e) {
                 // deleted meanwhile: try the one before
             } catch (CorruptDataException | RepositoryException e) {
-                log.warn("skipping damaged restore record {}: {}", records.get(i).key(), e.getMessage());
+                warnOnce("skipping damaged restore record " + records.get(i).key() + ": " + e.getMessage());
             }
         }
         return Optional.empty();
@@ -204,7 +212,7 @@ public final class BackupCatalog {
             } catch (ObjectNotFoundException e) {
                 // gone meanwhile
             } catch (CorruptDataException | RepositoryException e) {
-                log.warn("skipping damaged restore record {}: {}", o.key(), e.getMessage());
+                warnOnce("skipping damaged restore record " + o.key() + ": " + e.getMessage());
             }
         }
         return out;

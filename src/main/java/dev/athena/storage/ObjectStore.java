@@ -24,6 +24,19 @@ public interface ObjectStore {
     /** {@code length} bytes from {@code offset}; fewer only if the object ends first. */
     byte[] getRange(String key, long offset, int length);
 
+    /**
+     * The whole object if it has at most {@code max} bytes, else its first {@code max + 1}: a caller
+     * learns that an object is too large without reading it whole. (Not a ranged read: some stores
+     * cached channels for ranges, and metadata is rewritten in place.)
+     */
+    default byte[] getAtMost(String key, int max) {
+        try (InputStream in = open(key)) {
+            return in.readNBytes(max + 1);
+        } catch (java.io.IOException e) {
+            throw new StorageException("cannot read " + locate(key) + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Streams the object; the caller closes the stream. */
     InputStream open(String key);
 

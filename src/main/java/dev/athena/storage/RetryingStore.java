@@ -79,6 +79,11 @@ public final class RetryingStore extends ForwardingStore {
     }
 
     @Override
+    public byte[] getAtMost(String key, int max) {
+        return retry("read " + key, () -> inner.getAtMost(key, max));
+    }
+
+    @Override
     public InputStream open(String key) {
         return retry("open " + key, () -> inner.open(key));
     }

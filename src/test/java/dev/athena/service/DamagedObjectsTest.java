@@ -82,4 +82,45 @@ class DamagedObjectsTest {
             }
         }
     }
+
+    /** Metadata planted by whoever can write to the location: oversized, nested beyond reason, of the wrong type. */
+    @Test
+    void hostileManifestsAndRecordsAreRefusedAsDamagedWithoutBeingReadWhole() throws Exception {
+        List<String> ts;
+        try (ServiceFixture first = new ServiceFixture(tmp)) {
+            ts = backUpFourTimes(first);
+        }
+        Path ns = tmp.resolve("backups/app");
+        byte[] huge = new byte[65 * 1024 * 1024];
+        java.util.Arrays.fill(huge, (byte) ' ');
+        huge[0] = '{';
+        huge[huge.length - 1] = '}';
+        // The first three as the CLI makes them, with no status record: their manifests are what the service reads.
+        for (int i = 0; i < 3; i++) {
+            Files.delete(ns.resolve(ts.get(i)).resolve("status.json"));
+        }
+        Files.write(ns.resolve(ts.get(0)).resolve("manifest.json"), huge);
+        // Deep inside a field no reader knows, which a lenient reader would skip through.
+        Files.writeString(ns.resolve(ts.get(1)).resolve("manifest.json"), "{\"extra\": " + "[".repeat(100_000) + "]".repeat(100_000) + "}");
+        Files.writeString(ns.resolve(ts.get(2)).resolve("manifest.json"), "\"a string, not a manifest\"");
+        Files.write(ns.resolve(ts.get(3)).resolve("status.json"), huge);
+
+        try (ServiceFixture again = new ServiceFixture(tmp)) {
+            assertThat(again.call("GET", API + "/backuplist", null).json()).hasSize(4);
+            JsonNode big = again.call("GET", API + "/backupstatus?timestamp=" + ts.get(0), null).json();
+            assertThat(big.get("damaged").asBoolean()).isTrue();
+            assertThat(big.get("error").asText()).contains("larger than the 64 MiB");
+            JsonNode deep = again.call("GET", API + "/backupstatus?timestamp=" + ts.get(1), null).json();
+            assertThat(deep.get("damaged").asBoolean()).isTrue();
+            assertThat(deep.get("error").asText()).contains("nesting depth");
+            JsonNode wrongType = again.call("GET", API + "/backupstatus?timestamp=" + ts.get(2), null).json();
+            assertThat(wrongType.get("damaged").asBoolean()).isTrue();
+            JsonNode bigRecord = again.call("GET", API + "/backupstatus?timestamp=" + ts.get(3), null).json();
+            assertThat(bigRecord.get("status").asText()).isEqualTo("Success");
+            assertThat(bigRecord.get("warnings").toString()).contains("status record is damaged", "larger than the 64 MiB");
+            Reply r = again.call("POST", API + "/ondemandrestore", "{\"timestamp\": \"" + ts.get(3) + "\"}");
+            assertThat(r.status()).as(r.body()).isEqualTo(202);
+            assertThat(again.awaitFinished(API + "/restorestatus", ts.get(3)).get("status").asText()).isEqualTo("Success");
+        }
+    }
 }

@@ -71,6 +71,11 @@ class S3StoreContractTest {
         assertThat(store.getRange("ns/repository/data/ab/big", S3Store.PART_SIZE - 5, 10))
                 .isEqualTo(Arrays.copyOfRange(big, S3Store.PART_SIZE - 5, S3Store.PART_SIZE + 5));
         assertThat(store.getRange("ns/repository/data/ab/big", big.length - 7, 7)).isEqualTo(Arrays.copyOfRange(big, big.length - 7, big.length));
+        // Metadata is read as "at most N bytes": a short object comes back whole, an empty one as no bytes (S3 answers that range 416).
+        assertThat(store.getRange("ns/2023-02-02t16-00-00/manifest.json", 0, 64 << 20)).isEqualTo(small);
+        store.put("other/empty", new byte[0]);
+        assertThat(store.getRange("other/empty", 0, 100)).isEmpty();
+        store.delete("other/empty");
         try (InputStream in = store.open("ns/2023-02-02t16-00-00/manifest.json")) {
             assertThat(in.readAllBytes()).isEqualTo(small);
         }

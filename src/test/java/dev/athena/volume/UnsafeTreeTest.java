@@ -68,4 +68,28 @@ class UnsafeTreeTest {
             assertThat(s.toList()).containsExactly(target);
         }
     }
+
+    /**
+     * A hard link names no path, only a group (device and inode as they were at backup): a member
+     * is linked to the group's first file this same restore wrote. A tree that gives a file the
+     * device and inode of a file outside the target gets a new file, never a link to that one.
+     */
+    @Test
+    void aHardLinkCanOnlyJoinAFileThisRestoreWrote() throws Exception {
+        Repository repo = Repository.open(new LocalStore(tmp.resolve("backups")), "app", null, true);
+        Path outside = Files.writeString(tmp.resolve("secret"), "outside the target");
+        long inode = (Long) Files.getAttribute(outside, "unix:ino");
+        long device = (Long) Files.getAttribute(outside, "unix:dev");
+        BlobId chunk = repo.save(dev.athena.repository.BlobType.DATA, "planted".getBytes());
+        List<String> chunks = List.of(chunk.hex());
+        List<BlobId> evil = tree(repo, dir(""),
+                TreeEntry.create("a".getBytes(), TreeEntry.FILE, 0644, 0, 0, 0, 7L, inode, device, null, 2, chunks, null),
+                TreeEntry.create("b".getBytes(), TreeEntry.FILE, 0644, 0, 0, 0, 7L, inode, device, null, 2, chunks, null));
+        Path target = Files.createDirectories(tmp.resolve("target"));
+        new VolumeRestore(repo).run("2023-02-02t16-00-00", "v", evil, target);
+        assertThat(Files.isSameFile(target.resolve("a"), outside)).isFalse();
+        assertThat(Files.isSameFile(target.resolve("b"), target.resolve("a"))).as("the group's members linked to each other").isTrue();
+        assertThat(Files.readString(outside)).isEqualTo("outside the target");
+        assertThat(Files.readString(target.resolve("b"))).isEqualTo("planted");
+    }
 }
