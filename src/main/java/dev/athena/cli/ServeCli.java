@@ -43,7 +43,7 @@ final class ServeCli implements Callable<Integer> {
         dev.athena.storage.ObjectStore store = config.storage().open();
         AthenaService service = new AthenaService(config, store, Clock.systemUTC(), components);
         if (config.ha().enabled()) {
-            service.withLeadership(election(config, store), () -> {
+            service.withLeadership(election(config), () -> {
                 // The new leader records the job as Failed and may start others: this process must not write a byte more.
                 Runtime.getRuntime().halt(3);
             });
@@ -62,7 +62,7 @@ final class ServeCli implements Callable<Integer> {
         return 0;
     }
 
-    private static LeaseElection election(AthenaConfig config, dev.athena.storage.ObjectStore store) {
+    private static LeaseElection election(AthenaConfig config) {
         String url = config.ha().advertiseUrl().map(Object::toString).orElseGet(() -> {
             if (config.port() == 0) {
                 throw new ConfigException("ATHENA_LEADER_ELECTION needs a fixed ATHENA_PORT, or ATHENA_ADVERTISE_URL, for the other replicas to reach this one");
@@ -74,7 +74,9 @@ final class ServeCli implements Callable<Integer> {
                         + "): set ATHENA_ADVERTISE_URL to the address the other replicas reach this one at");
             }
         });
-        Repository repository = Repository.open(store, config.namespace(), config.encryptionKey(), true);
+        // The service's store may already have created the repository; this one only reads its config, or creates it the same way.
+        Repository repository = Repository.open(config.storage().openForLease(config.ha().lease().dividedBy(6)), config.namespace(),
+                config.encryptionKey(), true);
         return new LeaseElection(new LeaderLease(repository), RepositoryLock.hostname(), url.replaceAll("/+$", ""), config.ha().lease());
     }
 }

@@ -77,6 +77,15 @@ public record StorageConfig(String type, Path localRoot, S3Settings s3) {
         return RetryingStore.standard(new ReadBackStore(store));
     }
 
+    /**
+     * Opens the store for the leader's lease: no retries (the election looks again soon anyway) and,
+     * on S3, a connection silent for {@code timeout} is given up, so one stalled read cannot hold up
+     * an election for the minutes a pack upload may take.
+     */
+    public ObjectStore openForLease(java.time.Duration timeout) {
+        return remote() ? new S3Store(s3, timeout) : new LocalStore(localRoot);
+    }
+
     static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s.trim();
     }

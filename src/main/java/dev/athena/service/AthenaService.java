@@ -44,8 +44,11 @@ public final class AthenaService implements AutoCloseable {
     private ScheduledExecutorService ticker;
     private Leadership leadership = Leadership.alone();
     private Runnable fence = () -> { };
-    /** False from the moment this replica is elected until it has recorded the jobs its predecessor left Running. */
-    private volatile boolean tookOver;
+    /**
+     * False from the moment this replica is elected until it has recorded the jobs its predecessor
+     * left Running (a single replica, which leads from the start, begins true).
+     */
+    private volatile boolean tookOver = true;
 
     public AthenaService(AthenaConfig config, ObjectStore store, Clock clock, List<Component> components) {
         this.config = config;
@@ -67,6 +70,7 @@ public final class AthenaService implements AutoCloseable {
     public AthenaService withLeadership(Leadership leadership, Runnable fence) {
         this.leadership = leadership;
         this.fence = fence;
+        this.tookOver = false;
         return this;
     }
 
