@@ -40,12 +40,16 @@ class DamagedObjectsTest {
         return made;
     }
 
+    /** Four backups by a service that is then stopped, so the test can damage them before the next one starts. */
+    private List<String> backUpFourTimesAndStop() throws Exception {
+        try (ServiceFixture first = new ServiceFixture(tmp)) {
+            return backUpFourTimes(first);
+        }
+    }
+
     @Test
     void serveStartsListsEveryBackupAndRestoresTheIntactOnes() throws Exception {
-        List<String> ts;
-        try (ServiceFixture first = new ServiceFixture(tmp)) {
-            ts = backUpFourTimes(first);
-        }
+        List<String> ts = backUpFourTimesAndStop();
         Path ns = tmp.resolve("backups/app");
         byte[] noise = new byte[300];
         new Random(5).nextBytes(noise);
@@ -86,10 +90,7 @@ class DamagedObjectsTest {
     /** Metadata planted by whoever can write to the location: oversized, nested beyond reason, of the wrong type. */
     @Test
     void hostileManifestsAndRecordsAreRefusedAsDamagedWithoutBeingReadWhole() throws Exception {
-        List<String> ts;
-        try (ServiceFixture first = new ServiceFixture(tmp)) {
-            ts = backUpFourTimes(first);
-        }
+        List<String> ts = backUpFourTimesAndStop();
         Path ns = tmp.resolve("backups/app");
         byte[] huge = new byte[65 * 1024 * 1024];
         java.util.Arrays.fill(huge, (byte) ' ');

@@ -103,12 +103,14 @@ class ReplicasTest {
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> leads(a));
         replica("b", every2s, null, () -> { });
         replica("c", every2s, null, () -> { });
-        Thread.sleep(9_000); // the schedule's own timing: four or five due times
-        List<String> timestamps = new ArrayList<>();
-        for (JsonNode r : a.call("GET", "/athena/api/v1/backuplist", null).json()) {
-            timestamps.add(r.get("timestamp").asText());
-        }
-        assertThat(timestamps).as("periodic backups").hasSizeBetween(3, 6);
+        // Four due times, two seconds apart, with three replicas ticking through each.
+        List<String> timestamps = Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            List<String> seen = new ArrayList<>();
+            for (JsonNode r : a.call("GET", "/athena/api/v1/backuplist", null).json()) {
+                seen.add(r.get("timestamp").asText());
+            }
+            return seen;
+        }, seen -> seen.size() >= 4);
         // Two replicas firing at one due time would have made names a second apart (the later one takes the next free second).
         List<String> sorted = timestamps.stream().sorted().toList();
         for (int i = 1; i < sorted.size(); i++) {
