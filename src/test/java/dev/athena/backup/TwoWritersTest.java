@@ -32,6 +32,8 @@ import dev.athena.repository.Json;
 import dev.athena.repository.Repository;
 import dev.athena.storage.LocalStore;
 import dev.athena.storage.ObjectStore;
+import dev.athena.storage.ReadBackStore;
+import dev.athena.storage.RetryingStore;
 import dev.athena.storage.S3Store;
 import dev.athena.testing.AthenaProcess;
 import dev.athena.testing.S3Implementations;
@@ -69,6 +71,10 @@ class TwoWritersTest {
         }
     }
 
+    private static ObjectStore productStore(dev.athena.storage.S3Settings settings) {
+        return RetryingStore.standard(new ReadBackStore(new S3Store(settings)));
+    }
+
     @Test
     void racingWritersNeverShareANameOnADiskOrOnS3() throws Exception {
         Path root = tmp.resolve("backups");
@@ -76,8 +82,10 @@ class TwoWritersTest {
         Repository.open(disks.get(0), "app", null, true);
         var s3 = S3Implementations.get("s3proxy-4.1");
         s3.createBucket("two-writers");
-        List<ObjectStore> buckets = List.of(new S3Store(s3.settings("two-writers")), new S3Store(s3.settings("two-writers")),
-                new S3Store(s3.settings("two-writers")));
+        // Each writer's store is wrapped as the product wraps it: S3Proxy's filesystem backend answers a
+        // transient 500 now and then under concurrent uploads, which the product retries.
+        List<ObjectStore> buckets = List.of(productStore(s3.settings("two-writers")), productStore(s3.settings("two-writers")),
+                productStore(s3.settings("two-writers")));
         Repository.open(buckets.get(0), "app", null, true);
         int won = 0;
         for (int round = 0; round < 40; round++) {
