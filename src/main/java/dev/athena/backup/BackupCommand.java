@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import dev.athena.component.Component;
-import dev.athena.config.Tuning;
 import dev.athena.component.VolumeComponent;
 import dev.athena.concurrent.Parallel;
 import dev.athena.repository.Manifest;
@@ -32,7 +31,9 @@ public final class BackupCommand {
     private boolean claimed;
     private String platformVersion;
     private Clock clock = Clock.systemUTC();
-    private int componentThreads = Tuning.COMPONENT_THREADS;
+    /** All of the platform's components at once, unless the caller says otherwise. */
+    public static final int DEFAULT_COMPONENT_THREADS = 8;
+    private int componentThreads = DEFAULT_COMPONENT_THREADS;
 
     public BackupCommand(Repository repository) {
         this.repository = repository;

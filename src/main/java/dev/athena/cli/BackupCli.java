@@ -33,7 +33,8 @@ final class BackupCli implements Callable<Integer> {
         List<dev.athena.component.Component> components = repo.components(volumes);
         Repository repository = repo.open(true);
         BackupCommand command = new BackupCommand(repository).timestamp(timestamp)
-                .platformVersion(System.getenv("PLATFORM_VERSION"));
+                .platformVersion(repo.settings().platformVersion())
+                .componentThreads(repo.settings().tuning().componentThreads());
         components.forEach(command::component);
         Manifest m;
         try {

@@ -2,7 +2,7 @@ package dev.athena.cli;
 
 import dev.athena.config.ConfigException;
 import dev.athena.config.EnvironmentCheck;
-import dev.athena.config.Tuning;
+import dev.athena.config.CommandSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,7 +19,13 @@ public final class Main implements Runnable {
     }
 
     public static int run(String... args) {
+        return run(System.getenv(), new java.io.PrintWriter(System.err, true), args);
+    }
+
+    /** Runs one command with {@code env} as its environment, errors to {@code err}. */
+    static int run(java.util.Map<String, String> env, java.io.PrintWriter err, String... args) {
         return new CommandLine(new Main())
+                .setErr(err)
                 .setExecutionExceptionHandler(new Failures())
                 .setParameterExceptionHandler(new Failures())
                 .setExecutionStrategy(parsed -> {
@@ -28,9 +34,11 @@ public final class Main implements Runnable {
                     }
                     // Before any command touches the repository: a bad tuning value, a misspelt variable or a
                     // placeholder secret is one line naming it.
+                    // The environment is read once, here, and handed to the command.
                     try {
-                        Tuning.check(System.getenv());
-                        EnvironmentCheck.check(System.getenv()).forEach(w -> LoggerFactory.getLogger(Main.class).warn(w));
+                        CommandSettings settings = CommandSettings.fromEnv(env);
+                        EnvironmentCheck.check(env).forEach(w -> LoggerFactory.getLogger(Main.class).warn(w));
+                        parsed.asCommandLineList().forEach(c -> handTo(c.getCommandSpec(), settings));
                     } catch (ConfigException e) {
                         parsed.commandSpec().commandLine().getErr().println("athena: " + e.getMessage());
                         return 1;
@@ -38,6 +46,17 @@ public final class Main implements Runnable {
                     return new CommandLine.RunLast().execute(parsed);
                 })
                 .execute(args);
+    }
+
+    private static void handTo(CommandLine.Model.CommandSpec spec, CommandSettings settings) {
+        if (spec.userObject() instanceof ServeCli serve) {
+            serve.settings = settings;
+        }
+        spec.mixins().values().forEach(m -> {
+            if (m.userObject() instanceof RepositoryOptions options) {
+                options.settings = settings;
+            }
+        });
     }
 
     @Override

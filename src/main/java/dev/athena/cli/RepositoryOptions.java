@@ -1,12 +1,16 @@
 package dev.athena.cli;
 
-import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
+import java.io.IOException;
+import java.util.List;
 
+import dev.athena.component.Component;
+import dev.athena.component.VolumeComponent;
+import dev.athena.config.CommandSettings;
 import dev.athena.config.StorageConfig;
 import dev.athena.repository.Repository;
 import dev.athena.repository.RepositoryLayout;
+import dev.athena.restore.RestoreSource;
+import dev.athena.storage.ReadOnlyStore;
 import picocli.CommandLine.Option;
 
 /** Where the backups are: the environment's location, or --location, and the namespace. */
@@ -18,33 +22,30 @@ final class RepositoryOptions {
     @Option(names = {"-n", "--namespace"}, description = "Namespace whose backups to use; default: ATHENA_NAMESPACE, POD_NAMESPACE, else app.")
     String namespace;
 
+    /** Set by {@link Main} before the command runs. */
+    CommandSettings settings;
+
+    CommandSettings settings() {
+        if (settings == null) {
+            throw new IllegalStateException("the command's settings were not handed in: run commands through Main");
+        }
+        return settings;
+    }
+
     String namespace() {
-        String ns = namespace != null ? namespace
-                : System.getenv().getOrDefault("ATHENA_NAMESPACE", System.getenv().getOrDefault("POD_NAMESPACE", "app"));
-        return RepositoryLayout.checkNamespace(ns);
+        return RepositoryLayout.checkNamespace(namespace != null ? namespace : settings().defaultNamespace());
     }
 
     StorageConfig storage() {
-        Map<String, String> env = new HashMap<>(System.getenv());
-        if (location != null) {
-            if (location.startsWith("s3://")) {
-                env.put("BACKUP_LOCATION_TYPE", "s3");
-                env.put("AWS_S3_BUCKET_NAME", location.substring(5).replaceAll("/+$", ""));
-            } else {
-                env.put("BACKUP_LOCATION_TYPE", "local");
-                env.put("LOCAL_BACKUP_LOCATION", Path.of(location).toAbsolutePath().toString());
-            }
-        }
-        return StorageConfig.fromEnv(env);
+        return settings().storage(location);
     }
 
     /** The given folders, or without any, the platform's components configured in the environment. */
-    java.util.List<dev.athena.component.Component> components(java.util.List<VolumeArg> volumes) {
+    List<Component> components(List<VolumeArg> volumes) {
         if (volumes != null && !volumes.isEmpty()) {
-            return volumes.stream().map(v -> (dev.athena.component.Component) new dev.athena.component.VolumeComponent(v.name(), v.folder())).toList();
+            return volumes.stream().map(v -> (Component) new VolumeComponent(v.name(), v.folder())).toList();
         }
-        java.util.List<dev.athena.component.Component> configured = dev.athena.component.PlatformComponents.of(
-                dev.athena.config.AthenaConfig.fromEnv(System.getenv()));
+        List<Component> configured = settings().platformComponents();
         if (configured.isEmpty()) {
             throw new IllegalArgumentException("nothing to back up: give --volume NAME=FOLDER, or configure components "
                     + "(POSTGRES_HOST, METAGRAPH_VOLUME_PATH, GITSERVER_VOLUME_PATH, CONFIGMAP_PATH)");
@@ -53,21 +54,19 @@ final class RepositoryOptions {
     }
 
     Repository open(boolean create) {
-        String key = System.getenv("ATHENA_ENCRYPTION_KEY");
-        return Repository.open(storage().open(), namespace(), key == null || key.isEmpty() ? null : key, create);
+        return Repository.open(storage().open(), namespace(), settings().encryptionKey(), create, settings().tuning().repositoryOptions());
     }
 
     /** The repository a restore reads, through a download cache in ATHENA_SCRATCH_DIR when it is on S3. */
-    dev.athena.restore.RestoreSource openForRestore() throws java.io.IOException {
+    RestoreSource openForRestore() throws IOException {
         StorageConfig storage = storage();
-        String key = System.getenv("ATHENA_ENCRYPTION_KEY");
-        return dev.athena.restore.RestoreSource.open(storage.open(), storage.remote(), namespace(),
-                key == null || key.isEmpty() ? null : key, dev.athena.config.AthenaConfig.scratchFolder(System.getenv()));
+        return RestoreSource.open(storage.open(), storage.remote(), namespace(), settings().encryptionKey(), settings().scratchDir(),
+                settings().tuning().repositoryOptions());
     }
 
     /** For commands that only look: the store refuses every write, so they cannot change a backup. */
     Repository openReadOnly() {
-        String key = System.getenv("ATHENA_ENCRYPTION_KEY");
-        return Repository.open(new dev.athena.storage.ReadOnlyStore(storage().open()), namespace(), key == null || key.isEmpty() ? null : key, false);
+        return Repository.open(new ReadOnlyStore(storage().open()), namespace(), settings().encryptionKey(), false,
+                settings().tuning().repositoryOptions());
     }
 }

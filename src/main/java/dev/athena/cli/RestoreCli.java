@@ -30,7 +30,7 @@ final class RestoreCli implements Callable<Integer> {
         RepositoryLayout.checkTimestamp(timestamp);
         try (RestoreSource source = repo.openForRestore()) {
             Repository repository = source.repository();
-            RestoreCommand command = new RestoreCommand(repository, timestamp);
+            RestoreCommand command = new RestoreCommand(repository, timestamp).componentThreads(repo.settings().tuning().componentThreads());
             var held = repository.readManifest(timestamp).components().keySet();
             repo.components(volumes).stream().filter(c -> volumes != null || held.contains(c.name())).forEach(command::component);
             command.call().forEach((name, r) -> System.out.println("restored " + name + ": " + r.stats()));

@@ -9,7 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import dev.athena.api.ApiKeys;
 import dev.athena.api.ApiServer;
 import dev.athena.component.Component;
-import dev.athena.component.PlatformComponents;
+import dev.athena.config.PlatformComponents;
 import dev.athena.config.AthenaConfig;
 import dev.athena.config.ConfigException;
 import dev.athena.repository.LeaderLease;
@@ -27,9 +27,12 @@ import org.slf4j.LoggerFactory;
 final class ServeCli implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(ServeCli.class);
 
+    /** Set by {@link Main} before the command runs. */
+    dev.athena.config.CommandSettings settings;
+
     @Override
     public Integer call() throws Exception {
-        AthenaConfig config = AthenaConfig.fromEnv(System.getenv());
+        AthenaConfig config = settings.service();
         List<Component> components = PlatformComponents.of(config);
         if (components.isEmpty()) {
             String what = "no component is configured (set POSTGRES_HOST or AWS_RDS_IDENTIFIER, METAGRAPH_VOLUME_PATH, GITSERVER_VOLUME_PATH,"

@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import dev.athena.component.postgres.PostgresSettings;
 import dev.athena.repository.RepositoryLayout;
+import dev.athena.restore.JenkinsSettings;
 import dev.athena.schedule.CronSchedule;
 
 /**
@@ -22,7 +23,7 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
                            Path stateDir, int shutdownGraceSeconds, Optional<PostgresSettings> postgres,
                            Optional<String> configMapName, java.util.Set<String> configPreserveKeys,
                            Optional<String> metagraphPreHook, Optional<String> metagraphPostHook, Optional<RdsSettings> rds,
-                           RecoverySettings recovery, Path scratchDir, HighAvailability ha) {
+                           RecoverySettings recovery, Path scratchDir, HighAvailability ha, Tuning tuning) {
 
     /**
      * ATHENA_LEADER_ELECTION and its settings: several replicas of serve on one namespace, of which
@@ -35,15 +36,7 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
     /** What a restore runs around the data: the upgrade, the health checks, the test suites. */
     public record RecoverySettings(List<java.net.URI> healthCheckUrls, java.time.Duration healthTimeout, Optional<String> upgradeCommand,
                                    java.time.Duration upgradeTimeout, Optional<String> postRestoreCommand, java.time.Duration postRestoreTimeout,
-                                   Optional<Jenkins> jenkins) {
-    }
-
-    /** The seed's Jenkins test run; the token is left out of {@link #toString()}. */
-    public record Jenkins(java.net.URI url, String job, String user, String token, java.time.Duration timeout) {
-        @Override
-        public String toString() {
-            return "Jenkins job " + job + " at " + url;
-        }
+                                   Optional<JenkinsSettings> jenkins) {
     }
 
     /** AWS_RDS_*: the RDS instance whose snapshots back up PostgreSQL. */
@@ -80,8 +73,7 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
             throw new ConfigException("BACKUP_FREQUENCY '" + cron + "' is not a valid cron expression: " + e.getMessage() + hint);
         }
         int retention = integer(env, "BACKUP_RETENTION_PERIOD", 90, 0, 100_000);
-        // Read by the classes that use them; checked here so a bad value stops the start, not the first backup.
-        Tuning.check(env);
+        Tuning tuning = Tuning.fromEnv(env);
         return new AthenaConfig(namespace, port, List.copyOf(keys), StorageConfig.fromEnv(env), regular, frequency, retention,
                 StorageConfig.blankToNull(env.get("ATHENA_ENCRYPTION_KEY")), StorageConfig.blankToNull(env.get("PLATFORM_VERSION")),
                 folder(env, "METAGRAPH_VOLUME_PATH"), folder(env, "GITSERVER_VOLUME_PATH"), path(env, "CONFIGMAP_PATH"),
@@ -89,7 +81,7 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
                 integer(env, "ATHENA_SHUTDOWN_GRACE_SECONDS", 60, 0, 86_400), postgres(env), configMapName(env),
                 list(env, "CONFIG_PRESERVE_KEYS"), Optional.ofNullable(StorageConfig.blankToNull(env.get("METAGRAPH_PRE_BACKUP_COMMAND"))),
                 Optional.ofNullable(StorageConfig.blankToNull(env.get("METAGRAPH_POST_BACKUP_COMMAND"))), rds(env), recovery(env),
-                scratchFolder(env), highAvailability(env, keys));
+                scratchFolder(env), highAvailability(env, keys), tuning);
     }
 
     private static HighAvailability highAvailability(Map<String, String> env, List<String> keys) {
@@ -109,14 +101,14 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
         for (String u : list(env, "HEALTH_CHECK_URLS")) {
             urls.add(url("HEALTH_CHECK_URLS", u));
         }
-        Optional<Jenkins> jenkins = Optional.empty();
+        Optional<JenkinsSettings> jenkins = Optional.empty();
         String jenkinsUrl = StorageConfig.blankToNull(env.get("JENKINS_URL"));
         if (jenkinsUrl != null) {
             String job = StorageConfig.blankToNull(env.get("JENKINS_JOB"));
             if (job == null) {
                 throw new ConfigException("JENKINS_JOB must be set with JENKINS_URL");
             }
-            jenkins = Optional.of(new Jenkins(url("JENKINS_URL", jenkinsUrl), job, env.get("JENKINS_USER"), env.get("JENKINS_TOKEN"),
+            jenkins = Optional.of(new JenkinsSettings(url("JENKINS_URL", jenkinsUrl), job, env.get("JENKINS_USER"), env.get("JENKINS_TOKEN"),
                     java.time.Duration.ofSeconds(integer(env, "JENKINS_TIMEOUT_SECONDS", 3600, 1, 86_400))));
         }
         return new RecoverySettings(List.copyOf(urls), java.time.Duration.ofSeconds(integer(env, "HEALTH_CHECK_TIMEOUT_SECONDS", 300, 1, 86_400)),

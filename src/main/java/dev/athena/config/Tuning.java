@@ -2,62 +2,33 @@ package dev.athena.config;
 
 import java.util.Map;
 
+import dev.athena.repository.Repository;
+
 /**
- * Performance settings read from the environment by the classes that use them (the repository's
- * compression and transfers, how many components run at once). Checked once at start, by
- * {@code serve} and by every CLI command, so a bad value stops Athena with one line naming the
- * variable; the classes then read them with {@code ...OrDefault}, which never throws: a class
- * whose static initializer threw would fail with a stack trace, not a message.
+ * Performance settings, read once from the environment and handed down as values: the zstd level of
+ * new blobs, how many packs move at once (remote stores are bound by round trips, not cores), and how
+ * many components are backed up, restored or checked at once (1: one after another, in order).
  */
-public final class Tuning {
-    private Tuning() {
+public record Tuning(int compressionLevel, int transferThreads, int componentThreads) {
+    /** What an unset environment gives. */
+    public static final Tuning DEFAULTS = new Tuning(Repository.Options.DEFAULTS.compressionLevel(),
+            Repository.Options.DEFAULTS.transferThreads(), 8);
+
+    /** Reads the three variables; throws {@link ConfigException} naming the first bad one. */
+    public static Tuning fromEnv(Map<String, String> env) {
+        return new Tuning(
+                number(env, "ATHENA_COMPRESSION_LEVEL", "a zstd level", DEFAULTS.compressionLevel, -7, 19),
+                number(env, "ATHENA_TRANSFER_THREADS", "a number of threads", DEFAULTS.transferThreads, 0, 64),
+                number(env, "ATHENA_COMPONENT_THREADS", "a number of components", DEFAULTS.componentThreads, 1, 64));
     }
 
-    /** Throws {@link ConfigException} naming the first bad variable. */
-    public static void check(Map<String, String> env) {
-        try {
-            compressionLevel(env.get("ATHENA_COMPRESSION_LEVEL"));
-            transferThreads(env.get("ATHENA_TRANSFER_THREADS"));
-            componentThreads(env.get("ATHENA_COMPONENT_THREADS"));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(e.getMessage());
-        }
+    /** The part of these settings a repository uses. */
+    public Repository.Options repositoryOptions() {
+        return new Repository.Options(compressionLevel, transferThreads);
     }
 
-    /** zstd level for new blobs: -7 (fastest) to 19 (smallest); 1 when unset. */
-    public static int compressionLevel(String value) {
-        return number("ATHENA_COMPRESSION_LEVEL", "a zstd level", value, 1, -7, 19);
-    }
-
-    /** Packs moved at once; 0 uploads each on the thread that filled it. 4 when unset. */
-    public static int transferThreads(String value) {
-        return number("ATHENA_TRANSFER_THREADS", "a number of threads", value, 4, 0, 64);
-    }
-
-    /** Components backed up, restored or checked at once; 8 (all of them) when unset. */
-    public static int componentThreads(String value) {
-        return number("ATHENA_COMPONENT_THREADS", "a number of components", value, 8, 1, 64);
-    }
-
-    /**
-     * This process's settings: the zstd level of new blobs; packs uploaded, or read by the
-     * pre-restore check, at once (remote stores are bound by round trips, not cores); components
-     * backed up, restored or checked at once (1: one after another, in order). A bad value gives
-     * the default here, {@link #check} having stopped the start already.
-     */
-    public static final int COMPRESSION_LEVEL = fromProcess(Tuning::compressionLevel, "ATHENA_COMPRESSION_LEVEL", 1);
-    public static final int TRANSFER_THREADS = fromProcess(Tuning::transferThreads, "ATHENA_TRANSFER_THREADS", 4);
-    public static final int COMPONENT_THREADS = fromProcess(Tuning::componentThreads, "ATHENA_COMPONENT_THREADS", 8);
-
-    private static int fromProcess(java.util.function.ToIntFunction<String> parse, String variable, int dflt) {
-        try {
-            return parse.applyAsInt(System.getenv(variable));
-        } catch (IllegalArgumentException e) {
-            return dflt;
-        }
-    }
-
-    static int number(String variable, String what, String value, int dflt, int min, int max) {
+    private static int number(Map<String, String> env, String variable, String what, int dflt, int min, int max) {
+        String value = env.get(variable);
         if (value == null || value.isBlank()) {
             return dflt;
         }
@@ -69,6 +40,6 @@ public final class Tuning {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException(variable + " must be " + what + " from " + min + " to " + max + ", got '" + value + "'");
+        throw new ConfigException(variable + " must be " + what + " from " + min + " to " + max + ", got '" + value + "'");
     }
 }

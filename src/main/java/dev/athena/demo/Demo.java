@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.athena.component.ExternalCommand;
-import dev.athena.component.PlatformComponents;
+import dev.athena.config.PlatformComponents;
 import dev.athena.config.AthenaConfig;
 import dev.athena.repository.Json;
 import dev.athena.service.AthenaService;

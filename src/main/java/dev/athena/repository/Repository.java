@@ -8,7 +8,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.athena.config.Tuning;
 import dev.athena.storage.ObjectNotFoundException;
 import dev.athena.storage.ObjectStore;
 import dev.athena.storage.StoredObject;
@@ -42,17 +41,43 @@ public final class Repository implements AutoCloseable {
     private final AtomicLong storedBytes = new AtomicLong();
     private final AtomicLong packsVerified = new AtomicLong();
     private final AtomicLong bytesVerified = new AtomicLong();
-    private final PackUploader uploader = new PackUploader(Tuning.TRANSFER_THREADS);
+    private final Options options;
+    private final PackUploader uploader;
     private BlobPipeline pipeline;
 
-    private Repository(ObjectStore store, RepositoryLayout layout, Envelope envelope) {
+    /**
+     * How this process writes and reads: the zstd level of new blobs (-7 fastest to 19 smallest), and
+     * how many packs move at once (0: each is uploaded on the thread that filled it). Neither changes
+     * what a repository can be read by.
+     */
+    public record Options(int compressionLevel, int transferThreads) {
+        public static final Options DEFAULTS = new Options(1, 4);
+
+        public Options {
+            if (compressionLevel < -7 || compressionLevel > 19) {
+                throw new IllegalArgumentException("compression level must be from -7 to 19, got " + compressionLevel);
+            }
+            if (transferThreads < 0) {
+                throw new IllegalArgumentException("transfer threads must not be negative, got " + transferThreads);
+            }
+        }
+    }
+
+    private Repository(ObjectStore store, RepositoryLayout layout, Envelope envelope, Options options) {
         this.store = store;
         this.layout = layout;
         this.envelope = envelope;
+        this.options = options;
+        this.uploader = new PackUploader(options.transferThreads());
+    }
+
+    /** {@link #open(ObjectStore, String, String, boolean, Options)} with the default options. */
+    public static Repository open(ObjectStore store, String namespace, String passphrase, boolean create) {
+        return open(store, namespace, passphrase, create, Options.DEFAULTS);
     }
 
     /** Opens the repository of {@code namespace}, creating it when {@code create} and it does not exist yet. */
-    public static Repository open(ObjectStore store, String namespace, String passphrase, boolean create) {
+    public static Repository open(ObjectStore store, String namespace, String passphrase, boolean create, Options options) {
         RepositoryLayout layout = new RepositoryLayout(namespace);
         String where = store.locate(layout.repositoryFolder());
         RepositoryConfig config;
@@ -65,13 +90,13 @@ public final class Repository implements AutoCloseable {
             RepositoryConfig mine = RepositoryConfig.create(passphrase);
             if (createAlone(store, layout, mine)) {
                 log.info("created repository {}{}", where, passphrase == null ? "" : " (encrypted)");
-                Repository repo = new Repository(store, layout, mine.envelope(passphrase, where));
+                Repository repo = new Repository(store, layout, mine.envelope(passphrase, where), options);
                 repo.createdHere = true;
                 return repo;
             }
             config = Json.read(store.get(layout.config()), RepositoryConfig.class, "repository config " + where);
         }
-        Repository repo = new Repository(store, layout, config.envelope(passphrase, where));
+        Repository repo = new Repository(store, layout, config.envelope(passphrase, where), options);
         repo.loadIndex();
         return repo;
     }
@@ -157,6 +182,11 @@ public final class Repository implements AutoCloseable {
 
     public ObjectStore store() {
         return store;
+    }
+
+    /** How this process writes and reads this repository. */
+    public Options options() {
+        return options;
     }
 
     public RepositoryLayout layout() {
@@ -331,7 +361,7 @@ public final class Repository implements AutoCloseable {
 
     private void append(BlobId id, BlobType type, byte[] data, int offset, int length) {
         byte[] scratch = SCRATCH.get();
-        int packed = Compression.pack(data, offset, length, Tuning.COMPRESSION_LEVEL, scratch);
+        int packed = Compression.pack(data, offset, length, options.compressionLevel(), scratch);
         byte[] sealed = envelope.encrypts() ? envelope.seal(scratch, 0, packed) : scratch;
         int sealedLength = envelope.encrypts() ? sealed.length : packed;
         PackWriter full = null;

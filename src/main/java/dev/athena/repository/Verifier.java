@@ -40,7 +40,7 @@ public final class Verifier {
         // before it writes anything.
         Map<BlobId, String> found = new java.util.concurrent.ConcurrentHashMap<>();
         // Each thread holds a whole pack, so no more than the heap has room for.
-        int threads = Math.min(Math.max(Math.max(2, Runtime.getRuntime().availableProcessors()), dev.athena.config.Tuning.TRANSFER_THREADS),
+        int threads = Math.min(Math.max(Math.max(2, Runtime.getRuntime().availableProcessors()), repository.options().transferThreads()),
                 PackWriter.fitInHeap(Runtime.getRuntime().maxMemory()));
         dev.athena.concurrent.Parallel.forEach("athena-verify", threads, byPack.entrySet(),
                 e -> checkPack(e.getKey(), e.getValue(), depth, found));

@@ -11,7 +11,6 @@ import java.util.Base64;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.athena.config.AthenaConfig;
 import dev.athena.repository.Json;
 
 /**
@@ -26,11 +25,11 @@ public final class JenkinsRun {
         }
     }
 
-    private final AthenaConfig.Jenkins jenkins;
+    private final JenkinsSettings jenkins;
     private final Duration poll;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    public JenkinsRun(AthenaConfig.Jenkins jenkins, Duration poll) {
+    public JenkinsRun(JenkinsSettings jenkins, Duration poll) {
         this.jenkins = jenkins;
         this.poll = poll;
     }

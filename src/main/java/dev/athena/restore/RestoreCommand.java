@@ -22,7 +22,9 @@ public final class RestoreCommand {
     private final Repository repository;
     private final String timestamp;
     private final List<Component> components = new ArrayList<>();
-    private int componentThreads = dev.athena.config.Tuning.COMPONENT_THREADS;
+    /** All of the platform's components at once, unless the caller says otherwise. */
+    public static final int DEFAULT_COMPONENT_THREADS = 8;
+    private int componentThreads = DEFAULT_COMPONENT_THREADS;
 
     public RestoreCommand(Repository repository, String timestamp) {
         this.repository = repository;

@@ -23,14 +23,15 @@ public final class RestoreSource implements AutoCloseable {
         this.cache = cache;
     }
 
-    public static RestoreSource open(ObjectStore store, boolean remote, String namespace, String encryptionKey, Path scratch) throws IOException {
+    public static RestoreSource open(ObjectStore store, boolean remote, String namespace, String encryptionKey, Path scratch,
+                                     Repository.Options options) throws IOException {
         if (!remote) {
-            return new RestoreSource(Repository.open(store, namespace, encryptionKey, false), null);
+            return new RestoreSource(Repository.open(store, namespace, encryptionKey, false, options), null);
         }
         String packs = new RepositoryLayout(namespace).packFolder();
         DownloadCache cache = new DownloadCache(store, scratch, key -> key.startsWith(packs), DownloadCache.defaultReserve(scratch));
         try {
-            return new RestoreSource(Repository.open(cache, namespace, encryptionKey, false), cache);
+            return new RestoreSource(Repository.open(cache, namespace, encryptionKey, false, options), cache);
         } catch (RuntimeException e) {
             cache.close();
             throw e;

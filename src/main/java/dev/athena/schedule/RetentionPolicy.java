@@ -6,8 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.athena.backup.Timestamps;
-import dev.athena.service.BackupRecord;
-import dev.athena.service.Status;
 
 /**
  * BACKUP_RETENTION_PERIOD: finished backups older than the period go, except the newest
@@ -24,14 +22,18 @@ public final class RetentionPolicy {
         this.period = Duration.ofDays(days);
     }
 
+    /** What the policy needs to know of one backup: its name, whether it has ended, and whether it succeeded. */
+    public record Kept(String timestamp, boolean finished, boolean successful) {
+    }
+
     /** The timestamps of the backups to delete, given every backup of the namespace. */
-    public List<String> expired(List<BackupRecord> backups, Instant now) {
-        String newestSuccess = backups.stream().filter(b -> b.status() == Status.Success)
-                .map(BackupRecord::timestamp).max(String::compareTo).orElse(null);
+    public List<String> expired(List<Kept> backups, Instant now) {
+        String newestSuccess = backups.stream().filter(Kept::successful)
+                .map(Kept::timestamp).max(String::compareTo).orElse(null);
         Instant cutoff = now.minus(period);
         List<String> out = new ArrayList<>();
-        for (BackupRecord b : backups) {
-            if (b.status().finished() && !b.timestamp().equals(newestSuccess)
+        for (Kept b : backups) {
+            if (b.finished() && !b.timestamp().equals(newestSuccess)
                     && (period.isZero() || Timestamps.parse(b.timestamp()).isBefore(cutoff))) {
                 out.add(b.timestamp());
             }

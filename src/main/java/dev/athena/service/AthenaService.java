@@ -166,7 +166,7 @@ public final class AthenaService implements AutoCloseable {
     }
 
     private Repository repository() {
-        return Repository.open(store, config.namespace(), config.encryptionKey(), true);
+        return Repository.open(store, config.namespace(), config.encryptionKey(), true, config.tuning().repositoryOptions());
     }
 
     public BackupCatalog catalog() {
@@ -216,7 +216,7 @@ public final class AthenaService implements AutoCloseable {
         String[] ts = new String[1];
         BackupRecord[] running = new BackupRecord[1];
         boolean started = jobs.start(new JobRunner.Job("backup", () -> new BackupJob(this::repository, catalog, metrics, clock, selected,
-                running[0], this::sweepQuietly).run(), () -> catalog.save(running[0].finish(Status.Failed, clock.instant().toString(), 0,
+                running[0], this::sweepQuietly, config.tuning().componentThreads()).run(), () -> catalog.save(running[0].finish(Status.Failed, clock.instant().toString(), 0,
                 null, null, null, null, "interrupted: Athena was stopped (SIGTERM) before the backup finished"))), () -> {
             ts[0] = freshTimestamp();
             running[0] = new BackupRecord(catalog.url(config.namespace(), ts[0]), config.namespace(), Status.Running, ts[0], onlyConfig,
@@ -242,7 +242,7 @@ public final class AthenaService implements AutoCloseable {
     public void startRestore(RestoreRequest request) {
         checkLeader();
         String sourceNs = request.sourceNamespace();
-        Supplier<Repository> source = () -> Repository.open(store, sourceNs, config.encryptionKey(), false);
+        Supplier<Repository> source = () -> Repository.open(store, sourceNs, config.encryptionKey(), false, config.tuning().repositoryOptions());
         if (!Repository.exists(store, sourceNs)) {
             throw new NotFoundException("no backups of namespace '" + sourceNs + "' in " + config.storage());
         }
@@ -262,7 +262,8 @@ public final class AthenaService implements AutoCloseable {
         RestoreSource[] reading = new RestoreSource[1];
         Supplier<Repository> restoreSource = () -> {
             try {
-                reading[0] = RestoreSource.open(store, config.storage().remote(), sourceNs, config.encryptionKey(), config.scratchDir());
+                reading[0] = RestoreSource.open(store, config.storage().remote(), sourceNs, config.encryptionKey(), config.scratchDir(),
+                        config.tuning().repositoryOptions());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot prepare the scratch folder " + config.scratchDir() + ": " + e.getMessage(), e);
             }

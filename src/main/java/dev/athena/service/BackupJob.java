@@ -26,9 +26,10 @@ final class BackupJob implements Runnable {
     private final List<Component> components;
     private final BackupRecord running;
     private final Runnable afterwards;
+    private final int componentThreads;
 
     BackupJob(Supplier<Repository> repositories, BackupCatalog catalog, Metrics metrics, Clock clock, List<Component> components,
-              BackupRecord running, Runnable afterwards) {
+              BackupRecord running, Runnable afterwards, int componentThreads) {
         this.repositories = repositories;
         this.catalog = catalog;
         this.metrics = metrics;
@@ -36,6 +37,7 @@ final class BackupJob implements Runnable {
         this.components = components;
         this.running = running;
         this.afterwards = afterwards;
+        this.componentThreads = componentThreads;
     }
 
     @Override
@@ -47,7 +49,8 @@ final class BackupJob implements Runnable {
         try {
             // A fresh view of the repository: another process may have pruned it since the last job.
             Repository repository = repositories.get();
-            BackupCommand command = new BackupCommand(repository).claimedTimestamp(ts).platformVersion(running.platformVersion()).clock(clock);
+            BackupCommand command = new BackupCommand(repository).claimedTimestamp(ts).platformVersion(running.platformVersion()).clock(clock)
+                    .componentThreads(componentThreads);
             components.forEach(command::component);
             Manifest m;
             try {

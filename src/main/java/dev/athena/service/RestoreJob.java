@@ -11,7 +11,6 @@ import java.util.function.Supplier;
 
 import dev.athena.backup.Timestamps;
 import dev.athena.component.CheckResult;
-import dev.athena.config.Tuning;
 import dev.athena.component.Component;
 import dev.athena.concurrent.Parallel;
 import dev.athena.restore.RestoreWaves;
@@ -237,7 +236,7 @@ final class RestoreJob implements Runnable {
     private void restoreComponents(Repository repo, String ts, Manifest manifest, List<Component> selected) {
         phase("restore", () -> {
             try {
-                RestoreWaves.run(selected, Tuning.COMPONENT_THREADS, c -> {
+                RestoreWaves.run(selected, config.tuning().componentThreads(), c -> {
                     Instant t0 = clock.instant();
                     try {
                         RestoreOutcome outcome = c.restore(repo, ts, manifest.components().get(c.name()));
@@ -284,7 +283,7 @@ final class RestoreJob implements Runnable {
                 List<java.util.concurrent.Callable<List<CheckResult>>> verifications = selected.stream()
                         .<java.util.concurrent.Callable<List<CheckResult>>>map(c -> () -> c.verifyRestored(repo, ts, manifest.components().get(c.name())))
                         .toList();
-                Parallel.Outcomes<List<CheckResult>> verified = Parallel.runAll("athena-verify-restored", Tuning.COMPONENT_THREADS, verifications, false);
+                Parallel.Outcomes<List<CheckResult>> verified = Parallel.runAll("athena-verify-restored", config.tuning().componentThreads(), verifications, false);
                 for (int i = 0; i < selected.size(); i++) {
                     Parallel.Outcome<List<CheckResult>> o = verified.each().get(i);
                     if (o.failed()) {

@@ -54,7 +54,8 @@ public final class RetentionSweep {
     }
 
     public Result run() {
-        List<String> expired = policy.expired(catalog.list(), clock.instant());
+        List<String> expired = policy.expired(catalog.list().stream()
+                .map(b -> new RetentionPolicy.Kept(b.timestamp(), b.status().finished(), b.status() == Status.Success)).toList(), clock.instant());
         Repository repository = expired.isEmpty() ? null : repositories.get();
         for (String ts : expired) {
             forgetOutsideData(repository, ts);

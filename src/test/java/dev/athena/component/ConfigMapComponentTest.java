@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.athena.backup.BackupCommand;
-import dev.athena.component.config.ConfigData;
-import dev.athena.component.config.ConfigMapComponent;
-import dev.athena.component.config.KubernetesConfig;
-import dev.athena.component.config.MountedConfig;
+import dev.athena.component.configmap.ConfigData;
+import dev.athena.component.configmap.ConfigMapComponent;
+import dev.athena.component.configmap.KubernetesConfig;
+import dev.athena.component.configmap.MountedConfig;
 import dev.athena.repository.Repository;
 import dev.athena.restore.RestoreCommand;
 import dev.athena.storage.LocalStore;

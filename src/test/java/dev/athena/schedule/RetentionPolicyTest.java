@@ -7,19 +7,19 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import dev.athena.service.BackupRecord;
-import dev.athena.service.Status;
 
 class RetentionPolicyTest {
-    private static BackupRecord backup(String ts, Status status) {
-        return new BackupRecord("url", "app", status, ts, false, null, null, null, null, null, null, null, null, null, null, null);
+    private enum Status { Running, Success, Failed }
+
+    private static RetentionPolicy.Kept backup(String ts, Status status) {
+        return new RetentionPolicy.Kept(ts, status != Status.Running, status == Status.Success);
     }
 
     private final Instant now = Instant.parse("2026-06-01T00:00:00Z");
 
     @Test
     void backupsOlderThanThePeriodGoButTheNewestSuccessfulOneStays() {
-        List<BackupRecord> all = List.of(backup("2026-01-01t00-00-00", Status.Success), backup("2026-02-01t00-00-00", Status.Success),
+        List<RetentionPolicy.Kept> all = List.of(backup("2026-01-01t00-00-00", Status.Success), backup("2026-02-01t00-00-00", Status.Success),
                 backup("2026-02-02t00-00-00", Status.Failed), backup("2026-05-30t00-00-00", Status.Success),
                 backup("2026-01-15t00-00-00", Status.Running));
         assertThat(new RetentionPolicy(90).expired(all, now)).containsExactly("2026-01-01t00-00-00", "2026-02-01t00-00-00", "2026-02-02t00-00-00");
@@ -27,14 +27,14 @@ class RetentionPolicyTest {
 
     @Test
     void theNewestSuccessfulBackupIsKeptWhateverItsAge() {
-        List<BackupRecord> all = List.of(backup("2025-01-01t00-00-00", Status.Success), backup("2025-02-01t00-00-00", Status.Success),
+        List<RetentionPolicy.Kept> all = List.of(backup("2025-01-01t00-00-00", Status.Success), backup("2025-02-01t00-00-00", Status.Success),
                 backup("2026-05-31t00-00-00", Status.Failed));
         assertThat(new RetentionPolicy(90).expired(all, now)).containsExactly("2025-01-01t00-00-00");
     }
 
     @Test
     void zeroKeepsOnlyTheNewestSuccessfulBackup() {
-        List<BackupRecord> all = List.of(backup("2026-05-31t22-00-00", Status.Success), backup("2026-05-31t23-00-00", Status.Success),
+        List<RetentionPolicy.Kept> all = List.of(backup("2026-05-31t22-00-00", Status.Success), backup("2026-05-31t23-00-00", Status.Success),
                 backup("2026-05-31t23-30-00", Status.Failed));
         assertThat(new RetentionPolicy(0).expired(all, now)).containsExactly("2026-05-31t22-00-00", "2026-05-31t23-30-00");
     }

@@ -97,7 +97,7 @@ class DownloadCacheTest {
         Path data = backUp("cached");
         CountingStore store = new CountingStore(new S3Store(S3Server.settings(proxy, "cached")));
         Path scratch = tmp.resolve("scratch");
-        try (RestoreSource source = RestoreSource.open(store, true, "app", null, scratch)) {
+        try (RestoreSource source = RestoreSource.open(store, true, "app", null, scratch, dev.athena.repository.Repository.Options.DEFAULTS)) {
             new RestoreCommand(source.repository(), "2023-02-02t16-00-00").volume("data", tmp.resolve("restored")).call();
         }
         Trees.assertSameTree(data, tmp.resolve("restored"));

@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.athena.api.ApiKeys;
 import dev.athena.api.ApiServer;
 import dev.athena.component.Component;
-import dev.athena.component.PlatformComponents;
+import dev.athena.config.PlatformComponents;
 import dev.athena.config.AthenaConfig;
 import dev.athena.repository.Json;
 import dev.athena.service.AthenaService;

@@ -129,7 +129,6 @@ public final class Trees {
         }
     }
 
-    /** Hard-link groups name their first member in walk order, which differs between folders: normalize. */
     /** {@code count} files of {@code bytes} random bytes each (incompressible: every one fills packs), in a new folder {@code dir}. */
     public static Path randomFiles(Path dir, int count, int bytes, long seed) throws IOException {
         Files.createDirectories(dir);
@@ -148,6 +147,7 @@ public final class Trees {
         assertThat(normalizeLinks(a)).containsExactlyInAnyOrderEntriesOf(normalizeLinks(e));
     }
 
+    /** Hard-link groups name their first member in walk order, which differs between folders: normalize. */
     private static Map<String, String> normalizeLinks(Map<String, String> m) {
         Map<String, List<String>> groups = new HashMap<>();
         m.forEach((k, v) -> {

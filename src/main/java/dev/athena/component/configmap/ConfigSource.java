@@ -1,4 +1,4 @@
-package dev.athena.component.config;
+package dev.athena.component.configmap;
 
 /** Where the environment configuration lives: a mounted folder or file, or the Kubernetes API. */
 public interface ConfigSource {

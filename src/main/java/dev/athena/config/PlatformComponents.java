@@ -1,11 +1,14 @@
-package dev.athena.component;
+package dev.athena.config;
 
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.athena.component.config.ConfigMapComponent;
-import dev.athena.component.config.KubernetesConfig;
-import dev.athena.component.config.MountedConfig;
+import dev.athena.component.Component;
+import dev.athena.component.GitserverComponent;
+import dev.athena.component.MetagraphComponent;
+import dev.athena.component.configmap.ConfigMapComponent;
+import dev.athena.component.configmap.KubernetesConfig;
+import dev.athena.component.configmap.MountedConfig;
 import dev.athena.component.postgres.PostgresComponent;
 import dev.athena.component.rds.RdsComponent;
 import java.time.Duration;
@@ -15,7 +18,6 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.RdsClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import dev.athena.config.AthenaConfig;
 
 /** The components this cluster has, from its settings: the database, the volumes, the configuration. */
 public final class PlatformComponents {

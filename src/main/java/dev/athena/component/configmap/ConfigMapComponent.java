@@ -1,4 +1,4 @@
-package dev.athena.component.config;
+package dev.athena.component.configmap;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.athena.component.config;
+package dev.athena.component.configmap;
 
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;

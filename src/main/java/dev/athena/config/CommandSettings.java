@@ -1,0 +1,89 @@
+package dev.athena.config;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.athena.component.Component;
+
+/**
+ * What the CLI's commands take from the environment, read once when a command starts: the default
+ * namespace, the encryption key, the scratch folder, the tuning and the platform's version. The
+ * backup location and the platform's components are made from the same environment on demand,
+ * because a command's options (--location, --volume) decide whether they are needed at all.
+ */
+public final class CommandSettings {
+    private final Map<String, String> env;
+    private final String defaultNamespace;
+    private final String encryptionKey;
+    private final Path scratchDir;
+    private final Tuning tuning;
+    private final String platformVersion;
+
+    private CommandSettings(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+        String ns = env.get("ATHENA_NAMESPACE");
+        this.defaultNamespace = ns != null ? ns : env.getOrDefault("POD_NAMESPACE", "app");
+        this.encryptionKey = StorageConfig.blankToNull(env.get("ATHENA_ENCRYPTION_KEY"));
+        this.scratchDir = AthenaConfig.scratchFolder(env);
+        this.tuning = Tuning.fromEnv(env);
+        this.platformVersion = StorageConfig.blankToNull(env.get("PLATFORM_VERSION"));
+    }
+
+    /** Throws {@link ConfigException} naming the first bad tuning variable. */
+    public static CommandSettings fromEnv(Map<String, String> env) {
+        return new CommandSettings(env);
+    }
+
+    /** ATHENA_NAMESPACE, else POD_NAMESPACE, else {@code app}; not yet checked. */
+    public String defaultNamespace() {
+        return defaultNamespace;
+    }
+
+    /** ATHENA_ENCRYPTION_KEY, or null for an unencrypted repository. */
+    public String encryptionKey() {
+        return encryptionKey;
+    }
+
+    public Path scratchDir() {
+        return scratchDir;
+    }
+
+    public Tuning tuning() {
+        return tuning;
+    }
+
+    /** PLATFORM_VERSION, or null. */
+    public String platformVersion() {
+        return platformVersion;
+    }
+
+    /**
+     * The backup location: {@code location} when given (a folder, or {@code s3://BUCKET} with the
+     * environment's S3 settings), else the environment's.
+     */
+    public StorageConfig storage(String location) {
+        Map<String, String> with = new HashMap<>(env);
+        if (location != null) {
+            if (location.startsWith("s3://")) {
+                with.put("BACKUP_LOCATION_TYPE", "s3");
+                with.put("AWS_S3_BUCKET_NAME", location.substring(5).replaceAll("/+$", ""));
+            } else {
+                with.put("BACKUP_LOCATION_TYPE", "local");
+                with.put("LOCAL_BACKUP_LOCATION", Path.of(location).toAbsolutePath().toString());
+            }
+        }
+        return StorageConfig.fromEnv(with);
+    }
+
+    /** The platform's components as {@code serve} would see them. */
+    public List<Component> platformComponents() {
+        return PlatformComponents.of(service());
+    }
+
+    /** Every setting of {@code serve}, from the same environment. */
+    public AthenaConfig service() {
+        return AthenaConfig.fromEnv(env);
+    }
+}
