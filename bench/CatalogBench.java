@@ -7,9 +7,9 @@ import dev.athena.backup.Timestamps;
 import dev.athena.config.BackupUrls;
 import dev.athena.config.StorageConfig;
 import dev.athena.repository.Repository;
-import dev.athena.service.BackupCatalog;
+import dev.athena.service.JobRecords;
 import dev.athena.service.BackupRecord;
-import dev.athena.service.Status;
+import dev.athena.service.JobStatus;
 import dev.athena.storage.ForwardingStore;
 import dev.athena.storage.LocalStore;
 import dev.athena.storage.ObjectStore;
@@ -72,16 +72,16 @@ public class CatalogBench {
         LocalStore local = new LocalStore(work);
         Repository writer = Repository.open(local, "app", null, true);
         BackupUrls urls = new BackupUrls(StorageConfig.fromEnv(java.util.Map.of("LOCAL_BACKUP_LOCATION", work.toString())));
-        BackupCatalog fill = new BackupCatalog(writer, urls);
+        JobRecords fill = new JobRecords(writer, urls);
         Instant t = Instant.parse("2025-01-01T00:00:00Z");
         for (int i = 0; i < n; i++) {
             String ts = Timestamps.of(t.plusSeconds(7200L * i));
-            fill.save(new BackupRecord(fill.url("app", ts), "app", Status.Success, ts, null, t.toString(), t.toString(), 1000L,
-                    List.of("postgres", "metagraph"), 1L, 1L, List.of(), null, "3.4.1", null));
+            fill.save(new BackupRecord(fill.url("app", ts), "app", JobStatus.Success, ts, null, t.toString(), t.toString(), 1000L,
+                    List.of("postgres", "metagraph"), 1L, 1L, List.of(), null, "3.4.1", null, null));
         }
         ObjectStore remote = new RoundTrips(local, delay);
 
-        BackupCatalog first = new BackupCatalog(Repository.open(remote, "app", null, false), urls);
+        JobRecords first = new JobRecords(Repository.open(remote, "app", null, false), urls);
         long t0 = System.nanoTime();
         List<String> folders = remote.listFolders("app/");
         for (String f : folders) {
@@ -91,12 +91,12 @@ public class CatalogBench {
         }
         double oneByOne = (System.nanoTime() - t0) / 1e9;
 
-        BackupCatalog second = new BackupCatalog(Repository.open(remote, "app", null, false), urls);
+        JobRecords second = new JobRecords(Repository.open(remote, "app", null, false), urls);
         long t1 = System.nanoTime();
         int listed = second.list().size();
         double list = (System.nanoTime() - t1) / 1e9;
 
-        BackupCatalog third = new BackupCatalog(Repository.open(remote, "app", null, false), urls);
+        JobRecords third = new JobRecords(Repository.open(remote, "app", null, false), urls);
         long t2 = System.nanoTime();
         third.latest().orElseThrow();
         double latest = (System.nanoTime() - t2) / 1e9;

@@ -103,7 +103,7 @@ public class TransferBench {
             new BackupCommand(repo).volume("data", tree).timestamp("2026-01-01t00-00-00").call();
             double backup = (System.nanoTime() - t0) / 1e9;
             long t1 = System.nanoTime();
-            try (RestoreSource source = RestoreSource.open(store, true, "app", null, work.resolve("scratch"))) {
+            try (RestoreSource source = RestoreSource.open(store, true, "app", null, work.resolve("scratch"), Repository.Options.DEFAULTS)) {
                 new RestoreCommand(source.repository(), "2026-01-01t00-00-00").volume("data", work.resolve("restored-" + round)).call();
             }
             double restore = (System.nanoTime() - t1) / 1e9;
@@ -118,13 +118,13 @@ public class TransferBench {
     }
 
     static void platform(Path work, long latency, double bandwidth) throws Exception {
-        List<dev.athena.component.Component> components = dev.athena.component.PlatformComponents.of(
+        List<dev.athena.component.Component> components = dev.athena.config.PlatformComponents.of(
                 dev.athena.config.AthenaConfig.fromEnv(System.getenv()));
         double[] best = {Double.MAX_VALUE, Double.MAX_VALUE};
         double[] bestRestore = {Double.MAX_VALUE, Double.MAX_VALUE};
         double[] spread = new double[2];
         for (int round = 0; round < 3; round++) {
-            int[] settings = {1, dev.athena.config.Tuning.COMPONENT_THREADS};
+            int[] settings = {1, dev.athena.config.Tuning.DEFAULTS.componentThreads()};
             for (int k = 0; k < settings.length; k++) {
                 Path dir = work.resolve("platform-" + round + "-" + settings[k]);
                 SlowStore store = new SlowStore(new LocalStore(dir), latency, bandwidth);
@@ -136,7 +136,7 @@ public class TransferBench {
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 // The restore writes the same data back over the platform it came from (the database is swapped in whole).
                 long t1 = System.nanoTime();
-                try (RestoreSource source = RestoreSource.open(store, true, "app", null, work.resolve("scratch"))) {
+                try (RestoreSource source = RestoreSource.open(store, true, "app", null, work.resolve("scratch"), Repository.Options.DEFAULTS)) {
                     RestoreCommand restore = new RestoreCommand(source.repository(), "2026-01-01t00-00-00").componentThreads(settings[k]);
                     components.forEach(restore::component);
                     restore.call();

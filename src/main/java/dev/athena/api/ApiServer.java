@@ -8,10 +8,9 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.athena.config.Spelling;
-import dev.athena.repository.Json;
 import dev.athena.repository.RepositoryLayout;
 import dev.athena.service.AthenaService;
-import dev.athena.service.BusyException;
+import dev.athena.service.ConflictException;
 import dev.athena.service.NotFoundException;
 import dev.athena.service.NotLeaderException;
 import dev.athena.service.RecoveryReport;
@@ -61,7 +60,7 @@ public final class ApiServer implements AutoCloseable {
             config.routes.post(BASE + "/ondemandbackup", this::onDemandBackup);
             config.routes.get(BASE + "/backup/latest", this::latest);
             config.routes.get(BASE + "/backupstatus", this::backupStatus);
-            config.routes.get(BASE + "/backuplist", ctx -> json(ctx, 200, service.catalog().list()));
+            config.routes.get(BASE + "/backuplist", ctx -> json(ctx, 200, service.records().list()));
             config.routes.post(BASE + "/ondemandrestore", this::onDemandRestore);
             config.routes.get(BASE + "/restorestatus", this::restoreStatus);
             config.routes.get(BASE + "/restorereport", this::restoreReport);
@@ -71,11 +70,10 @@ public final class ApiServer implements AutoCloseable {
                 }
                 error(ctx, e.status(), e.getMessage());
             });
-            config.routes.exception(BusyException.class, (e, ctx) -> error(ctx, 409, e.getMessage()));
+            // Domain exceptions are the client's doing; anything else is ours: a 500 with the stack trace in the log.
+            config.routes.exception(ConflictException.class, (e, ctx) -> error(ctx, 409, e.getMessage()));
             config.routes.exception(NotLeaderException.class, (e, ctx) -> error(ctx.header("Retry-After", "5"), 503, e.getMessage()));
             config.routes.exception(NotFoundException.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
-            config.routes.exception(IllegalStateException.class, (e, ctx) -> error(ctx, 409, e.getMessage()));
-            config.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 log.error("{} {} failed", ctx.method(), ctx.path(), e);
@@ -159,17 +157,17 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void latest(Context ctx) {
-        json(ctx, 200, service.catalog().latest().orElseThrow(() -> new ApiException(404, "there is no backup yet")));
+        json(ctx, 200, service.records().latest().orElseThrow(() -> new ApiException(404, "there is no backup yet")));
     }
 
     private void backupStatus(Context ctx) {
         String ts = RequestBody.timestamp(ctx.queryParam("timestamp"), body(ctx).allowOnly(TIMESTAMP_FIELDS), true);
-        json(ctx, 200, service.catalog().find(ts).orElseThrow(() -> new ApiException(404, "no backup " + ts)));
+        json(ctx, 200, service.records().find(ts).orElseThrow(() -> new ApiException(404, "no backup " + ts)));
     }
 
     private void restoreStatus(Context ctx) {
         String ts = RequestBody.timestamp(ctx.queryParam("timestamp"), body(ctx).allowOnly(TIMESTAMP_FIELDS), true);
-        json(ctx, 200, service.catalog().latestRestore(ts).orElseThrow(() -> new ApiException(404, "no restore from backup " + ts)));
+        json(ctx, 200, service.records().latestRestore(ts).orElseThrow(() -> new ApiException(404, "no restore from backup " + ts)));
     }
 
     /** The disaster-recovery report of a restore (the newest from that backup, or ?restoreId=), as HTML or ?format=json. */
@@ -180,7 +178,7 @@ public final class ApiServer implements AutoCloseable {
             throw new ApiException(400, "invalid restoreId '" + id + "'");
         }
         String format = ctx.queryParam("format") == null ? "html" : ctx.queryParam("format");
-        RestoreRecord record = service.catalog().restore(ts, id).orElseThrow(() -> new ApiException(404, "no restore from backup " + ts));
+        RestoreRecord record = service.records().restore(ts, id).orElseThrow(() -> new ApiException(404, "no restore from backup " + ts));
         RecoveryReport report = new RecoveryReport(record);
         switch (format) {
             case "html" -> ctx.status(200).contentType("text/html; charset=utf-8").result(report.html());
@@ -233,7 +231,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private static void json(Context ctx, int status, Object value) {
-        ctx.status(status).contentType("application/json").result(Json.write(value));
+        ctx.status(status).contentType("application/json").result(ApiJson.write(value));
     }
 
     private static void error(Context ctx, int status, String message) {

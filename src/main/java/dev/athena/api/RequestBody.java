@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.athena.config.Spelling;
-import dev.athena.repository.Json;
 import dev.athena.repository.RepositoryLayout;
 
 /** A request's JSON body, read leniently (empty is {}) and checked field by field with exact messages. */
@@ -27,7 +26,7 @@ final class RequestBody {
         }
         JsonNode n;
         try {
-            n = Json.MAPPER.readTree(body);
+            n = ApiJson.MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
             throw new ApiException(400, "malformed JSON: " + e.getOriginalMessage());
         }

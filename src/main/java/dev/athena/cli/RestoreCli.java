@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 
 import dev.athena.repository.Repository;
 import dev.athena.repository.RepositoryLayout;
+import dev.athena.restore.DisasterRecovery;
 import dev.athena.restore.RestoreCommand;
 import dev.athena.restore.RestoreSource;
 import picocli.CommandLine.Command;
@@ -25,12 +26,30 @@ final class RestoreCli implements Callable<Integer> {
                     + "backup that this environment configures.")
     List<VolumeArg> volumes;
 
+    /** Each phase as it ends, and each check that failed; skipped phases are left out. */
+    private static final class Progress implements DisasterRecovery.Listener {
+        @Override
+        public void phaseEnded(DisasterRecovery.Phase phase) {
+            if (!phase.detail().startsWith("skipped:")) {
+                System.out.println(phase.name() + (phase.succeeded() ? "" : " FAILED") + " (" + phase.durationMs() + " ms): " + phase.detail());
+            }
+        }
+
+        @Override
+        public void checked(DisasterRecovery.Check check) {
+            if (!check.passed()) {
+                System.out.println("  check failed: " + check.name() + ": " + check.detail());
+            }
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         RepositoryLayout.checkTimestamp(timestamp);
         try (RestoreSource source = repo.openForRestore()) {
             Repository repository = source.repository();
-            RestoreCommand command = new RestoreCommand(repository, timestamp).componentThreads(repo.settings().tuning().componentThreads());
+            RestoreCommand command = new RestoreCommand(repository, timestamp).componentThreads(repo.settings().tuning().componentThreads())
+                    .listener(new Progress());
             var held = repository.readManifest(timestamp).components().keySet();
             repo.components(volumes).stream().filter(c -> volumes != null || held.contains(c.name())).forEach(command::component);
             command.call().forEach((name, r) -> System.out.println("restored " + name + ": " + r.stats()));

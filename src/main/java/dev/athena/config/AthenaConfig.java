@@ -10,6 +10,7 @@ import java.util.Optional;
 import dev.athena.component.postgres.PostgresSettings;
 import dev.athena.repository.RepositoryLayout;
 import dev.athena.restore.JenkinsSettings;
+import dev.athena.restore.RecoverySettings;
 import dev.athena.schedule.CronSchedule;
 
 /**
@@ -31,12 +32,6 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
      * one's API; unset, it is made from this host's address and the port.
      */
     public record HighAvailability(boolean enabled, java.time.Duration lease, Optional<java.net.URI> advertiseUrl) {
-    }
-
-    /** What a restore runs around the data: the upgrade, the health checks, the test suites. */
-    public record RecoverySettings(List<java.net.URI> healthCheckUrls, java.time.Duration healthTimeout, Optional<String> upgradeCommand,
-                                   java.time.Duration upgradeTimeout, Optional<String> postRestoreCommand, java.time.Duration postRestoreTimeout,
-                                   Optional<JenkinsSettings> jenkins) {
     }
 
     /** AWS_RDS_*: the RDS instance whose snapshots back up PostgreSQL. */

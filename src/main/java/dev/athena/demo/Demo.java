@@ -14,13 +14,12 @@ import java.util.Optional;
 import dev.athena.component.ExternalCommand;
 import dev.athena.config.PlatformComponents;
 import dev.athena.config.AthenaConfig;
-import dev.athena.repository.Json;
 import dev.athena.service.AthenaService;
 import dev.athena.service.BackupRecord;
 import dev.athena.service.RecoveryReport;
 import dev.athena.service.RestoreRecord;
 import dev.athena.service.RestoreRequest;
-import dev.athena.service.Status;
+import dev.athena.service.JobStatus;
 
 /**
  * The whole job on a sample platform: a "prod" platform at version 1.1.0 (metagraph, gitserver,
@@ -69,16 +68,16 @@ public final class Demo {
             String backup;
             try (AthenaService prod = service(prodEnv)) {
                 backup = prod.startBackup(false);
-                BackupRecord b = await(() -> prod.catalog().find(backup).filter(r -> r.status().finished()).orElse(null));
+                BackupRecord b = await(() -> prod.records().find(backup).filter(r -> r.status().finished()).orElse(null));
                 out.println("1. backup " + backup + " of namespace prod: " + b.status() + " (" + b.components() + ", " + b.bytes()
                         + " bytes, " + b.newBytes() + " stored)" + (b.error() == null ? "" : ": " + b.error()));
-                if (b.status() != Status.Success) {
+                if (b.status() != JobStatus.Success) {
                     throw new IllegalStateException("the demo backup failed: " + b.error());
                 }
             }
             try (AthenaService dr = service(drEnv)) {
                 dr.startRestore(new RestoreRequest(backup, "prod", true, false, false, false, false, java.util.Set.of(), false, false));
-                RestoreRecord r = await(() -> dr.catalog().latestRestore(backup).filter(x -> x.status().finished()).orElse(null));
+                RestoreRecord r = await(() -> dr.records().latestRestore(backup).filter(x -> x.status().finished()).orElse(null));
                 out.println("2. restore into namespace dr: " + r.status() + (r.error() == null ? "" : ": " + r.error()));
                 r.phases().forEach(p -> out.println("     " + p.name() + ": " + p.status() + " in " + p.durationMs() + " ms"
                         + (p.detail() == null ? "" : " (" + p.detail() + ")")));
@@ -87,7 +86,7 @@ public final class Demo {
                 RecoveryReport report = new RecoveryReport(r);
                 Path html = dir.resolve("disaster-recovery-report.html");
                 Files.writeString(html, report.html());
-                Files.write(dir.resolve("disaster-recovery-report.json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(report.json()));
+                Files.write(dir.resolve("disaster-recovery-report.json"), dev.athena.api.ApiJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(report.json()));
                 out.println("4. report: " + html);
                 return html;
             }

@@ -7,7 +7,11 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
-/** The one JSON mapper: unknown fields are ignored so newer writers stay readable by older readers. */
+/**
+ * The repository format's JSON (manifests, configs, indexes' metadata, records): unknown fields are
+ * ignored so that newer writers stay readable by older readers. The API has its own mapper, so a
+ * change made for the API cannot change what is on disk.
+ */
 public final class Json {
     public static final ObjectMapper MAPPER = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)

@@ -112,7 +112,7 @@ public final class Repository implements AutoCloseable {
      * process wrote the config.
      */
     private static boolean createAlone(ObjectStore store, RepositoryLayout layout, RepositoryConfig config) {
-        String prefix = layout.repositoryFolder() + "creating-";
+        String prefix = layout.creationClaimPrefix();
         java.util.Random jitter = new java.util.Random();
         for (int attempt = 0; attempt < 100; attempt++) {
             if (store.exists(layout.config())) {

@@ -70,6 +70,11 @@ public final class RepositoryLayout {
         return namespace + "/repository/";
     }
 
+    /** Claims of processes creating the repository at once (see {@link Repository}); {@code creating-<uuid>}. */
+    public String creationClaimPrefix() {
+        return repositoryFolder() + "creating-";
+    }
+
     public String config() {
         return repositoryFolder() + "config";
     }
@@ -145,7 +150,27 @@ public final class RepositoryLayout {
         return namespace + "/restores/" + checkTimestamp(backupTimestamp) + "/";
     }
 
+    /** Every restore folder of this namespace, under which {@link #isRestoreRecord} tells records from reports. */
+    public String restoresFolder() {
+        return namespace + "/restores/";
+    }
+
     public String restoreRecord(String backupTimestamp, String restoreId) {
         return restoreFolder(backupTimestamp) + restoreId + ".json";
+    }
+
+    /** A restore's disaster-recovery report, as JSON. */
+    public String restoreReportJson(String backupTimestamp, String restoreId) {
+        return restoreFolder(backupTimestamp) + restoreId + "-report.json";
+    }
+
+    /** A restore's disaster-recovery report, as one self-contained HTML page. */
+    public String restoreReportHtml(String backupTimestamp, String restoreId) {
+        return restoreFolder(backupTimestamp) + restoreId + "-report.html";
+    }
+
+    /** Whether {@code key}, listed under {@link #restoresFolder}, is a restore's record rather than one of its reports. */
+    public static boolean isRestoreRecord(String key) {
+        return key.endsWith(".json") && !key.endsWith("-report.json");
     }
 }

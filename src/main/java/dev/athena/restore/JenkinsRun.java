@@ -11,7 +11,6 @@ import java.util.Base64;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.athena.repository.Json;
 
 /**
  * The seed's Jenkins test run, through Jenkins' REST API: queue a build of JENKINS_JOB, follow the
@@ -25,6 +24,8 @@ public final class JenkinsRun {
         }
     }
 
+    /** Jenkins' own answers: nothing of Athena's format or API. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper JENKINS_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private final JenkinsSettings jenkins;
     private final Duration poll;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -91,6 +92,6 @@ public final class JenkinsRun {
         if (r.statusCode() / 100 != 2) {
             throw new IOException("Jenkins answered HTTP " + r.statusCode() + " for " + uri);
         }
-        return Json.MAPPER.readTree(r.body());
+        return JENKINS_JSON.readTree(r.body());
     }
 }

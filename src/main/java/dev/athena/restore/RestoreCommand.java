@@ -9,14 +9,14 @@ import java.util.Map;
 import dev.athena.component.Component;
 import dev.athena.component.RestoreOutcome;
 import dev.athena.component.VolumeComponent;
-import dev.athena.repository.Manifest;
 import dev.athena.repository.Repository;
-import dev.athena.repository.RepositoryLock;
 
 /**
- * Restores components of one backup. Every component's checks run before the first one is
- * written, so a damaged backup or an unwritable destination leaves everything as it was; then
- * the data components are restored side by side and the configuration last ({@link RestoreWaves}).
+ * Restores components of one backup into the given places: the data only, through the same
+ * {@link DisasterRecovery} phases as the service's restores. Every component's checks run before the
+ * first one is written, so a damaged backup or an unwritable destination leaves everything as it
+ * was; then the data components are restored side by side and the configuration last
+ * ({@link RestoreWaves}). A failure is thrown as the component threw it.
  */
 public final class RestoreCommand {
     private final Repository repository;
@@ -25,6 +25,7 @@ public final class RestoreCommand {
     /** All of the platform's components at once, unless the caller says otherwise. */
     public static final int DEFAULT_COMPONENT_THREADS = 8;
     private int componentThreads = DEFAULT_COMPONENT_THREADS;
+    private DisasterRecovery.Listener listener = new DisasterRecovery.Listener() { };
 
     public RestoreCommand(Repository repository, String timestamp) {
         this.repository = repository;
@@ -45,26 +46,27 @@ public final class RestoreCommand {
         return this;
     }
 
+    /** Told of each phase and check as it ends. */
+    public RestoreCommand listener(DisasterRecovery.Listener listener) {
+        this.listener = listener;
+        return this;
+    }
+
     public RestoreCommand volume(String name, Path target) {
         return component(new VolumeComponent(name, target));
     }
 
     public Map<String, RestoreOutcome> call() throws Exception {
-        try (RepositoryLock lock = RepositoryLock.sharedForReading(repository, "restore of " + timestamp)) {
-            Manifest manifest = repository.readManifest(timestamp);
-            for (Component c : components) {
-                Manifest.ComponentSnapshot s = manifest.components().get(c.name());
-                if (s == null) {
-                    throw new IllegalArgumentException("backup " + timestamp + " has no component '" + c.name() + "'; it holds " + manifest.components().keySet());
-                }
-                c.precheck(repository, timestamp, s);
-            }
-            Map<String, RestoreOutcome> done = new java.util.concurrent.ConcurrentHashMap<>();
-            RestoreWaves.run(components, componentThreads, c -> done.put(c.name(), c.restore(repository, timestamp, manifest.components().get(c.name()))),
-                    (later, failed) -> { });
-            Map<String, RestoreOutcome> results = new LinkedHashMap<>();
-            components.forEach(c -> results.put(c.name(), done.get(c.name())));
-            return results;
+        DisasterRecovery.Outcome outcome = new DisasterRecovery(() -> repository, timestamp, components)
+                .options(DisasterRecovery.Options.DATA_ONLY)
+                .componentThreads(componentThreads)
+                .listener(listener)
+                .run();
+        if (!outcome.succeeded()) {
+            throw outcome.failure() != null ? outcome.failure() : new IllegalStateException(outcome.error());
         }
+        Map<String, RestoreOutcome> results = new LinkedHashMap<>();
+        components.forEach(c -> results.put(c.name(), outcome.progress().restored().get(c.name())));
+        return results;
     }
 }

@@ -36,7 +36,7 @@ public final class AthenaService implements AutoCloseable {
     private final ObjectStore store;
     private final Clock clock;
     private final List<Component> components;
-    private final BackupCatalog catalog;
+    private final JobRecords records;
     private final JobRunner jobs = new JobRunner();
     private final Metrics metrics = new Metrics();
     private final RetentionSweep sweep;
@@ -55,8 +55,8 @@ public final class AthenaService implements AutoCloseable {
         this.store = store;
         this.clock = clock;
         this.components = List.copyOf(components);
-        this.catalog = new BackupCatalog(repository(), new BackupUrls(config.storage()));
-        this.sweep = new RetentionSweep(catalog, this::repository, new RetentionPolicy(config.retentionDays()), clock, this.components);
+        this.records = new JobRecords(repository(), new BackupUrls(config.storage()));
+        this.sweep = new RetentionSweep(records, this::repository, new RetentionPolicy(config.retentionDays()), clock, this.components);
         this.scheduler = new BackupScheduler(config.frequency(), config.regularBackups(), clock,
                 this::tryScheduledBackup, this::trySweep, Duration.ofHours(1));
     }
@@ -169,8 +169,8 @@ public final class AthenaService implements AutoCloseable {
         return Repository.open(store, config.namespace(), config.encryptionKey(), true, config.tuning().repositoryOptions());
     }
 
-    public BackupCatalog catalog() {
-        return catalog;
+    public JobRecords records() {
+        return records;
     }
 
     public Metrics metrics() {
@@ -190,15 +190,15 @@ public final class AthenaService implements AutoCloseable {
      * before it): it becomes Failed, with {@code reason} (a format with one %s for the job's kind).
      */
     void recoverInterrupted(String reason) {
-        for (BackupRecord r : catalog.list()) {
-            if (r.status() == Status.Running) {
-                catalog.save(r.finish(Status.Failed, clock.instant().toString(), 0, null, null, null, null, String.format(reason, "backup")));
+        for (BackupRecord r : records.list()) {
+            if (r.status() == JobStatus.Running) {
+                records.save(r.finish(JobStatus.Failed, clock.instant().toString(), 0, null, null, null, null, String.format(reason, "backup")));
                 log.warn("backup {} was left Running by a previous Athena process: recorded as Failed (interrupted)", r.timestamp());
             }
         }
-        for (RestoreRecord r : catalog.allRestores()) {
-            if (r.status() == Status.Running) {
-                catalog.save(r.failedByInterruption(clock.instant().toString(), String.format(reason, "restore")));
+        for (RestoreRecord r : records.allRestores()) {
+            if (r.status() == JobStatus.Running) {
+                records.save(r.failedByInterruption(clock.instant().toString(), String.format(reason, "restore")));
                 log.warn("restore {} was left Running by a previous Athena process: recorded as Failed (interrupted)", r.restoreId());
             }
         }
@@ -209,20 +209,20 @@ public final class AthenaService implements AutoCloseable {
         checkLeader();
         List<Component> selected = components.stream().filter(c -> !onlyConfig || c.isConfig()).toList();
         if (selected.isEmpty()) {
-            throw new IllegalStateException(onlyConfig
+            throw new ConflictException(onlyConfig
                     ? "onlyConfig: no configuration component is configured (set CONFIGMAP_PATH or CONFIGMAP_NAME)"
                     : "no component is configured: set POSTGRES_HOST, METAGRAPH_VOLUME_PATH, GITSERVER_VOLUME_PATH or CONFIGMAP_PATH");
         }
         String[] ts = new String[1];
         BackupRecord[] running = new BackupRecord[1];
-        boolean started = jobs.start(new JobRunner.Job("backup", () -> new BackupJob(this::repository, catalog, metrics, clock, selected,
-                running[0], this::sweepQuietly, config.tuning().componentThreads()).run(), () -> catalog.save(running[0].finish(Status.Failed, clock.instant().toString(), 0,
+        boolean started = jobs.start(new JobRunner.Job("backup", () -> new BackupJob(this::repository, records, metrics, clock, selected,
+                running[0], this::sweepQuietly, config.tuning().componentThreads()).run(), () -> records.save(running[0].finish(JobStatus.Failed, clock.instant().toString(), 0,
                 null, null, null, null, "interrupted: Athena was stopped (SIGTERM) before the backup finished"))), () -> {
             ts[0] = freshTimestamp();
-            running[0] = new BackupRecord(catalog.url(config.namespace(), ts[0]), config.namespace(), Status.Running, ts[0], onlyConfig,
+            running[0] = new BackupRecord(records.url(config.namespace(), ts[0]), config.namespace(), JobStatus.Running, ts[0], onlyConfig,
                     clock.instant().toString(), null, null, selected.stream().map(Component::name).toList(), null, null, null, null,
                     config.platformVersion(), null, null);
-            catalog.save(running[0]);
+            records.save(running[0]);
         });
         if (!started) {
             throw new BusyException(jobs.running().orElse("another job"));
@@ -246,12 +246,12 @@ public final class AthenaService implements AutoCloseable {
         if (!Repository.exists(store, sourceNs)) {
             throw new NotFoundException("no backups of namespace '" + sourceNs + "' in " + config.storage());
         }
-        BackupCatalog sourceCatalog = sourceNs.equals(config.namespace()) ? catalog
-                : new BackupCatalog(source.get(), new BackupUrls(config.storage()));
-        BackupRecord backup = sourceCatalog.find(request.timestamp())
+        JobRecords sourceRecords = sourceNs.equals(config.namespace()) ? records
+                : new JobRecords(source.get(), new BackupUrls(config.storage()));
+        BackupRecord backup = sourceRecords.find(request.timestamp())
                 .orElseThrow(() -> new NotFoundException("no backup " + request.timestamp() + " in namespace " + sourceNs));
-        if (backup.status() != Status.Success) {
-            throw new IllegalStateException("backup " + request.timestamp() + " of namespace " + sourceNs + " is " + backup.status()
+        if (backup.status() != JobStatus.Success) {
+            throw new ConflictException("backup " + request.timestamp() + " of namespace " + sourceNs + " is " + backup.status()
                     + (Boolean.TRUE.equals(backup.damaged()) ? " (" + backup.error() + ")" : "") + "; only a successful backup can be restored");
         }
         Instant now = clock.instant();
@@ -269,7 +269,7 @@ public final class AthenaService implements AutoCloseable {
             }
             return reading[0].repository();
         };
-        RestoreJob job = new RestoreJob(restoreSource, catalog, metrics, clock, components, config, running);
+        RestoreJob job = new RestoreJob(restoreSource, records, metrics, clock, components, config, running);
         Runnable work = () -> {
             try {
                 job.run();
@@ -279,9 +279,9 @@ public final class AthenaService implements AutoCloseable {
                 }
             }
         };
-        boolean started = jobs.start(new JobRunner.Job("restore of " + request.timestamp(), work, () -> catalog.save(
+        boolean started = jobs.start(new JobRunner.Job("restore of " + request.timestamp(), work, () -> records.save(
                 running.failedByInterruption(clock.instant().toString(), "interrupted: Athena was stopped (SIGTERM) before the restore finished"))),
-                () -> catalog.save(running));
+                () -> records.save(running));
         if (!started) {
             throw new BusyException(jobs.running().orElse("another job"));
         }

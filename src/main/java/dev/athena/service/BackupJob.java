@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 final class BackupJob implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(BackupJob.class);
     private final Supplier<Repository> repositories;
-    private final BackupCatalog catalog;
+    private final JobRecords records;
     private final Metrics metrics;
     private final Clock clock;
     private final List<Component> components;
@@ -28,10 +28,10 @@ final class BackupJob implements Runnable {
     private final Runnable afterwards;
     private final int componentThreads;
 
-    BackupJob(Supplier<Repository> repositories, BackupCatalog catalog, Metrics metrics, Clock clock, List<Component> components,
+    BackupJob(Supplier<Repository> repositories, JobRecords records, Metrics metrics, Clock clock, List<Component> components,
               BackupRecord running, Runnable afterwards, int componentThreads) {
         this.repositories = repositories;
-        this.catalog = catalog;
+        this.records = records;
         this.metrics = metrics;
         this.clock = clock;
         this.components = components;
@@ -66,7 +66,7 @@ final class BackupJob implements Runnable {
                 stats.put(e.getKey(), e.getValue().stats());
             }
             long duration = java.time.Duration.between(start, clock.instant()).toMillis();
-            catalog.save(running.finish(Status.Success, clock.instant().toString(), duration, List.copyOf(m.components().keySet()),
+            records.save(running.finish(JobStatus.Success, clock.instant().toString(), duration, List.copyOf(m.components().keySet()),
                     bytes, repository.storedBytes(), limit(m.warnings()), null).captured(m.windows()));
             metrics.backupSucceeded(clock.instant().getEpochSecond(), stats);
             log.info("backup {} Success: {} bytes in {} components, {} new bytes stored, {} warnings, {} ms",
@@ -79,7 +79,7 @@ final class BackupJob implements Runnable {
             }
             String error = e.getMessage() == null ? e.toString() : e.getMessage();
             long duration = java.time.Duration.between(start, clock.instant()).toMillis();
-            catalog.save(running.finish(Status.Failed, clock.instant().toString(), duration, null, null, null, null, error));
+            records.save(running.finish(JobStatus.Failed, clock.instant().toString(), duration, null, null, null, null, error));
             metrics.backupFailed();
             log.error("backup {} Failed after {} ms: {}", ts, duration, error);
         }

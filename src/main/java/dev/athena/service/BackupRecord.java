@@ -15,12 +15,12 @@ import dev.athena.repository.Manifest;
  * another cluster reading the same location, sees it.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record BackupRecord(String backupurl, String namespace, Status status, String timestamp,
+public record BackupRecord(String backupurl, String namespace, JobStatus status, String timestamp,
                            Boolean onlyConfig, String startedAt, String finishedAt, Long durationMs,
                            List<String> components, Long bytes, Long newBytes, List<String> warnings, String error,
                            String platformVersion, Map<String, Manifest.Window> windows, Boolean damaged) {
 
-    BackupRecord finish(Status status, String finishedAt, long durationMs, List<String> components, Long bytes, Long newBytes,
+    BackupRecord finish(JobStatus status, String finishedAt, long durationMs, List<String> components, Long bytes, Long newBytes,
                         List<String> warnings, String error) {
         return new BackupRecord(backupurl, namespace, status, timestamp, onlyConfig, startedAt, finishedAt, durationMs,
                 components, bytes, newBytes, warnings, error, platformVersion, windows, damaged);
@@ -34,7 +34,7 @@ public record BackupRecord(String backupurl, String namespace, Status status, St
 
     /** A backup whose record or manifest cannot be read: listed, so an operator sees it, but never restorable. */
     static BackupRecord damaged(String backupurl, String namespace, String timestamp, String problem) {
-        return new BackupRecord(backupurl, namespace, Status.Failed, timestamp, null, null, null, null, null, null, null, null,
+        return new BackupRecord(backupurl, namespace, JobStatus.Failed, timestamp, null, null, null, null, null, null, null, null,
                 "damaged: " + problem, null, null, true);
     }
 

@@ -95,7 +95,7 @@ public final class RecoveryReport {
                 .append(".kpi b{display:block;font-size:1.4rem}pre{background:#f6f8fa;padding:.6rem;overflow:auto;font-size:.8rem}")
                 .append("</style></head><body>\n");
         h.append("<h1>Disaster recovery report</h1><p>Restore <code>").append(esc(r.restoreId())).append("</code> of backup <code>")
-                .append(esc(r.timestamp())).append("</code>: <span class=\"").append(r.status() == Status.Success ? "ok" : "bad").append("\">")
+                .append(esc(r.timestamp())).append("</code>: <span class=\"").append(r.status() == JobStatus.Success ? "ok" : "bad").append("\">")
                 .append(esc(r.status())).append("</span></p>\n");
         h.append("<div><span class=\"kpi\">RTO (restore duration)<b>").append(esc(r.rtoSeconds() == null ? null : duration(r.rtoSeconds() * 1000)))
                 .append("</b></span><span class=\"kpi\">RPO (age of the backup at the start)<b>")
@@ -118,7 +118,7 @@ public final class RecoveryReport {
         h.append("<h2>Timeline</h2>").append(timeline());
         h.append("<h2>Phases</h2><table><tr><th>Phase</th><th>Outcome</th><th>Started</th><th>Finished</th><th>Duration</th><th>Detail</th></tr>");
         for (RestoreRecord.Phase p : r.phases()) {
-            h.append("<tr><td>").append(esc(p.name())).append("</td><td class=\"").append(p.status() == Status.Success ? "ok" : "bad").append("\">")
+            h.append("<tr><td>").append(esc(p.name())).append("</td><td class=\"").append(p.status() == JobStatus.Success ? "ok" : "bad").append("\">")
                     .append(esc(p.status())).append("</td><td>").append(esc(p.startedAt())).append("</td><td>").append(esc(p.finishedAt()))
                     .append("</td><td>").append(duration(p.durationMs())).append("</td><td>").append(esc(p.detail())).append("</td></tr>");
         }
@@ -131,7 +131,7 @@ public final class RecoveryReport {
             long passed = checksOf(e.getKey()).stream().filter(RestoreRecord.Check::passed).count();
             int all = checksOf(e.getKey()).size();
             boolean skipped = o.error() != null && o.error().startsWith("skipped");
-            h.append("<tr><td>").append(esc(e.getKey())).append("</td><td class=\"").append(skipped ? "" : o.status() == Status.Success ? "ok" : "bad")
+            h.append("<tr><td>").append(esc(e.getKey())).append("</td><td class=\"").append(skipped ? "" : o.status() == JobStatus.Success ? "ok" : "bad")
                     .append("\">").append(skipped ? "Skipped" : esc(o.status())).append("</td><td>").append(esc(s.get("bytes"))).append("</td><td>").append(esc(items(s)))
                     .append("</td><td>").append(duration(s.get("durationMs"))).append("</td><td>").append(passed).append(" of ").append(all)
                     .append(" passed</td><td>").append(esc(o.error())).append("</td></tr>");
@@ -231,7 +231,7 @@ public final class RecoveryReport {
             s.append("<text x=\"0\" y=\"").append(y + 17).append("\" font-size=\"13\">").append(esc(p.name())).append("</text>")
                     .append("<rect x=\"").append(String.format("%.1f", x)).append("\" y=\"").append(y + 4).append("\" width=\"")
                     .append(String.format("%.1f", w)).append("\" height=\"18\" rx=\"3\" fill=\"")
-                    .append(p.status() == Status.Success ? (p.detail() != null && p.detail().startsWith("skipped") ? "#b8c2cc" : "#2f7d4f") : "#b3261e")
+                    .append(p.status() == JobStatus.Success ? (p.detail() != null && p.detail().startsWith("skipped") ? "#b8c2cc" : "#2f7d4f") : "#b3261e")
                     .append("\"/><text x=\"").append(String.format("%.1f", x + w + 6)).append("\" y=\"").append(y + 17)
                     .append("\" font-size=\"12\" fill=\"#4a5563\">").append(duration(ms)).append("</text>");
             y += rowHeight;

@@ -14,7 +14,7 @@ import dev.athena.repository.Manifest;
  * its disaster-recovery report is.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record RestoreRecord(String backupurl, String namespace, Status status, String timestamp,
+public record RestoreRecord(String backupurl, String namespace, JobStatus status, String timestamp,
                             String destinationNamespace, String restoreId, String startedAt, String finishedAt, Long durationMs,
                             RestoreRequest request, List<Phase> phases, Map<String, ComponentOutcome> components,
                             List<String> warnings, String error, String report,
@@ -23,11 +23,11 @@ public record RestoreRecord(String backupurl, String namespace, Status status, S
                             List<String> plan, Map<String, Manifest.Window> backupWindows) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Phase(String name, Status status, String startedAt, String finishedAt, Long durationMs, String detail) {
+    public record Phase(String name, JobStatus status, String startedAt, String finishedAt, Long durationMs, String detail) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ComponentOutcome(Status status, Map<String, Long> stats, String error) {
+    public record ComponentOutcome(JobStatus status, Map<String, Long> stats, String error) {
     }
 
     /** One named check: which phase ran it, whether it passed, and what it found. */
@@ -38,13 +38,13 @@ public record RestoreRecord(String backupurl, String namespace, Status status, S
     /** A record just accepted, before its job starts. */
     static RestoreRecord running(String backupurl, String sourceNamespace, String timestamp, String destination, String restoreId,
                                  String startedAt, RestoreRequest request, String backupVersion, String versionBefore) {
-        return new RestoreRecord(backupurl, sourceNamespace, Status.Running, timestamp, destination, restoreId, startedAt, null, null,
+        return new RestoreRecord(backupurl, sourceNamespace, JobStatus.Running, timestamp, destination, restoreId, startedAt, null, null,
                 request, List.of(), Map.of(), List.of(), null, null, List.of(), backupVersion, versionBefore, null, null, null, null, null,
                 null, null, null);
     }
 
     RestoreRecord failedByInterruption(String finishedAt, String why) {
-        return new RestoreRecord(backupurl, namespace, Status.Failed, timestamp, destinationNamespace, restoreId, startedAt, finishedAt,
+        return new RestoreRecord(backupurl, namespace, JobStatus.Failed, timestamp, destinationNamespace, restoreId, startedAt, finishedAt,
                 null, request, phases, components, warnings, why, report, checks, backupVersion, versionBefore, versionAfter, rtoSeconds,
                 rpoSeconds, upgradeOutput, postRestoreOutput, jenkinsBuild, plan, backupWindows);
     }

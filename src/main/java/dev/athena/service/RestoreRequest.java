@@ -2,6 +2,8 @@ package dev.athena.service;
 
 import java.util.Set;
 
+import dev.athena.restore.DisasterRecovery;
+
 /** The seed's restore request, validated; {@code dryRun} and {@code allowDowngrade} are Athena's additions. */
 public record RestoreRequest(String timestamp, String sourceNamespace, boolean enableReportGeneration,
                              boolean enableJenkinsTestRun, boolean disableUpgrade, boolean disablePreRestoreChecks,
@@ -9,5 +11,11 @@ public record RestoreRequest(String timestamp, String sourceNamespace, boolean e
 
     public boolean restores(String component) {
         return !disabledServices.contains(component);
+    }
+
+    /** What the restore does besides the data, as the restore workflow takes it. */
+    public DisasterRecovery.Options recoveryOptions() {
+        return new DisasterRecovery.Options(dryRun, !disableUpgrade, allowDowngrade, !disablePreRestoreChecks, !disablePostRestoreChecks,
+                enableJenkinsTestRun, Set.copyOf(disabledServices), false);
     }
 }

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 /** Deletes the backups the retention period lets go, then prunes the data only they referred to. */
 public final class RetentionSweep {
     private static final Logger log = LoggerFactory.getLogger(RetentionSweep.class);
-    private final BackupCatalog catalog;
+    private final JobRecords records;
     private final Supplier<Repository> repositories;
     private final RetentionPolicy policy;
     private final Clock clock;
@@ -26,10 +26,10 @@ public final class RetentionSweep {
     public record Result(List<String> deleted, Pruner.Result prune) {
     }
 
-    public RetentionSweep(BackupCatalog catalog, Supplier<Repository> repositories, RetentionPolicy policy, Clock clock,
+    public RetentionSweep(JobRecords records, Supplier<Repository> repositories, RetentionPolicy policy, Clock clock,
                           List<Component> components) {
         this.components = List.copyOf(components);
-        this.catalog = catalog;
+        this.records = records;
         this.repositories = repositories;
         this.policy = policy;
         this.clock = clock;
@@ -54,12 +54,12 @@ public final class RetentionSweep {
     }
 
     public Result run() {
-        List<String> expired = policy.expired(catalog.list().stream()
-                .map(b -> new RetentionPolicy.Kept(b.timestamp(), b.status().finished(), b.status() == Status.Success)).toList(), clock.instant());
+        List<String> expired = policy.expired(records.list().stream()
+                .map(b -> new RetentionPolicy.Kept(b.timestamp(), b.status().finished(), b.status() == JobStatus.Success)).toList(), clock.instant());
         Repository repository = expired.isEmpty() ? null : repositories.get();
         for (String ts : expired) {
             forgetOutsideData(repository, ts);
-            catalog.delete(ts);
+            records.delete(ts);
             log.info("retention: deleted backup {}", ts);
         }
         if (expired.isEmpty()) {

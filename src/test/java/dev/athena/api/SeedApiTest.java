@@ -84,7 +84,7 @@ class SeedApiTest {
         assertThat(configRecord.get("components")).extracting(JsonNode::asText).containsExactly("config");
         assertThat(configRecord.get("onlyConfig").asBoolean()).isTrue();
 
-        // Get Status of Given Backup
+        // Get JobStatus of Given Backup
         Curl status = curl("--location", "--request", "GET", "https://<prophecy-url>/athena/api/v1/backupstatus",
                 "--header", "Authorization: <api-key>", "--header", "Content-Type: application/json",
                 "--data-raw", "{\n\"timestamp\": \"" + ts + "\"\n}");
@@ -131,7 +131,7 @@ class SeedApiTest {
         assertThat(restore.body().get("code").asInt()).isEqualTo(202);
         assertThat(restore.body().get("message").asText()).isEqualTo("Request Accepted");
 
-        // Get Status of Restore
+        // Get JobStatus of Restore
         JsonNode done = athena.awaitFinished("/athena/api/v1/restorestatus", ts);
         Curl restoreStatus = curl("--location", "--request", "GET", "https://<destination-prophecy-url>/athena/api/v1/restorestatus",
                 "--header", "Authorization: <api-key>", "--header", "Content-Type: application/json",

@@ -23,7 +23,7 @@ import dev.athena.repository.Manifest;
 import dev.athena.repository.Repository;
 import dev.athena.restore.RestoreCommand;
 import dev.athena.schedule.RetentionPolicy;
-import dev.athena.service.BackupCatalog;
+import dev.athena.service.JobRecords;
 import dev.athena.service.RetentionSweep;
 import dev.athena.storage.LocalStore;
 import dev.athena.testing.MutableClock;
@@ -78,8 +78,8 @@ class RdsComponentTest {
 
         new BackupCommand(repo).component(component()).timestamp("2023-02-03t16-00-00").call();
         MutableClock clock = new MutableClock(Instant.parse("2023-06-01T00:00:00Z"));
-        BackupCatalog catalog = new BackupCatalog(repo, new BackupUrls(StorageConfig.fromEnv(Map.of("LOCAL_BACKUP_LOCATION", tmp.resolve("backups").toString()))));
-        new RetentionSweep(catalog, () -> repo, new RetentionPolicy(90), clock, List.of(component())).run();
+        JobRecords records = new JobRecords(repo, new BackupUrls(StorageConfig.fromEnv(Map.of("LOCAL_BACKUP_LOCATION", tmp.resolve("backups").toString()))));
+        new RetentionSweep(records, () -> repo, new RetentionPolicy(90), clock, List.of(component())).run();
         assertThat(stub.snapshots).containsOnlyKeys("athena-app-2023-02-03t16-00-00");
     }
 

@@ -22,16 +22,16 @@ class ReportInBrowserTest {
     private static RestoreRecord sample() {
         RestoreRequest request = new RestoreRequest("2026-11-29t02-00-00", "prod", true, false, false, false, false, Set.of("metagraph"), false, false);
         List<RestoreRecord.Phase> phases = List.of(
-                new RestoreRecord.Phase("validate", Status.Success, "2026-11-30T06:00:00Z", "2026-11-30T06:00:01Z", 1000L, "backup holds [postgres, gitserver]"),
-                new RestoreRecord.Phase("pre-restore checks", Status.Success, "2026-11-30T06:00:01Z", "2026-11-30T06:00:05Z", 4000L, "5 checks passed"),
-                new RestoreRecord.Phase("upgrade", Status.Success, "2026-11-30T06:00:05Z", "2026-11-30T06:02:05Z", 120000L, "upgraded 3.3.0 -> 3.4.1"),
-                new RestoreRecord.Phase("restore", Status.Success, "2026-11-30T06:02:05Z", "2026-11-30T06:07:05Z", 300000L, "restored [postgres, gitserver]"),
-                new RestoreRecord.Phase("post-restore checks", Status.Success, "2026-11-30T06:07:05Z", "2026-11-30T06:08:05Z", 60000L, "4 checks passed"),
-                new RestoreRecord.Phase("report", Status.Success, "2026-11-30T06:08:05Z", "2026-11-30T06:08:05Z", 20L, "written"));
-        return new RestoreRecord("file:///backup/prod/2026-11-29t02-00-00/", "prod", Status.Success, "2026-11-29t02-00-00", "dr",
+                new RestoreRecord.Phase("validate", JobStatus.Success, "2026-11-30T06:00:00Z", "2026-11-30T06:00:01Z", 1000L, "backup holds [postgres, gitserver]"),
+                new RestoreRecord.Phase("pre-restore checks", JobStatus.Success, "2026-11-30T06:00:01Z", "2026-11-30T06:00:05Z", 4000L, "5 checks passed"),
+                new RestoreRecord.Phase("upgrade", JobStatus.Success, "2026-11-30T06:00:05Z", "2026-11-30T06:02:05Z", 120000L, "upgraded 3.3.0 -> 3.4.1"),
+                new RestoreRecord.Phase("restore", JobStatus.Success, "2026-11-30T06:02:05Z", "2026-11-30T06:07:05Z", 300000L, "restored [postgres, gitserver]"),
+                new RestoreRecord.Phase("post-restore checks", JobStatus.Success, "2026-11-30T06:07:05Z", "2026-11-30T06:08:05Z", 60000L, "4 checks passed"),
+                new RestoreRecord.Phase("report", JobStatus.Success, "2026-11-30T06:08:05Z", "2026-11-30T06:08:05Z", 20L, "written"));
+        return new RestoreRecord("file:///backup/prod/2026-11-29t02-00-00/", "prod", JobStatus.Success, "2026-11-29t02-00-00", "dr",
                 "2026-11-30t06-00-00-000", "2026-11-30T06:00:00Z", "2026-11-30T06:08:05Z", 485000L, request, phases,
-                Map.of("postgres", new RestoreRecord.ComponentOutcome(Status.Success, Map.of("bytes", 123456789L, "tables", 42L, "durationMs", 250000L), null),
-                        "metagraph", new RestoreRecord.ComponentOutcome(Status.Success, null, "skipped: svcs.metagraph.disable")),
+                Map.of("postgres", new RestoreRecord.ComponentOutcome(JobStatus.Success, Map.of("bytes", 123456789L, "tables", 42L, "durationMs", 250000L), null),
+                        "metagraph", new RestoreRecord.ComponentOutcome(JobStatus.Success, null, "skipped: svcs.metagraph.disable")),
                 List.of("the backup holds config, which this cluster does not have configured: not restored <script>alert(1)</script>"), null,
                 "/athena/api/v1/restorereport?timestamp=2026-11-29t02-00-00",
                 List.of(new RestoreRecord.Check("post-restore checks", "postgres: row counts of database platform match the backup", true, "42 tables")),

@@ -47,7 +47,7 @@ class RetentionSweepTest {
             long before = packBytes();
             String third = backup(athena);
 
-            assertThat(athena.service.catalog().list()).extracting(BackupRecord::timestamp).containsExactly(third, second);
+            assertThat(athena.service.records().list()).extracting(BackupRecord::timestamp).containsExactly(third, second);
             assertThat(Files.exists(tmp.resolve("backups/app/" + first))).isFalse();
             assertThat(athena.call("GET", "/athena/api/v1/backupstatus?timestamp=" + first, null).status()).isEqualTo(404);
             assertThat(packBytes()).as("the first backup's own data was pruned").isLessThan(before - 3 * 1024 * 1024);
@@ -61,7 +61,7 @@ class RetentionSweepTest {
             backup(athena);
             clock.advance(Duration.ofMinutes(5));
             String last = backup(athena);
-            assertThat(athena.service.catalog().list()).extracting(BackupRecord::timestamp).containsExactly(last);
+            assertThat(athena.service.records().list()).extracting(BackupRecord::timestamp).containsExactly(last);
         }
     }
 }

@@ -120,8 +120,8 @@ class ServiceLifecycleTest {
         assertThat(athena.blocking.awaitEntered()).isTrue();
         athena.api.close();
         athena.service.stop(Duration.ofMillis(200));
-        BackupRecord r = athena.service.catalog().find(ts).orElseThrow();
-        assertThat(r.status()).isEqualTo(Status.Failed);
+        BackupRecord r = athena.service.records().find(ts).orElseThrow();
+        assertThat(r.status()).isEqualTo(JobStatus.Failed);
         assertThat(r.error()).contains("interrupted");
         athena.blocking.release();
     }

@@ -1,7 +1,7 @@
 package dev.athena.service;
 
-/** The seed's three states of a backup or restore. */
-public enum Status {
+/** The seed's three states of a job: a backup or a restore. */
+public enum JobStatus {
     Running, Success, Failed;
 
     public boolean finished() {

@@ -22,19 +22,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The backups and restores of this namespace as the API shows them, read from the backup
- * location. Finished records never change, so they are cached; one listing per request finds
- * new and deleted backups.
+ * The records of this namespace's jobs, as the API shows them, kept in the backup location: each
+ * backup's status record, each restore's record, and the restores' disaster-recovery reports.
+ * Finished records never change, so they are cached; one listing per request finds new and
+ * deleted backups.
  */
-public final class BackupCatalog {
-    private static final Logger log = LoggerFactory.getLogger(BackupCatalog.class);
+public final class JobRecords {
+    private static final Logger log = LoggerFactory.getLogger(JobRecords.class);
     private final Repository repository;
     private final BackupUrls urls;
     private final Map<String, BackupRecord> finished = new ConcurrentHashMap<>();
     /** Damage already logged: a damaged object is read again at every listing, and the log says so once. */
     private final java.util.Set<String> reported = ConcurrentHashMap.newKeySet();
 
-    public BackupCatalog(Repository repository, BackupUrls urls) {
+    public JobRecords(Repository repository, BackupUrls urls) {
         this.repository = repository;
         this.urls = urls;
     }
@@ -102,7 +103,7 @@ public final class BackupCatalog {
             warnOnce("backup " + timestamp + " is listed as damaged: " + e.getMessage());
             return Optional.of(BackupRecord.damaged(url(repository.namespace(), timestamp), repository.namespace(), timestamp, e.getMessage()));
         }
-        BackupRecord r = new BackupRecord(url(repository.namespace(), timestamp), repository.namespace(), Status.Success, timestamp,
+        BackupRecord r = new BackupRecord(url(repository.namespace(), timestamp), repository.namespace(), JobStatus.Success, timestamp,
                 null, m.startedAt(), m.finishedAt(), null, List.copyOf(m.components().keySet()), null, null, m.warnings(), null,
                 m.platformVersion(), m.windows(), null);
         return Optional.of(statusProblem == null ? r : r.warn("its status record is damaged; this record was rebuilt from the manifest ("
@@ -118,7 +119,7 @@ public final class BackupCatalog {
         List<String> timestamps = timestamps();
         List<String> unknown = timestamps.stream().filter(ts -> !finished.containsKey(ts)).toList();
         if (unknown.size() > 1) {
-            Parallel.forEach("athena-catalog", READERS, unknown, this::find);
+            Parallel.forEach("athena-records", READERS, unknown, this::find);
         }
         List<BackupRecord> out = new ArrayList<>();
         for (String ts : timestamps) {
@@ -165,9 +166,9 @@ public final class BackupCatalog {
 
     /** Stores a restore's disaster-recovery report beside its record, as JSON and HTML. */
     public void saveReport(RestoreRecord record, byte[] json, String html) {
-        String base = repository.layout().restoreFolder(record.timestamp()) + record.restoreId();
-        repository.putSealed(base + "-report.json", json);
-        repository.putSealed(base + "-report.html", html.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        RepositoryLayout layout = repository.layout();
+        repository.putSealed(layout.restoreReportJson(record.timestamp(), record.restoreId()), json);
+        repository.putSealed(layout.restoreReportHtml(record.timestamp(), record.restoreId()), html.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** A restore's record by its id, or the newest from that backup when {@code restoreId} is null. */
@@ -186,15 +187,15 @@ public final class BackupCatalog {
 
     /** The newest restore made here from backup {@code timestamp}. */
     public Optional<RestoreRecord> latestRestore(String timestamp) {
-        List<StoredObject> records = repository.store().list(repository.layout().restoreFolder(timestamp)).stream()
-                .filter(o -> !o.key().endsWith("-report.json") && !o.key().endsWith("-report.html")).toList();
-        for (int i = records.size() - 1; i >= 0; i--) {
+        List<StoredObject> found = repository.store().list(repository.layout().restoreFolder(timestamp)).stream()
+                .filter(o -> RepositoryLayout.isRestoreRecord(o.key())).toList();
+        for (int i = found.size() - 1; i >= 0; i--) {
             try {
-                return Optional.of(Json.read(repository.getSealed(records.get(i).key()), RestoreRecord.class, "restore record"));
+                return Optional.of(Json.read(repository.getSealed(found.get(i).key()), RestoreRecord.class, "restore record"));
             } catch (ObjectNotFoundException e) {
                 // deleted meanwhile: try the one before
             } catch (CorruptDataException | RepositoryException e) {
-                warnOnce("skipping damaged restore record " + records.get(i).key() + ": " + e.getMessage());
+                warnOnce("skipping damaged restore record " + found.get(i).key() + ": " + e.getMessage());
             }
         }
         return Optional.empty();
@@ -203,8 +204,8 @@ public final class BackupCatalog {
     /** Every restore record of this namespace, for the crash recovery at start-up. */
     public List<RestoreRecord> allRestores() {
         List<RestoreRecord> out = new ArrayList<>();
-        for (StoredObject o : repository.store().list(repository.namespace() + "/restores/")) {
-            if (o.key().endsWith("-report.json") || o.key().endsWith("-report.html")) {
+        for (StoredObject o : repository.store().list(repository.layout().restoresFolder())) {
+            if (!RepositoryLayout.isRestoreRecord(o.key())) {
                 continue;
             }
             try {
