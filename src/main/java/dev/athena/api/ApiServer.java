@@ -51,7 +51,7 @@ public final class ApiServer implements AutoCloseable {
             config.http.prefer405over404 = true;
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             config.routes.get("/healthz", ctx -> json(ctx, 200, Map.of("status", "ok")));
-            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4")
+            config.routes.get("/metrics", ctx -> ctx.contentType(dev.athena.service.Metrics.contentType())
                     .result(service.metrics().render(service.jobs().running().isPresent(), service.leadership().isLeader())));
             // Every body within the limit is read before anything answers: an early answer (404, 405, 401) with the body
             // left unread makes the server close the connection while the client still sends, and the client sees a reset, not the answer.

@@ -4,23 +4,30 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+
+import dev.athena.concurrent.Pacer;
 
 /** HEALTH_CHECK_URLS: every endpoint must answer 2xx; each is polled until it does or the timeout ends. */
 public final class HealthCheck {
     private final List<URI> urls;
     private final Duration timeout;
     private final Duration interval;
+    private final Pacer pacer;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public HealthCheck(List<URI> urls, Duration timeout, Duration interval) {
+        this(urls, timeout, interval, Pacer.system());
+    }
+
+    public HealthCheck(List<URI> urls, Duration timeout, Duration interval, Pacer pacer) {
         this.urls = List.copyOf(urls);
         this.timeout = timeout;
         this.interval = interval;
+        this.pacer = pacer;
     }
 
     public boolean configured() {
@@ -29,16 +36,16 @@ public final class HealthCheck {
 
     /** The endpoints that were still unhealthy when the timeout ended, each with its last answer. */
     public List<String> awaitHealthy() throws InterruptedException {
-        Instant deadline = Clock.systemUTC().instant().plus(timeout);
+        Instant deadline = pacer.now().plus(timeout);
         List<String> failing = new ArrayList<>();
         for (URI url : urls) {
             String last;
             while (true) {
                 last = probe(url);
-                if (last == null || Clock.systemUTC().instant().isAfter(deadline)) {
+                if (last == null || pacer.now().isAfter(deadline)) {
                     break;
                 }
-                Thread.sleep(interval.toMillis());
+                pacer.sleep(interval);
             }
             if (last != null) {
                 failing.add(url + ": " + last);

@@ -1,67 +1,87 @@
 package dev.athena.service;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicLong;
 
-/** The service's Prometheus metrics, rendered in the text exposition format for GET /metrics. */
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+/**
+ * The service's Prometheus metrics, through the Prometheus Java client (which names, escapes and
+ * formats them), rendered in the text exposition format for GET /metrics.
+ */
 public final class Metrics {
-    private final AtomicLong lastSuccessSeconds = new AtomicLong();
-    private final AtomicLong backupFailures = new AtomicLong();
-    private final AtomicLong backupSuccesses = new AtomicLong();
-    private final AtomicLong restoreFailures = new AtomicLong();
-    private final AtomicLong restoreSuccesses = new AtomicLong();
-    private final AtomicLong skippedRuns = new AtomicLong();
-    private final Map<String, double[]> components = new TreeMap<>();
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Gauge lastSuccess = Gauge.builder().name("athena_backup_last_success_timestamp_seconds")
+            .help("Unix time of the last successful backup").register(registry);
+    private final Counter backups = Counter.builder().name("athena_backups_total").help("Backups finished, by status")
+            .labelNames("status").register(registry);
+    private final Counter restores = Counter.builder().name("athena_restores_total").help("Restores finished, by status")
+            .labelNames("status").register(registry);
+    private final Counter backupFailures = Counter.builder().name("athena_backup_failures_total").help("Backups that failed")
+            .register(registry);
+    private final Counter skippedRuns = Counter.builder().name("athena_scheduled_backups_skipped_total")
+            .help("Periodic backups skipped because a job was running").register(registry);
+    private final Gauge jobRunning = Gauge.builder().name("athena_job_running").help("1 while a backup, restore or sweep runs")
+            .register(registry);
+    private final Gauge leader = Gauge.builder().name("athena_leader")
+            .help("1 while this replica leads (runs the schedule and jobs); always 1 without leader election").register(registry);
+    private final Gauge componentDuration = Gauge.builder().name("athena_component_backup_duration_seconds")
+            .help("Duration of the component's last successful backup").labelNames("component").register(registry);
+    private final Gauge componentBytes = Gauge.builder().name("athena_component_backup_bytes")
+            .help("Bytes in the component's last successful backup").labelNames("component").register(registry);
+    private final PrometheusTextFormatWriter text = PrometheusTextFormatWriter.create();
+
+    public Metrics() {
+        // Both outcomes show from the start, at 0, so a dashboard's rate() has a series to work on.
+        for (String status : new String[] {"Success", "Failed"}) {
+            backups.initLabelValues(status);
+            restores.initLabelValues(status);
+        }
+    }
 
     void backupSucceeded(long epochSeconds, Map<String, Map<String, Long>> componentStats) {
-        lastSuccessSeconds.set(epochSeconds);
-        backupSuccesses.incrementAndGet();
-        synchronized (components) {
-            componentStats.forEach((name, stats) -> components.put(name, new double[] {
-                stats.getOrDefault("durationMs", 0L) / 1000.0, stats.getOrDefault("bytes", 0L)}));
-        }
+        lastSuccess.set(epochSeconds);
+        backups.labelValues("Success").inc();
+        componentStats.forEach((name, stats) -> {
+            componentDuration.labelValues(name).set(stats.getOrDefault("durationMs", 0L) / 1000.0);
+            componentBytes.labelValues(name).set(stats.getOrDefault("bytes", 0L));
+        });
     }
 
     void backupFailed() {
-        backupFailures.incrementAndGet();
+        backups.labelValues("Failed").inc();
+        backupFailures.inc();
     }
 
     void restoreFinished(boolean success) {
-        (success ? restoreSuccesses : restoreFailures).incrementAndGet();
+        restores.labelValues(success ? "Success" : "Failed").inc();
     }
 
     public void runSkipped() {
-        skippedRuns.incrementAndGet();
+        skippedRuns.inc();
     }
 
-    public String render(boolean jobRunning, boolean leader) {
-        StringBuilder b = new StringBuilder();
-        gauge(b, "athena_backup_last_success_timestamp_seconds", "Unix time of the last successful backup", lastSuccessSeconds.get());
-        counter(b, "athena_backups_total", "Backups finished, by status", Map.of("status=\"Success\"", backupSuccesses.get(), "status=\"Failed\"", backupFailures.get()));
-        counter(b, "athena_restores_total", "Restores finished, by status", Map.of("status=\"Success\"", restoreSuccesses.get(), "status=\"Failed\"", restoreFailures.get()));
-        counter(b, "athena_backup_failures_total", "Backups that failed", Map.of("", backupFailures.get()));
-        counter(b, "athena_scheduled_backups_skipped_total", "Periodic backups skipped because a job was running", Map.of("", skippedRuns.get()));
-        gauge(b, "athena_job_running", "1 while a backup, restore or sweep runs", jobRunning ? 1 : 0);
-        gauge(b, "athena_leader", "1 while this replica leads (runs the schedule and jobs); always 1 without leader election", leader ? 1 : 0);
-        synchronized (components) {
-            b.append("# HELP athena_component_backup_duration_seconds Duration of the component's last successful backup\n")
-                    .append("# TYPE athena_component_backup_duration_seconds gauge\n");
-            components.forEach((n, v) -> b.append("athena_component_backup_duration_seconds{component=\"").append(n).append("\"} ").append(v[0]).append('\n'));
-            b.append("# HELP athena_component_backup_bytes Bytes in the component's last successful backup\n")
-                    .append("# TYPE athena_component_backup_bytes gauge\n");
-            components.forEach((n, v) -> b.append("athena_component_backup_bytes{component=\"").append(n).append("\"} ").append((long) v[1]).append('\n'));
+    /** The text exposition format, with the job and leadership gauges as they are now. */
+    public String render(boolean jobRunningNow, boolean leaderNow) {
+        jobRunning.set(jobRunningNow ? 1 : 0);
+        leader.set(leaderNow ? 1 : 0);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            text.write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return b.toString();
+        return out.toString(StandardCharsets.UTF_8);
     }
 
-    private static void gauge(StringBuilder b, String name, String help, long value) {
-        b.append("# HELP ").append(name).append(' ').append(help).append('\n')
-                .append("# TYPE ").append(name).append(" gauge\n").append(name).append(' ').append(value).append('\n');
-    }
-
-    private static void counter(StringBuilder b, String name, String help, Map<String, Long> values) {
-        b.append("# HELP ").append(name).append(' ').append(help).append('\n').append("# TYPE ").append(name).append(" counter\n");
-        new TreeMap<>(values).forEach((labels, v) -> b.append(name).append(labels.isEmpty() ? "" : "{" + labels + "}").append(' ').append(v).append('\n'));
+    /** The content type of {@link #render}'s text, version included. */
+    public static String contentType() {
+        return PrometheusTextFormatWriter.CONTENT_TYPE;
     }
 }

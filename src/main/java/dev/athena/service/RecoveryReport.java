@@ -1,10 +1,17 @@
 package dev.athena.service;
 
+import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+
+import com.github.mustachejava.DefaultMustacheFactory;
+import com.github.mustachejava.Mustache;
 
 /**
  * The disaster-recovery report of one restore, as JSON and as a self-contained HTML page (inline
@@ -54,25 +61,6 @@ public final class RecoveryReport {
         return v;
     }
 
-    static String esc(Object o) {
-        if (o == null) {
-            return "—";
-        }
-        String s = String.valueOf(o);
-        StringBuilder b = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '<' -> b.append("&lt;");
-                case '>' -> b.append("&gt;");
-                case '&' -> b.append("&amp;");
-                case '"' -> b.append("&quot;");
-                case '\'' -> b.append("&#39;");
-                default -> b.append(c);
-            }
-        }
-        return b.toString();
-    }
-
     static String duration(Long ms) {
         if (ms == null) {
             return "—";
@@ -83,91 +71,79 @@ public final class RecoveryReport {
                 : String.format("%.1fs", ms / 1000.0);
     }
 
+    /** The page's template: compiled once; Mustache escapes every value for HTML. */
+    private static final Mustache TEMPLATE = new DefaultMustacheFactory("dev/athena/service").compile("report.html.mustache");
+
+    /** One self-contained page: inline style and SVG, nothing fetched from anywhere. */
     public String html() {
-        StringBuilder h = new StringBuilder();
-        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
-                .append("<title>Disaster recovery report ").append(esc(r.restoreId())).append("</title><style>")
-                .append("body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2rem;color:#1d2430;max-width:70rem}")
-                .append("h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #d5dbe3;padding-bottom:.3rem}")
-                .append("table{border-collapse:collapse;width:100%;margin:.5rem 0}td,th{border:1px solid #d5dbe3;padding:.35rem .6rem;text-align:left;vertical-align:top;font-size:.9rem}")
-                .append("th{background:#f1f4f8}.ok{color:#11703a;font-weight:600}.bad{color:#b3261e;font-weight:600}")
-                .append(".kpi{display:inline-block;margin:.5rem 1.5rem .5rem 0;padding:.6rem 1rem;border:1px solid #d5dbe3;border-radius:6px}")
-                .append(".kpi b{display:block;font-size:1.4rem}pre{background:#f6f8fa;padding:.6rem;overflow:auto;font-size:.8rem}")
-                .append("</style></head><body>\n");
-        h.append("<h1>Disaster recovery report</h1><p>Restore <code>").append(esc(r.restoreId())).append("</code> of backup <code>")
-                .append(esc(r.timestamp())).append("</code>: <span class=\"").append(r.status() == JobStatus.Success ? "ok" : "bad").append("\">")
-                .append(esc(r.status())).append("</span></p>\n");
-        h.append("<div><span class=\"kpi\">RTO (restore duration)<b>").append(esc(r.rtoSeconds() == null ? null : duration(r.rtoSeconds() * 1000)))
-                .append("</b></span><span class=\"kpi\">RPO (age of the backup at the start)<b>")
-                .append(esc(r.rpoSeconds() == null ? null : duration(r.rpoSeconds() * 1000))).append("</b></span></div>\n");
+        StringWriter out = new StringWriter();
+        TEMPLATE.execute(out, view());
+        return out.toString();
+    }
 
-        h.append("<h2>Summary</h2><table>");
-        row(h, "Source namespace", r.namespace());
-        row(h, "Destination namespace", r.destinationNamespace());
-        row(h, "Backup", r.timestamp());
-        row(h, "Backup location", r.backupurl());
-        row(h, "Backup captured", captured());
-        row(h, "Platform version of the backup", r.backupVersion());
-        row(h, "Destination version before", r.versionBefore());
-        row(h, "Destination version after", r.versionAfter());
-        row(h, "Started", r.startedAt());
-        row(h, "Finished", r.finishedAt());
-        row(h, "Error", r.error());
-        h.append("</table>\n");
+    private static String orDash(Object o) {
+        return o == null ? "\u2014" : String.valueOf(o);
+    }
 
-        h.append("<h2>Timeline</h2>").append(timeline());
-        h.append("<h2>Phases</h2><table><tr><th>Phase</th><th>Outcome</th><th>Started</th><th>Finished</th><th>Duration</th><th>Detail</th></tr>");
-        for (RestoreRecord.Phase p : r.phases()) {
-            h.append("<tr><td>").append(esc(p.name())).append("</td><td class=\"").append(p.status() == JobStatus.Success ? "ok" : "bad").append("\">")
-                    .append(esc(p.status())).append("</td><td>").append(esc(p.startedAt())).append("</td><td>").append(esc(p.finishedAt()))
-                    .append("</td><td>").append(duration(p.durationMs())).append("</td><td>").append(esc(p.detail())).append("</td></tr>");
-        }
-        h.append("</table>\n");
+    private static String outcomeClass(JobStatus s) {
+        return s == JobStatus.Success ? "ok" : "bad";
+    }
 
-        h.append("<h2>Components</h2><table><tr><th>Component</th><th>Outcome</th><th>Bytes</th><th>Items</th><th>Duration</th><th>Checks</th><th>Note</th></tr>");
+    /** What the template shows, computed here so the template only places values. */
+    private Map<String, Object> view() {
+        Map<String, Object> v = new HashMap<>();
+        v.put("restoreId", orDash(r.restoreId()));
+        v.put("timestamp", orDash(r.timestamp()));
+        v.put("status", orDash(r.status()));
+        v.put("statusClass", outcomeClass(r.status()));
+        v.put("rto", orDash(r.rtoSeconds() == null ? null : duration(r.rtoSeconds() * 1000)));
+        v.put("rpo", orDash(r.rpoSeconds() == null ? null : duration(r.rpoSeconds() * 1000)));
+        List<Map<String, String>> summary = new ArrayList<>();
+        BiConsumer<String, Object> row = (name, value) -> summary.add(Map.of("name", name, "value", orDash(value)));
+        row.accept("Source namespace", r.namespace());
+        row.accept("Destination namespace", r.destinationNamespace());
+        row.accept("Backup", r.timestamp());
+        row.accept("Backup location", r.backupurl());
+        row.accept("Backup captured", captured());
+        row.accept("Platform version of the backup", r.backupVersion());
+        row.accept("Destination version before", r.versionBefore());
+        row.accept("Destination version after", r.versionAfter());
+        row.accept("Started", r.startedAt());
+        row.accept("Finished", r.finishedAt());
+        row.accept("Error", r.error());
+        v.put("summary", summary);
+        v.put("timeline", timeline());
+        v.put("phases", r.phases().stream().map(p -> Map.of("name", orDash(p.name()), "status", orDash(p.status()),
+                "statusClass", outcomeClass(p.status()), "startedAt", orDash(p.startedAt()), "finishedAt", orDash(p.finishedAt()),
+                "duration", duration(p.durationMs()), "detail", orDash(p.detail()))).toList());
+        List<Map<String, Object>> components = new ArrayList<>();
         for (Map.Entry<String, RestoreRecord.ComponentOutcome> e : r.components().entrySet()) {
             RestoreRecord.ComponentOutcome o = e.getValue();
-            Map<String, Long> s = o.stats() == null ? Map.of() : o.stats();
-            long passed = checksOf(e.getKey()).stream().filter(RestoreRecord.Check::passed).count();
-            int all = checksOf(e.getKey()).size();
+            Map<String, Long> stats = o.stats() == null ? Map.of() : o.stats();
             boolean skipped = o.error() != null && o.error().startsWith("skipped");
-            h.append("<tr><td>").append(esc(e.getKey())).append("</td><td class=\"").append(skipped ? "" : o.status() == JobStatus.Success ? "ok" : "bad")
-                    .append("\">").append(skipped ? "Skipped" : esc(o.status())).append("</td><td>").append(esc(s.get("bytes"))).append("</td><td>").append(esc(items(s)))
-                    .append("</td><td>").append(duration(s.get("durationMs"))).append("</td><td>").append(passed).append(" of ").append(all)
-                    .append(" passed</td><td>").append(esc(o.error())).append("</td></tr>");
+            Map<String, Object> c = new HashMap<>();
+            c.put("name", e.getKey());
+            c.put("status", skipped ? "Skipped" : orDash(o.status()));
+            c.put("statusClass", skipped ? "" : outcomeClass(o.status()));
+            c.put("bytes", orDash(stats.get("bytes")));
+            c.put("items", orDash(items(stats)));
+            c.put("duration", duration(stats.get("durationMs")));
+            c.put("passed", checksOf(e.getKey()).stream().filter(RestoreRecord.Check::passed).count());
+            c.put("all", checksOf(e.getKey()).size());
+            c.put("note", orDash(o.error()));
+            components.add(c);
         }
-        h.append("</table>\n");
-
-        h.append("<h2>Checks</h2><table><tr><th>Phase</th><th>Check</th><th>Result</th><th>Detail</th></tr>");
-        for (RestoreRecord.Check c : r.checks()) {
-            h.append("<tr><td>").append(esc(c.phase())).append("</td><td>").append(esc(c.name())).append("</td><td class=\"")
-                    .append(c.passed() ? "ok\">passed" : "bad\">failed").append("</td><td>").append(esc(c.detail())).append("</td></tr>");
-        }
-        h.append("</table>\n");
-        if (r.plan() != null && !r.plan().isEmpty()) {
-            h.append("<h2>Dry run: what a restore would do</h2><ul>");
-            r.plan().forEach(p -> h.append("<li>").append(esc(p)).append("</li>"));
-            h.append("</ul>\n");
-        }
-        if (r.upgradeOutput() != null) {
-            h.append("<h2>Upgrade output</h2><pre>").append(esc(r.upgradeOutput())).append("</pre>\n");
-        }
-        if (r.postRestoreOutput() != null) {
-            h.append("<h2>Post-restore test suite output</h2><pre>").append(esc(r.postRestoreOutput())).append("</pre>\n");
-        }
-        if (r.jenkinsBuild() != null) {
-            h.append("<h2>Jenkins test run</h2><p>").append(esc(r.jenkinsBuild())).append("</p>\n");
-        }
-        h.append("<h2>Warnings</h2>");
-        if (r.warnings() == null || r.warnings().isEmpty()) {
-            h.append("<p>None.</p>");
-        } else {
-            h.append("<ul>");
-            r.warnings().forEach(w -> h.append("<li>").append(esc(w)).append("</li>"));
-            h.append("</ul>");
-        }
-        h.append("\n<p style=\"color:#6b7685;font-size:.8rem\">Generated by Athena from the restore's record.</p></body></html>\n");
-        return h.toString();
+        v.put("components", components);
+        v.put("checks", r.checks().stream().map(c -> Map.of("phase", orDash(c.phase()), "name", orDash(c.name()),
+                "result", c.passed() ? "passed" : "failed", "resultClass", c.passed() ? "ok" : "bad", "detail", orDash(c.detail()))).toList());
+        v.put("hasPlan", r.plan() != null && !r.plan().isEmpty());
+        v.put("plan", r.plan() == null ? List.of() : r.plan());
+        v.put("upgradeOutput", r.upgradeOutput());
+        v.put("postRestoreOutput", r.postRestoreOutput());
+        v.put("jenkinsBuild", r.jenkinsBuild());
+        v.put("hasWarnings", r.warnings() != null && !r.warnings().isEmpty());
+        v.put("warnings", r.warnings() == null ? List.of() : r.warnings());
+        return v;
     }
 
     private List<RestoreRecord.Check> checksOf(String component) {
@@ -203,14 +179,10 @@ public final class RecoveryReport {
         return s.append("; all started within ").append(spreadMs < 1000 ? spreadMs + " ms" : duration(spreadMs)).toString();
     }
 
-    private static void row(StringBuilder h, String name, Object value) {
-        h.append("<tr><th>").append(esc(name)).append("</th><td>").append(esc(value)).append("</td></tr>");
-    }
-
-    /** An inline SVG Gantt chart of the phases. */
-    private String timeline() {
+    /** An inline SVG Gantt chart of the phases, as the template's numbers; null when no phase ran. */
+    private Map<String, Object> timeline() {
         if (r.phases().isEmpty() || r.startedAt() == null) {
-            return "<p>No phase ran.</p>";
+            return null;
         }
         Instant start = Instant.parse(r.startedAt());
         long total = 1;
@@ -220,25 +192,20 @@ public final class RecoveryReport {
         int width = 900;
         int label = 170;
         int rowHeight = 26;
-        StringBuilder s = new StringBuilder("<svg role=\"img\" aria-label=\"timeline of the restore phases\" width=\"")
-                .append(width).append("\" height=\"").append(rowHeight * r.phases().size() + 24).append("\">");
+        List<Map<String, Object>> bars = new ArrayList<>();
         int y = 0;
         for (RestoreRecord.Phase p : r.phases()) {
             long from = Duration.between(start, Instant.parse(p.startedAt())).toMillis();
             long ms = p.durationMs() == null ? 0 : p.durationMs();
             double x = label + (width - label - 90) * (double) from / total;
             double w = Math.max(2, (width - label - 90) * (double) ms / total);
-            s.append("<text x=\"0\" y=\"").append(y + 17).append("\" font-size=\"13\">").append(esc(p.name())).append("</text>")
-                    .append("<rect x=\"").append(String.format("%.1f", x)).append("\" y=\"").append(y + 4).append("\" width=\"")
-                    .append(String.format("%.1f", w)).append("\" height=\"18\" rx=\"3\" fill=\"")
-                    .append(p.status() == JobStatus.Success ? (p.detail() != null && p.detail().startsWith("skipped") ? "#b8c2cc" : "#2f7d4f") : "#b3261e")
-                    .append("\"/><text x=\"").append(String.format("%.1f", x + w + 6)).append("\" y=\"").append(y + 17)
-                    .append("\" font-size=\"12\" fill=\"#4a5563\">").append(duration(ms)).append("</text>");
+            boolean skipped = p.detail() != null && p.detail().startsWith("skipped");
+            bars.add(Map.of("name", orDash(p.name()), "textY", y + 17, "rectY", y + 4, "x", String.format("%.1f", x),
+                    "w", String.format("%.1f", w), "labelX", String.format("%.1f", x + w + 6), "duration", duration(ms),
+                    "fill", p.status() == JobStatus.Success ? (skipped ? "#b8c2cc" : "#2f7d4f") : "#b3261e"));
             y += rowHeight;
         }
-        s.append("<text x=\"").append(label).append("\" y=\"").append(y + 16).append("\" font-size=\"11\" fill=\"#6b7685\">0 s</text>")
-                .append("<text x=\"").append(width - 150).append("\" y=\"").append(y + 16).append("\" font-size=\"11\" fill=\"#6b7685\">")
-                .append(duration(total)).append("</text></svg>");
-        return s.toString();
+        return Map.of("width", width, "height", rowHeight * r.phases().size() + 24, "bars", bars, "axisStart", label,
+                "axisEnd", width - 150, "axisY", y + 16, "total", duration(total));
     }
 }

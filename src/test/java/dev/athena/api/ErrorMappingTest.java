@@ -48,6 +48,14 @@ class ErrorMappingTest {
             }
             return inner.list(prefix);
         }
+
+        @Override
+        public List<String> listFolders(String prefix) {
+            if (broken.get()) {
+                throw new IllegalStateException("index 7 out of bounds in the listing code");
+            }
+            return inner.listFolders(prefix);
+        }
     }
 
     @Test

@@ -101,4 +101,18 @@ class RdsComponentTest {
                 .hasMessageContaining("no-such-db");
         assertThat(repo.timestamps()).isEmpty();
     }
+
+    /** Two hours of waiting on a virtual clock: the snapshot is given up and deleted, naming how long it waited. */
+    @Test
+    void aSnapshotThatNeverBecomesAvailableFailsTheBackupAfterTheTimeoutAndIsDeleted() throws Exception {
+        stub.snapshotsStuck = true;
+        dev.athena.testing.VirtualPacer pacer = new dev.athena.testing.VirtualPacer(java.time.Instant.parse("2026-01-01T00:00:00Z"));
+        RdsComponent slow = new RdsComponent(rds, "platform-db", "app", null, Duration.ofSeconds(15), Duration.ofHours(2), pacer);
+        Repository repo = Repository.open(new LocalStore(tmp.resolve("backups")), "app", null, true);
+        assertThatThrownBy(() -> new BackupCommand(repo).component(slow).timestamp("2026-01-01t00-00-00").call())
+                .hasMessageContaining("still creating after 120 minutes");
+        assertThat(pacer.sleeps.get()).as("polled every 15 s for 2 hours").isEqualTo(481);
+        assertThat(stub.snapshots).as("the unfinished snapshot is deleted").isEmpty();
+        assertThat(repo.timestamps()).isEmpty();
+    }
 }

@@ -22,6 +22,8 @@ public final class RdsStub implements AutoCloseable {
     private static final String NS = "http://rds.amazonaws.com/doc/2014-10-31/";
     public final Map<String, Map<String, String>> snapshots = new ConcurrentHashMap<>();
     public final Map<String, Map<String, String>> instances = new ConcurrentHashMap<>();
+    /** While true, snapshots stay "creating" however often they are described. */
+    public volatile boolean snapshotsStuck;
     private final HttpServer server;
 
     public RdsStub() throws IOException {
@@ -70,7 +72,9 @@ public final class RdsStub implements AutoCloseable {
                     return;
                 }
                 String xml = snapshotXml(id, s);
-                s.put("status", "available");
+                if (!snapshotsStuck) {
+                    s.put("status", "available");
+                }
                 body = result(action, "<DBSnapshots>" + xml.replace("DBSnapshot>", "DBSnapshot>") + "</DBSnapshots>");
             }
             case "DeleteDBSnapshot" -> {

@@ -141,6 +141,11 @@ public final class Trees {
         return dir;
     }
 
+    /** {@link #describe} with hard-link groups named by all their members, comparable between folders. */
+    public static Map<String, String> describeComparable(Path root) throws IOException {
+        return normalizeLinks(describe(root));
+    }
+
     public static void assertSameTree(Path expected, Path actual) throws IOException {
         Map<String, String> e = describe(expected);
         Map<String, String> a = describe(actual);

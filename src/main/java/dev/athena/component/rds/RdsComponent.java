@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.athena.concurrent.Pacer;
 import dev.athena.component.Component;
 import dev.athena.component.RestoreOutcome;
 import dev.athena.repository.BlobId;
@@ -46,8 +47,16 @@ public final class RdsComponent implements Component {
     private final String restoreInstanceId;
     private final Duration poll;
     private final Duration timeout;
+    private final Pacer pacer;
 
     public RdsComponent(RdsClient rds, String instanceId, String namespace, String restoreInstanceId, Duration poll, Duration timeout) {
+        this(rds, instanceId, namespace, restoreInstanceId, poll, timeout, Pacer.system());
+    }
+
+    /** {@code pacer}: the clock and pause of the waits for a snapshot or an instance to become available. */
+    public RdsComponent(RdsClient rds, String instanceId, String namespace, String restoreInstanceId, Duration poll, Duration timeout,
+                        Pacer pacer) {
+        this.pacer = pacer;
         this.rds = rds;
         this.instanceId = instanceId;
         this.namespace = namespace;
@@ -103,7 +112,7 @@ public final class RdsComponent implements Component {
     /** Polls until {@code status} says available; a failure status or the timeout ends it with a clear error. */
     private <T> T await(String what, List<String> failures, java.util.function.Supplier<T> describe,
                         java.util.function.Function<T, String> status) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        java.time.Instant deadline = pacer.now().plus(timeout);
         while (true) {
             T current = describe.get();
             String s = status.apply(current);
@@ -113,10 +122,10 @@ public final class RdsComponent implements Component {
             if (failures.contains(s)) {
                 throw new IOException(what + " ended in status " + s);
             }
-            if (System.nanoTime() > deadline) {
+            if (pacer.now().isAfter(deadline)) {
                 throw new IOException(what + " still " + s + " after " + timeout.toMinutes() + " minutes");
             }
-            Thread.sleep(poll.toMillis());
+            pacer.sleep(poll);
         }
     }
 

@@ -1,0 +1,78 @@
+package dev.athena.volume;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.athena.repository.BlobId;
+import dev.athena.repository.Repository;
+import dev.athena.storage.LocalStore;
+
+/** TreeWriter and TreeReader on their own: section 8 of docs/repository-format.md. */
+class TreeFormatTest {
+    @TempDir
+    Path tmp;
+
+    private static TreeEntry file(String path, long mtimeNs) {
+        return TreeEntry.create(path.getBytes(StandardCharsets.UTF_8), TreeEntry.FILE, 0644, 1000, 1000, mtimeNs, 6L, 42L, 7L, mtimeNs, 1,
+                List.of(BlobId.of("hello\n".getBytes(StandardCharsets.UTF_8)).hex()), null);
+    }
+
+    @Test
+    void entriesComeBackInOrderWithExactNanosecondsAndRawNames() throws Exception {
+        Repository repo = Repository.open(new LocalStore(tmp.resolve("repo")), "app", null, true);
+        TreeWriter writer = new TreeWriter(repo);
+        List<TreeEntry> written = new ArrayList<>();
+        written.add(TreeEntry.create(new byte[0], TreeEntry.DIR, 0755, 0, 0, 1_704_067_200_000_000_001L, null, null, null, null, null, null, null));
+        // 2^63 - 1 and a time before 1970: a reader that parses numbers as doubles would change both.
+        written.add(file("max-time", Long.MAX_VALUE));
+        written.add(file("before-1970", -1_234_567_890_123_456_789L));
+        written.add(TreeEntry.create(new byte[] {'r', 'a', 'w', (byte) 0xe9}, TreeEntry.FILE, 0600, 0, 0, 5L, 0L, 1L, 1L, 5L, 1, List.of(), null));
+        written.add(TreeEntry.create("link".getBytes(StandardCharsets.UTF_8), TreeEntry.SYMLINK, 0777, 0, 0, 6L, null, null, null, null, null,
+                null, new byte[] {'t', (byte) 0xff}));
+        // Enough entries that the stream is cut into several TREE blobs.
+        for (int i = 0; i < 20_000; i++) {
+            written.add(file(String.format("many/file-%05d", i), 1_000_000_000_000_000_000L + i));
+        }
+        written.forEach(writer::add);
+        List<BlobId> tree = writer.finish();
+        repo.flush();
+        assertThat(tree).hasSizeGreaterThan(1);
+
+        List<TreeEntry> read = new ArrayList<>();
+        new TreeReader(repo, tree).forEachRemaining(read::add);
+        assertThat(read).isEqualTo(written);
+        assertThat(read.get(1).mtimeNs()).isEqualTo(Long.MAX_VALUE);
+        assertThat(read.get(2).mtimeNs()).isEqualTo(-1_234_567_890_123_456_789L);
+        assertThat(read.get(3).path()).isNull();
+        assertThat(read.get(3).pathBytes()).containsExactly('r', 'a', 'w', (byte) 0xe9);
+        assertThat(read.get(4).targetRaw()).isNotNull();
+    }
+
+    @Test
+    void aTreeThatChangedInOneLineSharesMostOfItsBlobs() throws Exception {
+        Repository repo = Repository.open(new LocalStore(tmp.resolve("repo")), "app", null, true);
+        List<BlobId> before = writeMany(repo, -1);
+        List<BlobId> after = writeMany(repo, 10_000);
+        assertThat(before.size()).isGreaterThan(3);
+        List<BlobId> shared = new ArrayList<>(after);
+        shared.retainAll(before);
+        assertThat(shared.size()).as("blobs shared of " + after.size()).isGreaterThanOrEqualTo(after.size() - 2);
+    }
+
+    private static List<BlobId> writeMany(Repository repo, int changed) {
+        TreeWriter w = new TreeWriter(repo);
+        for (int i = 0; i < 40_000; i++) {
+            w.add(file(String.format("f-%05d", i), i == changed ? 99L : i));
+        }
+        List<BlobId> tree = w.finish();
+        repo.flush();
+        return tree;
+    }
+}
