@@ -213,21 +213,42 @@ public final class AthenaService implements AutoCloseable {
                     ? "onlyConfig: no configuration component is configured (set CONFIGMAP_PATH or CONFIGMAP_NAME)"
                     : "no component is configured: set POSTGRES_HOST, METAGRAPH_VOLUME_PATH, GITSERVER_VOLUME_PATH or CONFIGMAP_PATH");
         }
-        String[] ts = new String[1];
-        BackupRecord[] running = new BackupRecord[1];
-        boolean started = jobs.start(new JobRunner.Job("backup", () -> new BackupJob(this::repository, records, metrics, clock, selected,
-                running[0], this::sweepQuietly, config.tuning().componentThreads()).run(), () -> records.save(running[0].finish(JobStatus.Failed, clock.instant().toString(), 0,
-                null, null, null, null, "interrupted: Athena was stopped (SIGTERM) before the backup finished"))), () -> {
-            ts[0] = freshTimestamp();
-            running[0] = new BackupRecord(records.url(config.namespace(), ts[0]), config.namespace(), JobStatus.Running, ts[0], onlyConfig,
-                    clock.instant().toString(), null, null, selected.stream().map(Component::name).toList(), null, null, null, null,
-                    config.platformVersion(), null, null);
-            records.save(running[0]);
-        });
-        if (!started) {
+        PendingBackup backup = new PendingBackup(onlyConfig, selected);
+        if (!jobs.start(new JobRunner.Job("backup", backup::run, backup::interrupted), backup::prepare)) {
             throw new BusyException(jobs.running().orElse("another job"));
         }
-        return ts[0];
+        return backup.timestamp;
+    }
+
+    /** A backup from the moment it holds the job slot: {@link #prepare} names it and records it Running, then it runs. */
+    private final class PendingBackup {
+        private final boolean onlyConfig;
+        private final List<Component> selected;
+        private String timestamp;
+        private BackupRecord running;
+
+        PendingBackup(boolean onlyConfig, List<Component> selected) {
+            this.onlyConfig = onlyConfig;
+            this.selected = selected;
+        }
+
+        void prepare() {
+            timestamp = freshTimestamp();
+            running = new BackupRecord(records.url(config.namespace(), timestamp), config.namespace(), JobStatus.Running, timestamp, onlyConfig,
+                    clock.instant().toString(), null, null, selected.stream().map(Component::name).toList(), null, null, null, null,
+                    config.platformVersion(), null, null);
+            records.save(running);
+        }
+
+        void run() {
+            new BackupJob(AthenaService.this::repository, records, metrics, clock, selected, running, AthenaService.this::sweepQuietly,
+                    config.tuning().componentThreads()).run();
+        }
+
+        void interrupted() {
+            records.save(running.finish(JobStatus.Failed, clock.instant().toString(), 0, null, null, null, null,
+                    "interrupted: Athena was stopped (SIGTERM) before the backup finished"));
+        }
     }
 
     /**
@@ -259,24 +280,11 @@ public final class AthenaService implements AutoCloseable {
         RestoreRecord running = RestoreRecord.running(backup.backupurl(), sourceNs, request.timestamp(), config.namespace(), id,
                 now.toString(), request, backup.platformVersion(), config.platformVersion());
         // The job reads the backup through a RestoreSource (one download per pack from S3), closed when it ends.
-        RestoreSource[] reading = new RestoreSource[1];
-        Supplier<Repository> restoreSource = () -> {
-            try {
-                reading[0] = RestoreSource.open(store, config.storage().remote(), sourceNs, config.encryptionKey(), config.scratchDir(),
-                        config.tuning().repositoryOptions());
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot prepare the scratch folder " + config.scratchDir() + ": " + e.getMessage(), e);
-            }
-            return reading[0].repository();
-        };
-        RestoreJob job = new RestoreJob(restoreSource, records, metrics, clock, components, config, running);
+        SourceForRestore reading = new SourceForRestore(sourceNs);
+        RestoreJob job = new RestoreJob(reading, records, metrics, clock, components, config, running);
         Runnable work = () -> {
-            try {
+            try (reading) {
                 job.run();
-            } finally {
-                if (reading[0] != null) {
-                    reading[0].close();
-                }
             }
         };
         boolean started = jobs.start(new JobRunner.Job("restore of " + request.timestamp(), work, () -> records.save(
@@ -284,6 +292,34 @@ public final class AthenaService implements AutoCloseable {
                 () -> records.save(running));
         if (!started) {
             throw new BusyException(jobs.running().orElse("another job"));
+        }
+    }
+
+    /** The repository a restore reads, opened when the job first asks for it, through a download cache when remote. */
+    private final class SourceForRestore implements Supplier<Repository>, AutoCloseable {
+        private final String namespace;
+        private RestoreSource opened;
+
+        SourceForRestore(String namespace) {
+            this.namespace = namespace;
+        }
+
+        @Override
+        public Repository get() {
+            try {
+                opened = RestoreSource.open(store, config.storage().remote(), namespace, config.encryptionKey(), config.scratchDir(),
+                        config.tuning().repositoryOptions());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot prepare the scratch folder " + config.scratchDir() + ": " + e.getMessage(), e);
+            }
+            return opened.repository();
+        }
+
+        @Override
+        public void close() {
+            if (opened != null) {
+                opened.close();
+            }
         }
     }
 
