@@ -69,7 +69,7 @@ public final class LeaderLease {
         String folder = repository.layout().leaderFolder();
         TreeMap<Long, List<StoredObject>> terms = new TreeMap<>();
         for (StoredObject o : repository.store().list(folder)) {
-            long term = termOf(folder, o.key());
+            long term = repository.layout().leaderTermOf(o.key());
             if (term > 0) {
                 terms.computeIfAbsent(term, t -> new ArrayList<>()).add(o);
             }
@@ -89,14 +89,6 @@ public final class LeaderLease {
         return new Observation(top.getKey(), single ? only : null, fingerprint.toString());
     }
 
-    /** The term a key under the leader folder belongs to, or 0 for anything else found there. */
-    private static long termOf(String folder, String key) {
-        String[] parts = key.substring(folder.length()).split("/");
-        if (parts.length != 2 || !parts[0].matches("\\d{12}")) {
-            return 0;
-        }
-        return Long.parseLong(parts[0]);
-    }
 
     private Holder read(String key) {
         try {
@@ -127,7 +119,7 @@ public final class LeaderLease {
         String folder = repository.layout().leaderFolder();
         String own = repository.layout().leaderClaim(holder.term(), holder.candidate());
         for (StoredObject o : repository.store().list(folder)) {
-            long term = termOf(folder, o.key());
+            long term = repository.layout().leaderTermOf(o.key());
             if (term > 0 && (term < holder.term() - KEEP_TERMS || term == holder.term() && !o.key().equals(own))) {
                 repository.store().delete(o.key());
             }

@@ -127,6 +127,18 @@ public final class RepositoryLayout {
         return leaderTerm(term) + candidate;
     }
 
+    /** The term of a claim listed under {@link #leaderFolder}, or 0 for anything else found there. */
+    public long leaderTermOf(String key) {
+        if (!key.startsWith(leaderFolder())) {
+            return 0;
+        }
+        String[] parts = key.substring(leaderFolder().length()).split("/");
+        if (parts.length != 2 || !parts[0].matches("\\d{12}")) {
+            return 0;
+        }
+        return Long.parseLong(parts[0]);
+    }
+
     public String backupFolder(String timestamp) {
         return namespace + "/" + checkTimestamp(timestamp) + "/";
     }

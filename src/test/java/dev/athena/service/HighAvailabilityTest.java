@@ -84,7 +84,7 @@ class HighAvailabilityTest {
     }
 
     private boolean leads(Replica r) throws Exception {
-        return call(r.port(), "GET", "/metrics", null).body().contains("\nathena_leader 1\n");
+        return MetricsTest.value(MetricsTest.parse(call(r.port(), "GET", "/metrics", null).body()), "athena_leader", java.util.Map.of()) == 1;
     }
 
     private List<JsonNode> backups(Replica r) throws Exception {
