@@ -104,7 +104,7 @@ public final class DisasterRecovery {
     private String versionBefore;
     private int componentThreads = RestoreCommand.DEFAULT_COMPONENT_THREADS;
     private Clock clock = Clock.systemUTC();
-    private String restoreId = "restore";
+    private String restoreId;
     private String destinationNamespace;
     private Listener listener = new Listener() { };
     private String backupUrl;
@@ -390,7 +390,7 @@ public final class DisasterRecovery {
                     RestoreOutcome outcome = c.restore(repository, timestamp, manifest.components().get(c.name()));
                     Map<String, Long> stats = new LinkedHashMap<>(outcome.stats());
                     stats.put("durationMs", Duration.between(t0, clock.instant()).toMillis());
-                    log.info("restore {} component {}: {}", restoreId, c.name(), stats);
+                    log.info("restore {} component {}: {}", restoreId != null ? restoreId : "of " + timestamp, c.name(), stats);
                     synchronized (this) {
                         outcome.notes().forEach(n -> warnings.add(c.name() + ": " + n));
                         results.put(c.name(), new ComponentResult(true, stats, null));
@@ -485,7 +485,7 @@ public final class DisasterRecovery {
             return;
         }
         try {
-            JenkinsRun.Build build = new JenkinsRun(jenkins.get(), Duration.ofSeconds(2)).run(restoreId);
+            JenkinsRun.Build build = new JenkinsRun(jenkins.get(), Duration.ofSeconds(2)).run(restoreId != null ? restoreId : timestamp);
             synchronized (this) {
                 jenkinsBuild = build.url() + " " + build.result();
             }
