@@ -221,8 +221,9 @@ public final class S3Store implements ObjectStore, AutoCloseable {
             return s3.getObjectAsBytes(b -> b.bucket(settings.bucket()).key(key)
                     .range("bytes=" + offset + "-" + (offset + length - 1))).asByteArray();
         } catch (SdkException e) {
+            // A range of an empty object is answered 416 by S3 and with a broken body by s3rver: it exists and has no bytes.
+            // A transient failure of the size's own request is thrown as such, so the read is tried again.
             if (offset == 0 && isEmpty(key)) {
-                // A range of an empty object is answered 416 by S3 and with a broken body by s3rver: it exists and has no bytes.
                 return new byte[0];
             }
             throw translate("read", key, e);
@@ -232,7 +233,12 @@ public final class S3Store implements ObjectStore, AutoCloseable {
     private boolean isEmpty(String key) {
         try {
             return size(key) == 0;
-        } catch (RuntimeException e) {
+        } catch (ObjectNotFoundException e) {
+            return false;
+        } catch (StorageException e) {
+            if (e.isTransient()) {
+                throw e;
+            }
             return false;
         }
     }

@@ -128,6 +128,7 @@ class ApiFuzzTest {
         try (ServiceFixture athena = new ServiceFixture(tmp)) {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
             String previous = "";
+            boolean previousClosed = false;
             // Counted as sent: a generated address that is not a URI at all (the client refuses it) does not count.
             for (int i = 0; statuses.values().stream().mapToInt(Integer::intValue).sum() < REQUESTS; i++) {
                 String path = ROUTES.get(r.nextInt(ROUTES.size())) + randomQuery(r);
@@ -165,10 +166,23 @@ class ApiFuzzTest {
                         statuses.merge(-1, 1, Integer::sum);
                         continue;
                     }
+                    // After an answer with "Connection: close" (a request refused before its body was read) the JDK's client can
+                    // send the next request on the connection the server is closing, and read garbage (seen once, in one of a dozen
+                    // full runs). A client tries again on a new connection; the request must get its answer then.
+                    if (previousClosed) {
+                        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+                        resp = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+                        statuses.merge(resp.statusCode(), 1, Integer::sum);
+                        previousClosed = resp.headers().firstValue("connection").map("close"::equalsIgnoreCase).orElse(false);
+                        previous = method + " " + prefix(path, 80) + " -> " + resp.statusCode() + " (after a retry on a new connection)";
+                        assertClean(resp.statusCode(), resp.body(), "#" + i + " " + method + " " + path);
+                        continue;
+                    }
                     throw new AssertionError("#" + i + " " + method + " " + path + " body " + (body == null ? "none" : body.length() + " chars: "
                             + prefix(body, 80)) + ": no answer (" + e.getMessage() + "); the one before: " + previous, e);
                 }
                 statuses.merge(resp.statusCode(), 1, Integer::sum);
+                previousClosed = resp.headers().firstValue("connection").map("close"::equalsIgnoreCase).orElse(false);
                 previous = method + " " + prefix(path, 80) + " -> " + resp.statusCode() + " " + resp.headers().map();
                 assertClean(resp.statusCode(), resp.body(), "#" + i + " " + method + " " + path);
             }
