@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 . bench/lib.sh
 N=${1:-1080}
 DELAY=${2:-20}
-WORK=${BENCH_WORK:-/dev/shm/athena-bench-catalog}
+WORK=${BENCH_WORK:-$PWD/bench/work/catalog}
 rm -rf "$WORK"
 OUT=$(java -cp "$JAR" bench/CatalogBench.java "$WORK" "$N" "$DELAY" 2>/dev/null)
 ONE=$(echo "$OUT" | awk '/one_by_one/ {print $2}')

@@ -7,14 +7,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 OLD=$(realpath "$1"); NEW=$(realpath "$2"); ROUNDS=${3:-3}
-WORK=${BENCH_WORK:-/dev/shm/athena-compare}
+WORK=${BENCH_WORK:-$PWD/bench/work/compare}
 rm -rf "$WORK" && mkdir -p "$WORK"
 trap 'rm -rf "$WORK"' EXIT
 TREE=$WORK/tree
-mkdir -p "$TREE"
-for d in /usr/share/doc /usr/share/locale /usr/lib/postgresql /usr/lib/jvm/java-17-openjdk-amd64; do
-  [ -d "$d" ] && cp -a "$d" "$TREE/$(echo "$d" | tr / _)"
-done
+build_tree "$TREE"
 now() { date +%s.%N; }
 declare -A best
 run() { # step build jar args...
@@ -35,7 +32,6 @@ for round in $(seq 1 "$ROUNDS"); do
     run restore "$build" "$jar" restore --location "$WORK/repo-$build" --timestamp 2026-01-01t00-00-00 --volume data="$WORK/restored-$build"
   done
 done
-TREE_BYTES=$(du -sb "$TREE" | cut -f1)
 ROWS=""
 for step in backup restore; do
   ROWS="$ROWS
@@ -45,7 +41,7 @@ SECTION=$(cat <<MD
 ## Two builds compared (bench/compare-jars.sh)
 
 Run on $(date -u +%Y-%m-%d) on $(nproc) cores, $(java -version 2>&1 | head -1): the same tree as
-bench/engine.sh ($TREE_BYTES bytes), in $WORK (memory), each build's first backup and its restore
+bench/engine.sh ($TREE_BYTES bytes), in $WORK ($(df --output=fstype "$WORK" | tail -1)), each build's first backup and its restore
 as cold CLI runs, the two builds alternating, $ROUNDS rounds; the best run of each counts.
 Old: ${OLD_LABEL:-$OLD}. New: ${NEW_LABEL:-$NEW}.
 

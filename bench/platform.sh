@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 SCALE=${1:-10}
 LATENCY=${2:-30}
 BANDWIDTH=${3:-60}
-WORK=${BENCH_WORK:-/dev/shm/athena-bench-platform}
+WORK=${BENCH_WORK:-$PWD/bench/work/platform}
 start_postgres "$WORK"
 echo "loading pgbench scale $SCALE, a metagraph folder, git repositories and a ConfigMap" >&2
 load_pgbench "$SCALE"

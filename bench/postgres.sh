@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 SCALE=${1:-30}
 # In memory by default (cluster data, dumps, repository): this machine's disk swings 3x between identical runs.
-WORK=${BENCH_WORK:-/dev/shm/athena-bench-pg}
+WORK=${BENCH_WORK:-$PWD/bench/work/pg}
 start_postgres "$WORK"
 echo "loading pgbench scale $SCALE and a wide text table" >&2
 load_pgbench "$SCALE" "CREATE TABLE wide AS SELECT g AS id, repeat(md5(g::text), 8) AS a, repeat(md5((g * 7)::text), 8) AS b, now() AS at FROM generate_series(1, 300000) g"

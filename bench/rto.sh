@@ -15,12 +15,7 @@ rm -rf "$WORK" && mkdir -p "$WORK"
 SERVE_PID=""
 trap '[ -n "$SERVE_PID" ] && kill "$SERVE_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
 TREE=$WORK/tree
-mkdir -p "$TREE"
-for d in /usr/share/doc /usr/share/locale /usr/lib/postgresql /usr/lib/jvm/java-17-openjdk-amd64; do
-  [ -d "$d" ] && cp -a "$d" "$TREE/$(echo "$d" | tr / _)"
-done
-TREE_BYTES=$(du -sb "$TREE" | cut -f1)
-TREE_FILES=$(find "$TREE" -type f | wc -l)
+build_tree "$TREE"
 sync
 
 now() { date +%s.%N; }
