@@ -53,8 +53,7 @@ public final class LocalStore implements ObjectStore {
         forgetReader(key);
         Path temp = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
         try {
-            Files.createDirectories(target.getParent());
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel ch = createInFolder(temp)) {
                 ByteBuffer buf = ByteBuffer.wrap(data, 0, length);
                 while (buf.hasRemaining()) {
                     ch.write(buf);
@@ -78,6 +77,28 @@ public final class LocalStore implements ObjectStore {
                 throw new ReadOnlyStorageException("cannot write " + target + ": the backup location is read-only (" + e.getMessage() + ")", e);
             }
             throw new StorageException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Creates the file, and its folders if missing. A concurrent {@link #delete} removes folders it
+     * leaves empty, so between making the folder and creating the file in it another writer may
+     * remove the folder again: make it again. Once the file exists its folder is no longer empty
+     * and stays.
+     */
+    private static FileChannel createInFolder(Path file) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Files.createDirectories(file.getParent());
+                return FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            } catch (NoSuchFileException | java.nio.file.FileAlreadyExistsException e) {
+                // NoSuchFile: the folder went before the file was made. FileAlreadyExists from
+                // createDirectories: a folder existed when it was made and was gone when checked.
+                // The temp file's name is unique, so it is never the one that already exists.
+                if (attempt == 100) {
+                    throw e;
+                }
+            }
         }
     }
 
