@@ -9,7 +9,7 @@ import dev.athena.concurrent.Parallel;
 
 /**
  * Hashes, compresses, encrypts and packs blobs on worker threads while the callers go on reading.
- * At most {@code maxInFlightBytes} wait at once, and six chunk buffers, which bounds memory
+ * At most {@code maxInFlightBytes} wait at once, and a few chunk buffers, which bounds memory
  * whatever the input and however many callers share it ({@link Repository#pipeline()}).
  */
 public final class BlobPipeline {
@@ -19,7 +19,12 @@ public final class BlobPipeline {
     private final int budgetKiB;
 
     public BlobPipeline(Repository repository, int threads, int maxInFlightBytes) {
+        this(repository, threads, maxInFlightBytes, 6);
+    }
+
+    BlobPipeline(Repository repository, int threads, int maxInFlightBytes, int chunkBuffers) {
         this.repository = repository;
+        this.bufferSlots = new Semaphore(chunkBuffers);
         java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(threads, threads, 30, java.util.concurrent.TimeUnit.SECONDS,
                 new java.util.concurrent.LinkedBlockingQueue<>(), Parallel.daemons("athena-blob"));
         pool.allowCoreThreadTimeOut(true);
@@ -29,12 +34,13 @@ public final class BlobPipeline {
     }
 
     public static BlobPipeline standard(Repository repository) {
-        return new BlobPipeline(repository, Math.max(2, Runtime.getRuntime().availableProcessors()), 16 * 1024 * 1024);
+        WriteBudget budget = WriteBudget.current();
+        return new BlobPipeline(repository, Math.max(2, Runtime.getRuntime().availableProcessors()), budget.inFlightBytes(), budget.chunkBuffers());
     }
 
     /** Chunk-sized buffers reused across chunks: fresh multi-MiB arrays per chunk cost the GC more than the hashing. */
     private final java.util.concurrent.BlockingQueue<byte[]> buffers = new java.util.concurrent.LinkedBlockingQueue<>();
-    private final Semaphore bufferSlots = new Semaphore(6);
+    private final Semaphore bufferSlots;
 
     /** Saves a copy of {@code src[offset, offset+length)} (at most one chunk); blocks while all buffers are in use. */
     public CompletableFuture<BlobId> saveCopy(BlobType type, byte[] src, int offset, int length) {

@@ -27,10 +27,14 @@ public final class Chunker {
         void accept(byte[] buffer, int offset, int length) throws IOException;
     }
 
-    private final byte[] buffer = new byte[2 * MAX_SIZE];
+    /** Allocated at the first split: a volume of small files never chunks one, and 8 MiB is much of a small heap. */
+    private byte[] buffer;
 
     /** Splits the stream into chunks, in order, and returns the number of bytes read. */
     public long split(InputStream in, Sink sink) throws IOException {
+        if (buffer == null) {
+            buffer = new byte[2 * MAX_SIZE];
+        }
         int start = 0;
         int end = 0;
         long total = 0;

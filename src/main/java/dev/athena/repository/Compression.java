@@ -16,9 +16,19 @@ final class Compression {
     private Compression() {
     }
 
-    /** A scratch buffer large enough for {@link #pack} of any chunk. */
-    static byte[] scratch() {
-        return new byte[1 + (int) Zstd.compressBound(Chunker.MAX_SIZE)];
+    /**
+     * The thread's scratch buffer for {@link #pack} of {@code length} bytes, grown when too small:
+     * sized for the largest chunk a thread has packed so far, not for any chunk (4 MiB per thread
+     * whether the files are 100 bytes or 100 MiB).
+     */
+    static byte[] scratch(ThreadLocal<byte[]> holder, int length) {
+        byte[] scratch = holder.get();
+        int needed = 1 + (int) Zstd.compressBound(length);
+        if (scratch == null || scratch.length < needed) {
+            scratch = new byte[Math.max(needed, 64 * 1024)];
+            holder.set(scratch);
+        }
+        return scratch;
     }
 
     /** Writes the blob plaintext (flag + payload) into {@code out} and returns its length. */

@@ -22,12 +22,12 @@ final class PackUploader {
     private final ThreadPoolExecutor executor;
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
 
-    PackUploader(int wanted) {
-        this(wanted, Runtime.getRuntime().maxMemory());
+    PackUploader(int wanted, long packBytes) {
+        this(wanted, Runtime.getRuntime().maxMemory(), packBytes);
     }
 
-    PackUploader(int wanted, long maxHeap) {
-        this.threads = affordable(wanted, maxHeap);
+    PackUploader(int wanted, long maxHeap, long packBytes) {
+        this.threads = affordable(wanted, maxHeap, packBytes);
         this.slots = new Semaphore(Math.max(1, threads));
         // A queue, not a hand-off: a slot is free again a moment before its thread is, and the next pack must not be refused then.
         this.executor = threads == 0 ? null : new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), Parallel.daemons("athena-upload"));
@@ -36,9 +36,9 @@ final class PackUploader {
         }
     }
 
-    /** Packs that may be in flight beside the one being filled. */
-    static int affordable(int wanted, long maxHeap) {
-        return Math.max(0, Math.min(wanted, PackWriter.fitInHeap(maxHeap) - 1));
+    /** Packs of at most {@code packBytes} that may be in flight beside the one being filled. */
+    static int affordable(int wanted, long maxHeap, long packBytes) {
+        return Math.max(0, Math.min(wanted, PackWriter.fitInHeap(maxHeap, packBytes) - 1));
     }
 
     /**
@@ -65,6 +65,10 @@ final class PackUploader {
                     upload.run();
                 } catch (RuntimeException e) {
                     failure.compareAndSet(null, e);
+                } catch (Error e) {
+                    // An error (OutOfMemoryError) used to end the thread and lose the pack unnoticed: the backup went on to
+                    // write a manifest over four missing packs and said Success.
+                    failure.compareAndSet(null, new RepositoryException("a pack could not be uploaded: " + e, e));
                 } finally {
                     slots.release();
                 }

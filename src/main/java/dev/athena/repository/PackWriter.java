@@ -12,8 +12,13 @@ import java.util.List;
  */
 final class PackWriter {
     static final int HEADER_ENTRY = 1 + BlobId.LENGTH + 4 + 4;
-    /** The most one pack's buffer grows to: the target plus the blob that crossed it, plus its header. */
-    static final long MAX_BYTES = Repository.PACK_TARGET + Chunker.MAX_SIZE + 64 * 1024;
+    /**
+     * The most blobs one pack holds, whatever their size: every blob costs an entry in memory until
+     * the pack is indexed, and 16 MiB of 100-byte files would be over 100,000 of them.
+     */
+    static final int MAX_BLOBS = 20_000;
+    /** The largest pack Athena writes (its buffer's bound); readers accept any size. */
+    static final long MAX_BYTES = WriteBudget.packBytes(WriteBudget.MAX_PACK_TARGET);
 
     /**
      * How many whole packs a third of the heap holds (at least one): the bound for packs held at
@@ -22,7 +27,23 @@ final class PackWriter {
      * when the disk was slower than the chunking.
      */
     static int fitInHeap(long maxHeap) {
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, maxHeap / 3 / MAX_BYTES));
+        return fitInHeap(maxHeap, MAX_BYTES);
+    }
+
+    /** {@link #fitInHeap(long)} for packs of at most {@code packBytes}. */
+    static int fitInHeap(long maxHeap, long packBytes) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, maxHeap / 3 / packBytes));
+    }
+
+    private final long capacity;
+
+    /** A writer whose buffer grows to {@code capacity} bytes at most before the header: {@link WriteBudget#packBytes()}. */
+    PackWriter(long capacity) {
+        this.capacity = capacity;
+    }
+
+    PackWriter() {
+        this(MAX_BYTES);
     }
 
     record Entry(BlobId id, BlobType type, long offset, int length, int rawLength) {
@@ -43,8 +64,9 @@ final class PackWriter {
 
     private void write(byte[] data, int offset, int length) {
         if (size + length > buffer.length) {
-            // Sized once for a full pack, so a pack is not copied again and again as it grows.
-            buffer = java.util.Arrays.copyOf(buffer, (int) Math.max(size + length, Math.max(buffer.length * 2L, MAX_BYTES)));
+            // Doubling from 1 MiB up to the bound: a pack of small files stays small, a full one is copied a few times at most.
+            long grown = Math.min(capacity, Math.max(buffer.length * 2L, 1024 * 1024));
+            buffer = java.util.Arrays.copyOf(buffer, (int) Math.max(size + length, grown));
         }
         System.arraycopy(data, offset, buffer, size, length);
         size += length;

@@ -22,7 +22,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Repository implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Repository.class);
-    static final int PACK_TARGET = 16 * 1024 * 1024;
 
     private final ObjectStore store;
     private final RepositoryLayout layout;
@@ -37,7 +36,8 @@ public final class Repository implements AutoCloseable {
     private final Set<BlobId> pending = ConcurrentHashMap.newKeySet();
     private final Map<BlobId, List<PackWriter.Entry>> unindexedPacks = new HashMap<>();
     private final Object packLock = new Object();
-    private PackWriter current = new PackWriter();
+    private final WriteBudget budget = WriteBudget.current();
+    private PackWriter current = new PackWriter(budget.packBytes());
     private final AtomicLong storedBytes = new AtomicLong();
     private final AtomicLong packsVerified = new AtomicLong();
     private final AtomicLong bytesVerified = new AtomicLong();
@@ -68,7 +68,7 @@ public final class Repository implements AutoCloseable {
         this.layout = layout;
         this.envelope = envelope;
         this.options = options;
-        this.uploader = new PackUploader(options.transferThreads());
+        this.uploader = new PackUploader(options.transferThreads(), budget.packBytes());
     }
 
     /** {@link #open(ObjectStore, String, String, boolean, Options)} with the default options. */
@@ -357,20 +357,20 @@ public final class Repository implements AutoCloseable {
         return id;
     }
 
-    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(Compression::scratch);
+    private static final ThreadLocal<byte[]> SCRATCH = new ThreadLocal<>();
 
     private void append(BlobId id, BlobType type, byte[] data, int offset, int length) {
-        byte[] scratch = SCRATCH.get();
+        byte[] scratch = Compression.scratch(SCRATCH, length);
         int packed = Compression.pack(data, offset, length, options.compressionLevel(), scratch);
         byte[] sealed = envelope.encrypts() ? envelope.seal(scratch, 0, packed) : scratch;
         int sealedLength = envelope.encrypts() ? sealed.length : packed;
         PackWriter full = null;
         synchronized (packLock) {
             current.add(id, type, sealed, sealedLength, length);
-            if (current.size() >= PACK_TARGET) {
+            if (current.size() >= budget.packTarget() || current.count() >= PackWriter.MAX_BLOBS) {
                 uploader.reserve();
                 full = current;
-                current = new PackWriter();
+                current = new PackWriter(budget.packBytes());
             }
         }
         if (full != null) {
@@ -387,20 +387,53 @@ public final class Repository implements AutoCloseable {
         PackWriter.Finished pack = writer.finish(envelope);
         store.put(layout.pack(pack.id()), pack.bytes(), pack.length());
         storedBytes.addAndGet(pack.length());
+        Map<BlobId, List<PackWriter.Entry>> enough = null;
         synchronized (unindexedPacks) {
             unindexedPacks.put(pack.id(), pack.entries());
+            unindexedBlobs += pack.entries().size();
+            if (unindexedBlobs >= INDEX_FILE_BLOBS && !rewriting) {
+                enough = takeUnindexed();
+            }
         }
+        if (enough != null) {
+            index(enough);
+        }
+    }
+
+    /**
+     * Blobs one index file names at most while a backup runs: an index file is sealed whole, so a
+     * backup of millions of small files writes several of bounded size (about 3 MiB each) instead
+     * of one that must be built in memory at the end (a 200,000-file backup ran out of a 96 MiB
+     * heap there). Readers take the union of index files either way.
+     */
+    static final int INDEX_FILE_BLOBS = 20_000;
+    private int unindexedBlobs;
+    /**
+     * Set while prune rewrites live blobs: it replaces every index file by one naming exactly
+     * the packs it kept and wrote, so none of its new packs may go into an index file of its own.
+     */
+    private volatile boolean rewriting;
+
+    private Map<BlobId, List<PackWriter.Entry>> takeUnindexed() {
+        Map<BlobId, List<PackWriter.Entry>> packs = new HashMap<>(unindexedPacks);
+        unindexedPacks.clear();
+        unindexedBlobs = 0;
+        return packs;
+    }
+
+    /** Writes an index file naming {@code packs}, then serves their blobs from the index instead of the pending set. */
+    private void index(Map<BlobId, List<PackWriter.Entry>> packs) {
+        writeIndexFile(packs);
+        packs.forEach(index::add);
+        packs.values().forEach(entries -> entries.forEach(e -> pending.remove(e.id())));
     }
 
     /** Uploads the open pack and writes an index file naming every pack uploaded since the last flush. */
     public void flush() {
         Map<BlobId, List<PackWriter.Entry>> packs = flushPacks();
-        if (packs.isEmpty()) {
-            return;
+        if (!packs.isEmpty()) {
+            index(packs);
         }
-        writeIndexFile(packs);
-        packs.forEach(index::add);
-        packs.values().forEach(entries -> entries.forEach(e -> pending.remove(e.id())));
     }
 
     /** Uploads the open pack; returns the packs uploaded since the last flush, not yet in any index file. */
@@ -408,21 +441,20 @@ public final class Repository implements AutoCloseable {
         PackWriter last;
         synchronized (packLock) {
             last = current;
-            current = new PackWriter();
+            current = new PackWriter(budget.packBytes());
         }
         if (last.count() > 0) {
             upload(last);
         }
         uploader.await();
         synchronized (unindexedPacks) {
-            Map<BlobId, List<PackWriter.Entry>> packs = new HashMap<>(unindexedPacks);
-            unindexedPacks.clear();
-            return packs;
+            return takeUnindexed();
         }
     }
 
     /** Saves a blob even though an index names it: prune moves live blobs out of mostly-dead packs. */
     void rewrite(BlobType type, byte[] data) {
+        rewriting = true;
         BlobId id = BlobId.of(data);
         if (!pending.add(id)) {
             return;
@@ -443,6 +475,7 @@ public final class Repository implements AutoCloseable {
         index.clear();
         packs.forEach(index::add);
         pending.clear();
+        rewriting = false;
     }
 
     String writeIndexFile(Map<BlobId, List<PackWriter.Entry>> packs) {

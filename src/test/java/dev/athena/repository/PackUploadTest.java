@@ -72,9 +72,24 @@ class PackUploadTest {
     void packsHeldAtOnceFitInAThirdOfTheHeap() {
         long mib = 1024 * 1024;
         assertThat(PackWriter.fitInHeap(192 * mib)).isEqualTo(3);
-        assertThat(PackUploader.affordable(4, 192 * mib)).as("in flight beside the one filling, at -Xmx192m").isEqualTo(2);
-        assertThat(PackUploader.affordable(4, 6 * 1024 * mib)).as("as many as asked for on a large heap").isEqualTo(4);
-        assertThat(PackUploader.affordable(4, 64 * mib)).as("a tiny heap uploads on the filling thread").isZero();
+        assertThat(PackUploader.affordable(4, 192 * mib, PackWriter.MAX_BYTES)).as("in flight beside the one filling, at -Xmx192m").isEqualTo(2);
+        assertThat(PackUploader.affordable(4, 6 * 1024 * mib, PackWriter.MAX_BYTES)).as("as many as asked for on a large heap").isEqualTo(4);
+        assertThat(PackUploader.affordable(4, 48 * mib, PackWriter.MAX_BYTES)).as("a tiny heap uploads on the filling thread").isZero();
+        WriteBudget small = WriteBudget.forHeap(64 * mib);
+        assertThat(small.packTarget()).as("packs filled at -Xmx64m").isEqualTo(4 * mib);
+        assertThat(PackUploader.affordable(4, 64 * mib, small.packBytes())).as("one pack of that size in flight at -Xmx64m").isEqualTo(1);
+        assertThat(WriteBudget.forHeap(6 * 1024 * mib).packTarget()).as("packs on a large heap").isEqualTo(16 * mib);
         assertThat(PackWriter.fitInHeap(16 * mib)).as("the pre-restore check reads one pack at least").isEqualTo(1);
+    }
+
+    @Test
+    void anErrorOnAnUploadThreadFailsTheWaitInsteadOfLosingThePack() {
+        PackUploader uploader = new PackUploader(2, 6L * 1024 * 1024 * 1024, PackWriter.MAX_BYTES);
+        uploader.reserve();
+        uploader.submit(() -> {
+            throw new OutOfMemoryError("Java heap space");
+        });
+        assertThatThrownBy(uploader::await).isInstanceOf(RepositoryException.class).hasMessageContaining("Java heap space");
+        uploader.close();
     }
 }
