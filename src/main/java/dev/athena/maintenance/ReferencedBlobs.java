@@ -1,9 +1,7 @@
 package dev.athena.maintenance;
 
-import java.util.HashSet;
-import java.util.Set;
-
 import dev.athena.repository.BlobId;
+import dev.athena.repository.BlobIdSet;
 import dev.athena.repository.Manifest;
 import dev.athena.repository.Repository;
 import dev.athena.volume.TreeEntry;
@@ -14,8 +12,8 @@ final class ReferencedBlobs {
     private ReferencedBlobs() {
     }
 
-    static Set<BlobId> of(Repository repository) {
-        Set<BlobId> used = new HashSet<>();
+    static BlobIdSet of(Repository repository) {
+        BlobIdSet used = new BlobIdSet();
         for (String ts : repository.timestamps()) {
             Manifest m;
             try {
@@ -26,7 +24,7 @@ final class ReferencedBlobs {
                         + "; put the object back, or remove that backup with 'athena forget --timestamp " + ts + "'", e);
             }
             for (Manifest.ComponentSnapshot c : m.components().values()) {
-                used.addAll(c.treeIds());
+                c.treeIds().forEach(used::add);
                 for (TreeReader r = new TreeReader(repository, c.treeIds()); r.hasNext(); ) {
                     TreeEntry e = r.next();
                     if (e.chunks() != null) {

@@ -43,11 +43,21 @@ public final class BlobId implements Comparable<BlobId> {
         return new BlobId(bytes.clone());
     }
 
+    /** An id over {@code bytes} themselves, which the caller gives up. */
+    static BlobId wrap(byte[] bytes) {
+        return new BlobId(bytes);
+    }
+
     public static BlobId parse(String hex) {
         if (hex == null || hex.length() != 2 * LENGTH) {
             throw new IllegalArgumentException("not a blob id: " + hex);
         }
         return new BlobId(HEX.parseHex(hex));
+    }
+
+    /** The bytes themselves, not a copy: for readers in this package that only read them. */
+    byte[] bytes() {
+        return bytes;
     }
 
     public byte[] toBytes() {

@@ -64,8 +64,9 @@ final class PackWriter {
 
     private void write(byte[] data, int offset, int length) {
         if (size + length > buffer.length) {
-            // Doubling from 1 MiB up to the bound: a pack of small files stays small, a full one is copied a few times at most.
-            long grown = Math.min(capacity, Math.max(buffer.length * 2L, 1024 * 1024));
+            // Half as large again from 1 MiB up to the bound: a pack of small files stays small, a full one is copied a few
+            // times, and the last step overshoots by a third at most (doubling left 4 MiB of an 8 MiB buffer unused).
+            long grown = Math.min(capacity, Math.max(buffer.length + buffer.length / 2L, 1024 * 1024));
             buffer = java.util.Arrays.copyOf(buffer, (int) Math.max(size + length, grown));
         }
         System.arraycopy(data, offset, buffer, size, length);

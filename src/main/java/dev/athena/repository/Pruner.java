@@ -32,7 +32,7 @@ public final class Pruner {
         this.repository = repository;
     }
 
-    public Result prune(Set<BlobId> used) {
+    public Result prune(BlobIdSet used) {
         // A damaged index file would make its packs look unreferenced: rebuild from their headers first.
         if (!repository.damagedIndexFiles().isEmpty()) {
             repository.repairIndex();

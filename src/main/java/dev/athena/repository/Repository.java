@@ -479,7 +479,7 @@ public final class Repository implements AutoCloseable {
     }
 
     String writeIndexFile(Map<BlobId, List<PackWriter.Entry>> packs) {
-        byte[] sealed = envelope.seal(Json.write(Index.serialize(packs)));
+        byte[] sealed = envelope.seal(Index.toJson(packs));
         String key = layout.index(BlobId.of(sealed).hex());
         store.put(key, sealed);
         indexFiles.add(key);

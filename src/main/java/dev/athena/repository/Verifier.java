@@ -26,34 +26,63 @@ public final class Verifier {
 
     /** The damaged blobs among {@code needed}, each with what is wrong; empty when all are intact. */
     public Map<BlobId, String> check(Collection<BlobId> needed, Depth depth) {
+        return check(needed::iterator, depth);
+    }
+
+    /**
+     * As above, for blobs too many to hold: {@code needed} gives them (repeats allowed) once to find
+     * the packs to read, and once more only when a pack is missing or damaged, to name the blobs
+     * of theirs that are needed. What is held is one entry per pack and per damaged blob, however
+     * many blobs are needed (a set of 200,000 ids did not fit beside the index in a 64 MiB heap).
+     * At {@link Depth#BLOBS} every blob of a needed pack is opened, a superset of the needed.
+     */
+    public Map<BlobId, String> check(java.util.function.Supplier<java.util.Iterator<BlobId>> needed, Depth depth) {
         Map<BlobId, String> damaged = new LinkedHashMap<>();
-        Map<BlobId, List<BlobId>> byPack = new HashMap<>();
-        for (BlobId id : needed) {
+        Set<BlobId> packs = new java.util.HashSet<>();
+        for (java.util.Iterator<BlobId> it = needed.get(); it.hasNext(); ) {
+            BlobId id = it.next();
             BlobLocation loc = repository.locate(id);
             if (loc == null) {
                 damaged.put(id, "in no index: its data is missing");
             } else {
-                byPack.computeIfAbsent(loc.pack(), k -> new ArrayList<>()).add(id);
+                packs.add(loc.pack());
             }
         }
         // Packs are read and hashed on all cores, and on a remote store several downloads at once: a restore waits for this
         // before it writes anything.
-        Map<BlobId, String> found = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<BlobId, String> badPacks = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<BlobId, String> badBlobs = new java.util.concurrent.ConcurrentHashMap<>();
         // Each thread holds a whole pack, so no more than the heap has room for.
         int threads = Math.min(Math.max(Math.max(2, Runtime.getRuntime().availableProcessors()), repository.options().transferThreads()),
                 PackWriter.fitInHeap(Runtime.getRuntime().maxMemory()));
-        dev.athena.concurrent.Parallel.forEach("athena-verify", threads, byPack.entrySet(),
-                e -> checkPack(e.getKey(), e.getValue(), depth, found));
-        damaged.putAll(new java.util.TreeMap<>(found));
+        dev.athena.concurrent.Parallel.forEach("athena-verify", threads, packs, pack -> checkPack(pack, depth, badPacks, badBlobs));
+        if (!badPacks.isEmpty() || !badBlobs.isEmpty()) {
+            Map<BlobId, String> found = new java.util.TreeMap<>();
+            for (java.util.Iterator<BlobId> it = needed.get(); it.hasNext(); ) {
+                BlobId id = it.next();
+                BlobLocation loc = repository.locate(id);
+                String why = loc == null ? null : badBlobs.getOrDefault(id, badPacks.get(loc.pack()));
+                if (why != null) {
+                    found.put(id, why);
+                }
+            }
+            damaged.putAll(found);
+        }
         return damaged;
     }
 
-    private void checkPack(BlobId pack, List<BlobId> blobs, Depth depth, Map<BlobId, String> damaged) {
+    /**
+     * Reads one pack whole. A pack whose hash matches its name holds what was written; at
+     * {@link Depth#BLOBS} its blobs are opened all the same. A pack that does not match has each
+     * blob the index places in it checked, so that damage elsewhere in it (another blob, the
+     * header) leaves them readable, and verify can say which files are affected.
+     */
+    private void checkPack(BlobId pack, Depth depth, Map<BlobId, String> badPacks, Map<BlobId, String> badBlobs) {
         byte[] bytes;
         try {
             bytes = repository.store().get(repository.layout().pack(pack));
         } catch (ObjectNotFoundException e) {
-            blobs.forEach(b -> damaged.put(b, "pack " + pack.shortHex() + " is missing"));
+            badPacks.put(pack, "pack " + pack.shortHex() + " is missing");
             return;
         }
         boolean packIntact = BlobId.of(bytes).equals(pack);
@@ -63,26 +92,26 @@ public final class Verifier {
         if (packIntact && depth == Depth.PACKS) {
             return;
         }
-        if (depth == Depth.BLOBS && packIntact) {
+        List<PackWriter.Entry> blobs;
+        if (packIntact) {
             try {
-                PackReader.header(bytes, repository.envelope());
+                blobs = PackReader.header(bytes, repository.envelope());
             } catch (CorruptDataException e) {
-                blobs.forEach(b -> damaged.put(b, "pack " + pack.shortHex() + " has a damaged header: " + e.getMessage()));
+                badPacks.put(pack, "pack " + pack.shortHex() + " has a damaged header: " + e.getMessage());
                 return;
             }
+        } else {
+            blobs = repository.index().inPack(pack);
         }
-        // Damage outside the blobs needed here (another blob, the header) leaves them readable.
-        // Name the blobs that are bad, so verify can say which files are affected, not just "pack damaged".
-        for (BlobId id : blobs) {
-            BlobLocation loc = repository.locate(id);
+        for (PackWriter.Entry blob : blobs) {
             try {
-                if (loc.offset() + loc.length() > bytes.length) {
+                if (blob.offset() + blob.length() > bytes.length) {
                     throw new CorruptDataException("pack is truncated");
                 }
-                byte[] sealed = java.util.Arrays.copyOfRange(bytes, (int) loc.offset(), (int) loc.offset() + loc.length());
-                PackReader.blob(sealed, id, loc.rawLength(), repository.envelope());
+                byte[] sealed = java.util.Arrays.copyOfRange(bytes, (int) blob.offset(), (int) blob.offset() + blob.length());
+                PackReader.blob(sealed, blob.id(), blob.rawLength(), repository.envelope());
             } catch (CorruptDataException ex) {
-                damaged.put(id, "damaged in pack " + pack.shortHex() + ": " + ex.getMessage());
+                badBlobs.put(blob.id(), "damaged in pack " + pack.shortHex() + ": " + ex.getMessage());
             }
         }
     }

@@ -1,10 +1,8 @@
 package dev.athena.volume;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import dev.athena.repository.BlobId;
 import dev.athena.repository.CorruptDataException;
@@ -33,22 +31,19 @@ public final class TreeCheck {
             damagedTree.forEach((id, why) -> problems.add(where + ": file list (tree blob " + id.shortHex() + ") " + why));
             return problems;
         }
-        Set<BlobId> needed = new LinkedHashSet<>();
+        Map<BlobId, String> damaged;
         try {
-            for (TreeReader r = new TreeReader(repository, tree); r.hasNext(); ) {
-                TreeEntry e = r.next();
-                if (shape != null) {
-                    shape.accept(e);
-                }
-                if (e.chunks() != null) {
-                    e.chunks().forEach(c -> needed.add(BlobId.parse(c)));
-                }
-            }
+            // Walked again, not collected: the chunk ids of a million files would not fit in a small heap.
+            boolean[] shapeChecked = {shape == null};
+            damaged = new Verifier(repository).check(() -> {
+                java.util.Iterator<BlobId> chunks = chunksOf(repository, tree, shapeChecked[0] ? null : shape);
+                shapeChecked[0] = true;
+                return chunks;
+            }, depth);
         } catch (CorruptDataException e) {
             problems.add(where + ": file list unreadable: " + e.getMessage());
             return problems;
         }
-        Map<BlobId, String> damaged = new Verifier(repository).check(needed, depth);
         if (damaged.isEmpty()) {
             return problems;
         }
@@ -66,5 +61,35 @@ public final class TreeCheck {
             }
         }
         return problems;
+    }
+
+    /** Every chunk id of the tree's files in tree order, read as the iteration goes; each entry passes {@code shape} when given. */
+    private static java.util.Iterator<BlobId> chunksOf(Repository repository, List<BlobId> tree, TreeShape shape) {
+        TreeReader reader = new TreeReader(repository, tree);
+        return new java.util.Iterator<>() {
+            private java.util.Iterator<String> file = java.util.Collections.emptyIterator();
+
+            @Override
+            public boolean hasNext() {
+                while (!file.hasNext() && reader.hasNext()) {
+                    TreeEntry e = reader.next();
+                    if (shape != null) {
+                        shape.accept(e);
+                    }
+                    if (e.chunks() != null) {
+                        file = e.chunks().iterator();
+                    }
+                }
+                return file.hasNext();
+            }
+
+            @Override
+            public BlobId next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                return BlobId.parse(file.next());
+            }
+        };
     }
 }

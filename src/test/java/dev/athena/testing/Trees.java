@@ -129,6 +129,18 @@ public final class Trees {
         }
     }
 
+    /** Removes {@code root} and everything under it (links are removed, not followed). */
+    public static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var walk = Files.walk(root)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
     /** {@code count} files of {@code bytes} random bytes each (incompressible: every one fills packs), in a new folder {@code dir}. */
     public static Path randomFiles(Path dir, int count, int bytes, long seed) throws IOException {
         Files.createDirectories(dir);
