@@ -6,8 +6,19 @@ import picocli.CommandLine;
 final class Failures implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
     @Override
     public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
-        cmd.getErr().println("athena " + cmd.getCommandName() + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+        cmd.getErr().println("athena " + cmd.getCommandName() + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()) + heapHint(e));
         return 1;
+    }
+
+    /** For a failure caused by a full heap, how to give the next run more: the message alone says only "Java heap space". */
+    static String heapHint(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError) {
+                return "; the Java heap (" + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB) is too small for this job:"
+                        + " run it with more, e.g. ATHENA_JAVA_OPTS=-Xmx1g bin/athena ..., or java -Xmx1g -jar athena.jar ...";
+            }
+        }
+        return "";
     }
 
     @Override

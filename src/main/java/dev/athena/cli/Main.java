@@ -15,7 +15,20 @@ import org.slf4j.LoggerFactory;
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
+        boundNioBufferCache();
         System.exit(run(args));
+    }
+
+    /**
+     * The JDK copies each read or write of a heap buffer on a file channel through a native buffer
+     * as large as the request, and keeps one per thread for good: a backup that read 8 MiB at a
+     * time held 59 MiB outside the heap this way. Set before the first channel is used (the JDK
+     * reads it once); a value the user gave is kept.
+     */
+    static void boundNioBufferCache() {
+        if (System.getProperty("jdk.nio.maxCachedBufferSize") == null) {
+            System.setProperty("jdk.nio.maxCachedBufferSize", String.valueOf(1024 * 1024));
+        }
     }
 
     public static int run(String... args) {
