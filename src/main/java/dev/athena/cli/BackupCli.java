@@ -50,6 +50,7 @@ final class BackupCli implements Callable<Integer> {
         }
         m.warnings().stream().limit(20).forEach(w -> System.out.println("  warning: " + w));
         System.out.println("  stored " + repository.storedBytes() + " new bytes at " + repository.store().locate(repository.layout().backupFolder(m.timestamp())));
+        System.out.println("  the store got " + dev.athena.storage.CountingStore.countsOf(repository.store()));
         return 0;
     }
 }

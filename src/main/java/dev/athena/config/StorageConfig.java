@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.athena.storage.CountingStore;
 import dev.athena.storage.LocalStore;
 import dev.athena.storage.ObjectStore;
 import dev.athena.storage.ReadBackStore;
@@ -71,10 +72,13 @@ public record StorageConfig(String type, Path localRoot, S3Settings s3) {
         return "s3".equals(type);
     }
 
-    /** Opens the store: every write read back before it counts (a retry writes it again), transient failures retried. */
+    /**
+     * Opens the store: every write read back before it counts (a retry writes it again), transient
+     * failures retried, and every request that reaches the store counted ({@link CountingStore}).
+     */
     public ObjectStore open() {
         ObjectStore store = remote() ? new S3Store(s3) : new LocalStore(localRoot);
-        return RetryingStore.standard(new ReadBackStore(store));
+        return RetryingStore.standard(new ReadBackStore(new CountingStore(store)));
     }
 
     /**

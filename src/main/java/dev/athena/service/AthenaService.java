@@ -21,6 +21,7 @@ import dev.athena.repository.Repository;
 import dev.athena.restore.RestoreSource;
 import dev.athena.schedule.BackupScheduler;
 import dev.athena.schedule.RetentionPolicy;
+import dev.athena.storage.CountingStore;
 import dev.athena.storage.ObjectStore;
 
 import org.slf4j.Logger;
@@ -236,12 +237,12 @@ public final class AthenaService implements AutoCloseable {
             timestamp = freshTimestamp();
             running = new BackupRecord(records.url(config.namespace(), timestamp), config.namespace(), JobStatus.Running, timestamp, onlyConfig,
                     clock.instant().toString(), null, null, selected.stream().map(Component::name).toList(), null, null, null, null,
-                    config.platformVersion(), null, null);
+                    config.platformVersion(), null, null, null);
             records.save(running);
         }
 
         void run() {
-            new BackupJob(AthenaService.this::repository, records, metrics, clock, selected, running, AthenaService.this::sweepQuietly,
+            new BackupJob(AthenaService.this::repository, () -> CountingStore.countsOf(store), records, metrics, clock, selected, running, AthenaService.this::sweepQuietly,
                     config.tuning().componentThreads()).run();
         }
 
@@ -281,7 +282,7 @@ public final class AthenaService implements AutoCloseable {
                 now.toString(), request, backup.platformVersion(), config.platformVersion());
         // The job reads the backup through a RestoreSource (one download per pack from S3), closed when it ends.
         SourceForRestore reading = new SourceForRestore(sourceNs);
-        RestoreJob job = new RestoreJob(reading, records, metrics, clock, components, config, running);
+        RestoreJob job = new RestoreJob(reading, () -> CountingStore.countsOf(store), records, metrics, clock, components, config, running);
         Runnable work = () -> {
             try (reading) {
                 job.run();

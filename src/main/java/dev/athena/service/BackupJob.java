@@ -12,6 +12,7 @@ import dev.athena.backup.BackupCommand;
 import dev.athena.component.Component;
 import dev.athena.repository.Manifest;
 import dev.athena.repository.Repository;
+import dev.athena.storage.CountingStore;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,10 +28,12 @@ final class BackupJob implements Runnable {
     private final BackupRecord running;
     private final Runnable afterwards;
     private final int componentThreads;
+    private final Supplier<CountingStore.Requests> requestCounts;
 
-    BackupJob(Supplier<Repository> repositories, JobRecords records, Metrics metrics, Clock clock, List<Component> components,
-              BackupRecord running, Runnable afterwards, int componentThreads) {
+    BackupJob(Supplier<Repository> repositories, Supplier<CountingStore.Requests> requestCounts, JobRecords records, Metrics metrics, Clock clock,
+              List<Component> components, BackupRecord running, Runnable afterwards, int componentThreads) {
         this.repositories = repositories;
+        this.requestCounts = requestCounts;
         this.records = records;
         this.metrics = metrics;
         this.clock = clock;
@@ -46,6 +49,8 @@ final class BackupJob implements Runnable {
         String ts = running.timestamp();
         log.info("backup {} started: components {}{}", ts, components.stream().map(Component::name).toList(),
                 Boolean.TRUE.equals(running.onlyConfig()) ? " (onlyConfig)" : "");
+        // The store's requests while this job ran (one job runs at a time; the API's reads of records meanwhile count too).
+        CountingStore.Requests before = requestCounts.get();
         try {
             // A fresh view of the repository: another process may have pruned it since the last job.
             Repository repository = repositories.get();
@@ -66,11 +71,12 @@ final class BackupJob implements Runnable {
                 stats.put(e.getKey(), e.getValue().stats());
             }
             long duration = java.time.Duration.between(start, clock.instant()).toMillis();
+            CountingStore.Requests requests = requestCounts.get().minus(before);
             records.save(running.finish(JobStatus.Success, clock.instant().toString(), duration, List.copyOf(m.components().keySet()),
-                    bytes, repository.storedBytes(), limit(m.warnings()), null).captured(m.windows()));
+                    bytes, repository.storedBytes(), limit(m.warnings()), null).captured(m.windows()).withRequests(requests));
             metrics.backupSucceeded(clock.instant().getEpochSecond(), stats);
-            log.info("backup {} Success: {} bytes in {} components, {} new bytes stored, {} warnings, {} ms",
-                    ts, bytes, m.components().size(), repository.storedBytes(), m.warnings().size(), duration);
+            log.info("backup {} Success: {} bytes in {} components, {} new bytes stored, {} warnings, {} ms; {}",
+                    ts, bytes, m.components().size(), repository.storedBytes(), m.warnings().size(), duration, requests);
         } catch (RuntimeException e) {
             if (JobRunner.stoppedByShutdown(e)) {
                 // The shutdown has recorded this backup as interrupted; no sweep runs while the service stops.
@@ -79,7 +85,8 @@ final class BackupJob implements Runnable {
             }
             String error = e.getMessage() == null ? e.toString() : e.getMessage();
             long duration = java.time.Duration.between(start, clock.instant()).toMillis();
-            records.save(running.finish(JobStatus.Failed, clock.instant().toString(), duration, null, null, null, null, error));
+            BackupRecord failed = running.finish(JobStatus.Failed, clock.instant().toString(), duration, null, null, null, null, error);
+            records.save(failed.withRequests(requestCounts.get().minus(before)));
             metrics.backupFailed();
             log.error("backup {} Failed after {} ms: {}", ts, duration, error);
         }

@@ -6,11 +6,13 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.athena.repository.Manifest;
+import dev.athena.storage.CountingStore;
 
 /**
  * What the API tells about one backup: the seed's four fields first, then what helps an operator
- * (among it {@code windows}, when each component was captured, and {@code damaged} when its record
- * or manifest cannot be read).
+ * (among it {@code windows}, when each component was captured, {@code damaged} when its record
+ * or manifest cannot be read, and {@code requests}, what the job asked of the store: the cost of
+ * the run on a store that bills per request and per byte).
  * Stored beside the backup ({@code <ns>/<timestamp>/status.json}) so a restarted Athena, or
  * another cluster reading the same location, sees it.
  */
@@ -18,24 +20,31 @@ import dev.athena.repository.Manifest;
 public record BackupRecord(String backupurl, String namespace, JobStatus status, String timestamp,
                            Boolean onlyConfig, String startedAt, String finishedAt, Long durationMs,
                            List<String> components, Long bytes, Long newBytes, List<String> warnings, String error,
-                           String platformVersion, Map<String, Manifest.Window> windows, Boolean damaged) {
+                           String platformVersion, Map<String, Manifest.Window> windows, Boolean damaged,
+                           CountingStore.Requests requests) {
 
     BackupRecord finish(JobStatus status, String finishedAt, long durationMs, List<String> components, Long bytes, Long newBytes,
                         List<String> warnings, String error) {
         return new BackupRecord(backupurl, namespace, status, timestamp, onlyConfig, startedAt, finishedAt, durationMs,
-                components, bytes, newBytes, warnings, error, platformVersion, windows, damaged);
+                components, bytes, newBytes, warnings, error, platformVersion, windows, damaged, requests);
     }
 
     /** The same record with when each component was captured. */
     BackupRecord captured(Map<String, Manifest.Window> windows) {
         return new BackupRecord(backupurl, namespace, status, timestamp, onlyConfig, startedAt, finishedAt, durationMs,
-                components, bytes, newBytes, warnings, error, platformVersion, windows, damaged);
+                components, bytes, newBytes, warnings, error, platformVersion, windows, damaged, requests);
+    }
+
+    /** The same record with the requests its job made of the store and the bytes that crossed to it and from it. */
+    BackupRecord withRequests(CountingStore.Requests requests) {
+        return new BackupRecord(backupurl, namespace, status, timestamp, onlyConfig, startedAt, finishedAt, durationMs,
+                components, bytes, newBytes, warnings, error, platformVersion, windows, damaged, requests);
     }
 
     /** A backup whose record or manifest cannot be read: listed, so an operator sees it, but never restorable. */
     static BackupRecord damaged(String backupurl, String namespace, String timestamp, String problem) {
         return new BackupRecord(backupurl, namespace, JobStatus.Failed, timestamp, null, null, null, null, null, null, null, null,
-                "damaged: " + problem, null, null, true);
+                "damaged: " + problem, null, null, true, null);
     }
 
     /** The same record with one more warning. */
@@ -43,6 +52,6 @@ public record BackupRecord(String backupurl, String namespace, JobStatus status,
         List<String> all = new java.util.ArrayList<>(warnings == null ? List.of() : warnings);
         all.add(warning);
         return new BackupRecord(backupurl, namespace, status, timestamp, onlyConfig, startedAt, finishedAt, durationMs,
-                components, bytes, newBytes, all, error, platformVersion, windows, damaged);
+                components, bytes, newBytes, all, error, platformVersion, windows, damaged, requests);
     }
 }

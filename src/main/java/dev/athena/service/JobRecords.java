@@ -105,7 +105,7 @@ public final class JobRecords {
         }
         BackupRecord r = new BackupRecord(url(repository.namespace(), timestamp), repository.namespace(), JobStatus.Success, timestamp,
                 null, m.startedAt(), m.finishedAt(), null, List.copyOf(m.components().keySet()), null, null, m.warnings(), null,
-                m.platformVersion(), m.windows(), null);
+                m.platformVersion(), m.windows(), null, null);
         return Optional.of(statusProblem == null ? r : r.warn("its status record is damaged; this record was rebuilt from the manifest ("
                 + statusProblem + ")"));
     }

@@ -15,6 +15,7 @@ import dev.athena.component.Component;
 import dev.athena.config.AthenaConfig;
 import dev.athena.repository.Json;
 import dev.athena.repository.Repository;
+import dev.athena.storage.CountingStore;
 import dev.athena.restore.DisasterRecovery;
 
 import org.slf4j.Logger;
@@ -38,10 +39,13 @@ final class RestoreJob implements Runnable {
     private DisasterRecovery.Progress progress;
     private final List<RestoreRecord.Phase> servicePhases = new ArrayList<>();
     private String reportUrl;
+    private final Supplier<CountingStore.Requests> requestCounts;
+    private CountingStore.Requests requestsBefore;
 
-    RestoreJob(Supplier<Repository> source, JobRecords records, Metrics metrics, Clock clock, List<Component> components,
-               AthenaConfig config, RestoreRecord running) {
+    RestoreJob(Supplier<Repository> source, Supplier<CountingStore.Requests> requestCounts, JobRecords records, Metrics metrics, Clock clock,
+               List<Component> components, AthenaConfig config, RestoreRecord running) {
         this.source = source;
+        this.requestCounts = requestCounts;
         this.records = records;
         this.metrics = metrics;
         this.clock = clock;
@@ -52,6 +56,7 @@ final class RestoreJob implements Runnable {
 
     @Override
     public void run() {
+        requestsBefore = requestCounts.get();
         RestoreRequest req = record.request();
         log.info("restore {} started: backup {} of namespace {} into namespace {}{}", record.restoreId(), record.timestamp(), record.namespace(),
                 record.destinationNamespace(), req.dryRun() ? " (dry run)" : "");
@@ -146,7 +151,8 @@ final class RestoreJob implements Runnable {
                 record.backupVersion(), record.versionBefore(), p == null ? record.versionBefore() : p.versionAfter(),
                 duration == null ? null : Math.round(duration / 1000.0), rpo,
                 p == null ? null : p.upgradeOutput(), p == null ? null : p.postRestoreOutput(), p == null ? null : p.jenkinsBuild(),
-                p == null || p.plan().isEmpty() ? null : p.plan(), p == null ? null : p.backupWindows());
+                p == null || p.plan().isEmpty() ? null : p.plan(), p == null ? null : p.backupWindows(),
+                requestsBefore == null ? null : requestCounts.get().minus(requestsBefore));
     }
 
     private synchronized void save(JobStatus status, String error) {

@@ -6,12 +6,13 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.athena.repository.Manifest;
+import dev.athena.storage.CountingStore;
 
 /**
  * What the API tells about one restore: the seed's four fields (about the backup restored from),
  * then the restore's own progress: its phases, its checks, each component's outcome, the
- * versions, the achieved RTO and RPO, when each component of the backup was captured, and where
- * its disaster-recovery report is.
+ * versions, the achieved RTO and RPO, when each component of the backup was captured, where its
+ * disaster-recovery report is, and the requests it made of the store so far (with the bytes read).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RestoreRecord(String backupurl, String namespace, JobStatus status, String timestamp,
@@ -20,7 +21,7 @@ public record RestoreRecord(String backupurl, String namespace, JobStatus status
                             List<String> warnings, String error, String report,
                             List<Check> checks, String backupVersion, String versionBefore, String versionAfter,
                             Long rtoSeconds, Long rpoSeconds, String upgradeOutput, String postRestoreOutput, String jenkinsBuild,
-                            List<String> plan, Map<String, Manifest.Window> backupWindows) {
+                            List<String> plan, Map<String, Manifest.Window> backupWindows, CountingStore.Requests requests) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Phase(String name, JobStatus status, String startedAt, String finishedAt, Long durationMs, String detail) {
@@ -40,12 +41,12 @@ public record RestoreRecord(String backupurl, String namespace, JobStatus status
                                  String startedAt, RestoreRequest request, String backupVersion, String versionBefore) {
         return new RestoreRecord(backupurl, sourceNamespace, JobStatus.Running, timestamp, destination, restoreId, startedAt, null, null,
                 request, List.of(), Map.of(), List.of(), null, null, List.of(), backupVersion, versionBefore, null, null, null, null, null,
-                null, null, null);
+                null, null, null, null);
     }
 
     RestoreRecord failedByInterruption(String finishedAt, String why) {
         return new RestoreRecord(backupurl, namespace, JobStatus.Failed, timestamp, destinationNamespace, restoreId, startedAt, finishedAt,
                 null, request, phases, components, warnings, why, report, checks, backupVersion, versionBefore, versionAfter, rtoSeconds,
-                rpoSeconds, upgradeOutput, postRestoreOutput, jenkinsBuild, plan, backupWindows);
+                rpoSeconds, upgradeOutput, postRestoreOutput, jenkinsBuild, plan, backupWindows, requests);
     }
 }

@@ -33,7 +33,7 @@ class JobRecordsTest {
             String ts = Timestamps.of(t.plusSeconds(7200L * i));
             JobStatus status = i == 39 ? JobStatus.Running : i % 7 == 0 ? JobStatus.Failed : JobStatus.Success;
             writer.save(new BackupRecord(writer.url("app", ts), "app", status, ts, null, t.toString(), null, null, null, null, null, null,
-                    status == JobStatus.Failed ? "disk full" : null, "3.4.1", null, null));
+                    status == JobStatus.Failed ? "disk full" : null, "3.4.1", null, null, null));
             written.add(0, ts);
         }
 

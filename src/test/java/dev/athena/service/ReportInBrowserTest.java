@@ -38,7 +38,7 @@ class ReportInBrowserTest {
                 "3.4.1", "3.3.0", "3.4.1", 485L, 100800L, "upgrading to 3.4.1... done", null, null, null,
                 new java.util.LinkedHashMap<>(Map.of(
                         "postgres", new dev.athena.repository.Manifest.Window("2026-11-29T02:00:00.010Z", "2026-11-29T02:04:10Z"),
-                        "gitserver", new dev.athena.repository.Manifest.Window("2026-11-29T02:00:00.250Z", "2026-11-29T02:00:30Z"))));
+                        "gitserver", new dev.athena.repository.Manifest.Window("2026-11-29T02:00:00.250Z", "2026-11-29T02:00:30Z"))), null);
     }
 
     @Test
