@@ -77,7 +77,7 @@ public class CatalogBench {
         for (int i = 0; i < n; i++) {
             String ts = Timestamps.of(t.plusSeconds(7200L * i));
             fill.save(new BackupRecord(fill.url("app", ts), "app", JobStatus.Success, ts, null, t.toString(), t.toString(), 1000L,
-                    List.of("postgres", "metagraph"), 1L, 1L, List.of(), null, "3.4.1", null, null));
+                    List.of("postgres", "metagraph"), 1L, 1L, List.of(), null, "3.4.1", null, null, null));
         }
         ObjectStore remote = new RoundTrips(local, delay);
 
