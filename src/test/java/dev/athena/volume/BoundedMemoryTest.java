@@ -91,6 +91,12 @@ class BoundedMemoryTest {
         String repo = tmp.resolve("repo").toString();
         assertThat(AthenaProcess.run(log, heap, "backup", "--location", repo, "--volume", "data=" + source, "--timestamp", "2023-02-02t16-00-00"))
                 .as(Files.readString(log)).isZero();
+        // The index came in bounded parts, not one file built whole at the end.
+        try (var indexFiles = Files.list(tmp.resolve("repo/app/repository/index"))) {
+            List<Long> sizes = indexFiles.map(p -> p.toFile().length()).toList();
+            assertThat(sizes).as("index files of 200,000 blobs").hasSizeGreaterThanOrEqualTo(10);
+            assertThat(sizes).allMatch(size -> size < 8L * 1024 * 1024);
+        }
         // Every pack the backup's index names was written: an upload thread that ran out of heap once lost four packs unnoticed.
         assertThat(AthenaProcess.run(log, heap, "verify", "--location", repo)).as(Files.readString(log)).isZero();
         assertThat(AthenaProcess.run(log, heap, "restore", "--location", repo, "--volume", "data=" + tmp.resolve("target"),
