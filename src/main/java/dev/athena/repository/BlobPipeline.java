@@ -18,10 +18,6 @@ public final class BlobPipeline {
     private final Semaphore budget;
     private final int budgetKiB;
 
-    public BlobPipeline(Repository repository, int threads, int maxInFlightBytes) {
-        this(repository, threads, maxInFlightBytes, 6);
-    }
-
     BlobPipeline(Repository repository, int threads, int maxInFlightBytes, int chunkBuffers) {
         this.repository = repository;
         this.bufferSlots = new Semaphore(chunkBuffers);
@@ -34,7 +30,7 @@ public final class BlobPipeline {
     }
 
     public static BlobPipeline standard(Repository repository) {
-        WriteBudget budget = WriteBudget.current();
+        WriteBudget budget = repository.budget();
         return new BlobPipeline(repository, Math.max(2, Runtime.getRuntime().availableProcessors()), budget.inFlightBytes(), budget.chunkBuffers());
     }
 

@@ -42,10 +42,6 @@ final class PackWriter {
         this.capacity = capacity;
     }
 
-    PackWriter() {
-        this(MAX_BYTES);
-    }
-
     record Entry(BlobId id, BlobType type, long offset, int length, int rawLength) {
     }
 

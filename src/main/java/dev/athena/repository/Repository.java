@@ -205,6 +205,11 @@ public final class Repository implements AutoCloseable {
         return envelope;
     }
 
+    /** The sizes of this process's write buffers, from its heap: the packs here, the pipeline's buffers there. */
+    WriteBudget budget() {
+        return budget;
+    }
+
     Set<String> indexFiles() {
         return indexFiles;
     }

@@ -201,8 +201,9 @@ public final class VolumeRestore {
         String link = linkKey(e);
         Path first = link == null ? null : hardLinks.get(link);
         // In a folder this restore created nothing is in the way and nobody reads yet: the file is written in place (with
-        // a temp name and a rename per file, 200,000 small files restored in 14.0 s instead of 12.0 s, in memory, medians
-        // of 3). Elsewhere it is written beside its place and renamed over the old one, which stays whole until then.
+        // a temp name and a rename per file, a cold CLI restore of 200,000 small files on disk took 31.2 s instead of
+        // 25.0 s, medians of 3 alternating runs; in memory 14.0 s against 12.0 s). Elsewhere it is written beside its
+        // place and renamed over the old one, which stays whole until then.
         Path temp = parentFresh && first == null ? path : tempBeside(path);
         if (first != null) {
             Files.createLink(temp, first);

@@ -40,7 +40,7 @@ class PackAndIndexTest {
     }
 
     private static Written write(Envelope envelope) {
-        PackWriter w = new PackWriter();
+        PackWriter w = new PackWriter(PackWriter.MAX_BYTES);
         List<byte[]> contents = new ArrayList<>();
         List<byte[]> sealed = new ArrayList<>();
         Random random = new Random(3);
