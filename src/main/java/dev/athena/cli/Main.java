@@ -16,7 +16,15 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         boundNioBufferCache();
-        System.exit(run(args));
+        int code;
+        try {
+            code = run(args);
+        } catch (OutOfMemoryError e) {
+            // Out of heap before a command's own handler (a heap too small even to start): one line, not a stack trace.
+            System.err.println("athena: out of memory" + Failures.heapHint(e));
+            code = 1;
+        }
+        System.exit(code);
     }
 
     /**
