@@ -242,7 +242,7 @@ public final class AthenaService implements AutoCloseable {
         }
 
         void run() {
-            new BackupJob(AthenaService.this::repository, () -> CountingStore.countsOf(store), records, metrics, clock, selected, running, AthenaService.this::sweepQuietly,
+            new BackupJob(AthenaService.this::repository, () -> CountingStore.countsOf(store), records, metrics, clock, selected, running, () -> jobs.whileYielding(AthenaService.this::sweepQuietly),
                     config.tuning().componentThreads()).run();
         }
 
@@ -349,7 +349,7 @@ public final class AthenaService implements AutoCloseable {
     }
 
     private boolean trySweep() {
-        return jobs.start(new JobRunner.Job("retention sweep", this::sweepQuietly, () -> { }), () -> { });
+        return jobs.startSweep("retention sweep", this::sweepQuietly);
     }
 
     private void sweepQuietly() {

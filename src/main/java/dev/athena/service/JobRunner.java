@@ -5,7 +5,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import dev.athena.concurrent.Parallel;
 
@@ -15,7 +14,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs backups, restores and retention sweeps one at a time, in the background. A job is
  * registered (and its Running record written) before the request is answered, so the status
- * endpoints show it from the first moment; a second request meanwhile is refused.
+ * endpoints show it from the first moment; a second request meanwhile is refused. A retention
+ * sweep is not a job the contract lets refuse a request (409 means a backup or restore runs),
+ * so while one runs, alone or after a backup that has already recorded its end, one request
+ * waits behind it instead: recorded Running at once, started when the sweep ends.
  */
 public final class JobRunner implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
@@ -25,36 +27,90 @@ public final class JobRunner implements AutoCloseable {
     }
 
     private final ExecutorService executor = Executors.newSingleThreadExecutor(Parallel.daemons("athena-job"));
-    private final AtomicReference<Job> current = new AtomicReference<>();
+    private Job active;
+    /** True while the active job is sweeping: a request then waits in {@link #next} instead of being refused. */
+    private boolean yielding;
+    private Job next;
+    private boolean stopping;
 
     /**
-     * Starts the job unless another is running. {@code prepare} runs first, on the caller's thread
-     * (it writes the Running record); if it throws, nothing was started.
+     * Starts the job unless another is running (or waits, when what runs is a sweep). {@code prepare}
+     * runs first, on the caller's thread (it writes the Running record); if it throws, nothing was started.
      */
     public boolean start(Job job, Runnable prepare) {
-        if (!current.compareAndSet(null, job)) {
-            return false;
+        synchronized (this) {
+            if (active == null && next == null) {
+                active = job;
+            } else if (yielding && next == null) {
+                next = job;
+            } else {
+                return false;
+            }
         }
         try {
             prepare.run();
-            executor.submit(() -> {
-                try {
-                    job.work().run();
-                } catch (RuntimeException | Error e) {
-                    log.error("{} ended with an unexpected error", job.description(), e);
-                } finally {
-                    current.set(null);
-                }
-            });
+            executor.submit(() -> run(job));
             return true;
         } catch (RuntimeException e) {
-            current.set(null);
+            release(job);
             throw e;
         }
     }
 
-    public Optional<String> running() {
-        Job j = current.get();
+    /** Starts a retention sweep unless a job runs; it yields to the next request. */
+    public boolean startSweep(String description, Runnable sweep) {
+        return start(new Job(description, () -> whileYielding(sweep), () -> { }), () -> { });
+    }
+
+    /** Runs {@code sweep} on the job's own thread, letting one request queue behind it meanwhile. */
+    public void whileYielding(Runnable sweep) {
+        synchronized (this) {
+            yielding = true;
+        }
+        try {
+            sweep.run();
+        } finally {
+            synchronized (this) {
+                yielding = false;
+            }
+        }
+    }
+
+    private void run(Job job) {
+        synchronized (this) {
+            if (next == job) {
+                next = null;
+                if (stopping) {
+                    // A job that waited for a sweep does not start once the service is stopping.
+                    log.warn("{} was waiting for a retention sweep when Athena stopped: recording it as failed", job.description());
+                    job.onInterrupted().run();
+                    return;
+                }
+                active = job;
+            }
+        }
+        try {
+            job.work().run();
+        } catch (RuntimeException | Error e) {
+            log.error("{} ended with an unexpected error", job.description(), e);
+        } finally {
+            release(job);
+        }
+    }
+
+    private synchronized void release(Job job) {
+        if (active == job) {
+            active = null;
+            yielding = false;
+        }
+        if (next == job) {
+            next = null;
+        }
+    }
+
+    /** What runs, or waits to run, if anything. */
+    public synchronized Optional<String> running() {
+        Job j = active != null ? active : next;
         return j == null ? Optional.empty() : Optional.of(j.description());
     }
 
@@ -63,6 +119,9 @@ public final class JobRunner implements AutoCloseable {
      * Returns true when the job finished by itself.
      */
     public boolean shutdown(Duration grace) {
+        synchronized (this) {
+            stopping = true;
+        }
         executor.shutdown();
         try {
             if (executor.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -71,10 +130,19 @@ public final class JobRunner implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Job j = current.get();
+        Job j;
+        Job waiting;
+        synchronized (this) {
+            j = active;
+            waiting = next;
+        }
         if (j != null) {
             log.warn("{} did not finish within the {} s shutdown grace period: recording it as failed", j.description(), grace.toSeconds());
             j.onInterrupted().run();
+        }
+        if (waiting != null) {
+            log.warn("{} was waiting for a retention sweep when Athena stopped: recording it as failed", waiting.description());
+            waiting.onInterrupted().run();
         }
         executor.shutdownNow();
         try {

@@ -186,9 +186,8 @@ class ReplicasTest {
         assertThat(early.status()).isEqualTo(503);
         assertThat(early.json().get("message").asText()).contains("has just become the leader", "try again");
         listener[0].elected(null, null);
-        // Once told, the leader may be running its retention sweep (a CI run met it): that is a 409 to try again, not a 503.
-        Reply later = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).pollInterval(java.time.Duration.ofMillis(50))
-                .until(() -> a.call("POST", "/athena/api/v1/ondemandbackup", "{}"), r -> r.status() != 409);
+        // Once told, the leader may be running its retention sweep (a CI run met it): the backup waits behind it, no 409.
+        Reply later = a.call("POST", "/athena/api/v1/ondemandbackup", "{}");
         assertThat(later.status()).as(later.body()).isEqualTo(202);
     }
 }
