@@ -38,10 +38,16 @@ public final class JobRunner implements AutoCloseable {
      * runs first, on the caller's thread (it writes the Running record); if it throws, nothing was started.
      */
     public boolean start(Job job, Runnable prepare) {
+        return start(job, prepare, false);
+    }
+
+    private boolean start(Job job, Runnable prepare, boolean sweep) {
         synchronized (this) {
             if (active == null && next == null) {
                 active = job;
-            } else if (yielding && next == null) {
+                // Yielding from the moment it is registered, not from when its thread gets to it.
+                yielding = sweep;
+            } else if (yielding && next == null && !sweep) {
                 next = job;
             } else {
                 return false;
@@ -59,7 +65,7 @@ public final class JobRunner implements AutoCloseable {
 
     /** Starts a retention sweep unless a job runs; it yields to the next request. */
     public boolean startSweep(String description, Runnable sweep) {
-        return start(new Job(description, () -> whileYielding(sweep), () -> { }), () -> { });
+        return start(new Job(description, () -> whileYielding(sweep), () -> { }), () -> { }, true);
     }
 
     /** Runs {@code sweep} on the job's own thread, letting one request queue behind it meanwhile. */

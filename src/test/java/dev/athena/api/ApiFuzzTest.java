@@ -166,6 +166,19 @@ class ApiFuzzTest {
                         statuses.merge(-1, 1, Integer::sum);
                         continue;
                     }
+                    // A path Jetty refuses while parsing (%00) gets its 400 before the body is read, and Jetty then closes; a
+                    // client still sending may see the reset before the answer (CI, seeds 310341727222 and one more; Jetty has no
+                    // request to drain by then). The same request without a body must get its JSON 400 on a new connection.
+                    if (body != null && path.split("\\?")[0].contains("%00")) {
+                        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+                        resp = http.send(b.method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                        assertThat(resp.statusCode()).as("#" + i + " " + method + " " + path + " without its body").isEqualTo(400);
+                        statuses.merge(resp.statusCode(), 1, Integer::sum);
+                        previousClosed = true;
+                        previous = method + " " + prefix(path, 80) + " -> " + resp.statusCode() + " (again without its body)";
+                        assertClean(resp.statusCode(), resp.body(), "#" + i + " " + method + " " + path);
+                        continue;
+                    }
                     // After an answer with "Connection: close" (a request refused before its body was read) the JDK's client can
                     // send the next request on the connection the server is closing, and read garbage (seen once, in one of a dozen
                     // full runs). A client tries again on a new connection; the request must get its answer then.
