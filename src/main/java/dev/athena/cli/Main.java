@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 /** {@code java -jar athena.jar <command>}: the entry point. */
 @Command(name = "athena", mixinStandardHelpOptions = true, version = "athena 0.1.0",
         description = "Backup and disaster recovery for a data platform.",
-        subcommands = {ServeCli.class, DemoCli.class, BackupCli.class, RestoreCli.class, VerifyCli.class, PruneCli.class, ListCli.class, ForgetCli.class, RepairCli.class})
+        subcommands = {ServeCli.class, DemoCli.class, BackupCli.class, RestoreCli.class, VerifyCli.class, PruneCli.class, ListCli.class, ForgetCli.class, RepairCli.class,
+                SelftestCli.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

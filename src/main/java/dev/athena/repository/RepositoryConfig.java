@@ -61,7 +61,31 @@ public record RepositoryConfig(int version, String id, String chunker, int chunk
         }
     }
 
+    /**
+     * Keys derived in this process, by a hash of what they were derived from: each job of {@code serve} opens the
+     * repository again, and 210,000 rounds of PBKDF2 cost a fresh JVM 0.3-0.8 s each time. The hash, not the
+     * passphrase, is the map's key; the derived key is no more secret than the master key the open repository holds.
+     */
+    private static final java.util.Map<String, byte[]> DERIVED = new java.util.concurrent.ConcurrentHashMap<>();
+
     private static byte[] derive(String passphrase, byte[] salt, int iterations) {
+        String key = cacheKey(passphrase, salt, iterations);
+        return DERIVED.computeIfAbsent(key, k -> pbkdf2(passphrase, salt, iterations)).clone();
+    }
+
+    private static String cacheKey(String passphrase, byte[] salt, int iterations) {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            sha.update(salt);
+            sha.update(java.nio.ByteBuffer.allocate(4).putInt(iterations).array());
+            sha.update(passphrase.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return Base64.getEncoder().encodeToString(sha.digest());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
+    }
+
+    private static byte[] pbkdf2(String passphrase, byte[] salt, int iterations) {
         try {
             PBEKeySpec spec = new PBEKeySpec(passphrase.toCharArray(), salt, iterations, 256);
             return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();

@@ -64,6 +64,13 @@ class EnvironmentCheckTest {
     }
 
     @Test
+    void theLaunchersVariablesAreKnown() {
+        // The image sets ATHENA_JAVA_OPTS: serve used to log it as ignored at every start.
+        assertThat(EnvironmentCheck.check(Map.of("ATHENA_JAVA_OPTS", "-Xmx1g", "ATHENA_JAR", "/opt/athena/athena.jar",
+                "ATHENA_CLASS_ARCHIVE", "off"))).isEmpty();
+    }
+
+    @Test
     void serviceLinksAreRecognisedAndOneThatTakesASettingsNameSaysHowToFixIt() {
         Map<String, String> links = serviceLinks();
         links.remove("POSTGRES_PORT");
