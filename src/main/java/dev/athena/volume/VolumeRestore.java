@@ -107,7 +107,8 @@ public final class VolumeRestore {
     }
 
     private Result write(String backup, String component, List<BlobId> tree, Path target) throws IOException {
-        boolean targetWasEmpty = !Files.exists(target);
+        // An empty folder (a new volume mounted for a disaster recovery) has nothing in the way either: filled like a new one.
+        boolean targetWasEmpty = !Files.exists(target) || isEmptyFolder(target);
         Files.createDirectories(target);
         Deque<Dir> stack = new ArrayDeque<>();
         Deque<TreeEntry> ahead = new ArrayDeque<>();
@@ -156,6 +157,15 @@ public final class VolumeRestore {
             finishDir(stack.pop());
         }
         return new Result(stats, warnings);
+    }
+
+    private static boolean isEmptyFolder(Path p) throws IOException {
+        if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(p)) {
+            return !entries.iterator().hasNext();
+        }
     }
 
     private static String key(byte[] name) {

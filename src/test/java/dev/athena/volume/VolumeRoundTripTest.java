@@ -46,6 +46,29 @@ class VolumeRoundTripTest {
         assertThat(Trees.allocatedBytes(target.resolve("sparse.img"))).isLessThan(8L * 1024 * 1024);
     }
 
+    /** A new, empty volume (the disaster-recovery case) is filled the way a folder the restore creates is, and ends the same. */
+    @Test
+    void anEmptyExistingFolderAndAMissingOneEndTheSame() throws Exception {
+        Path source = tmp.resolve("source");
+        Trees.buildEveryKind(source);
+        Files.setPosixFilePermissions(source, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-x---"));
+        Repository repo = Repository.open(new LocalStore(tmp.resolve("backups")), "app", null, true);
+        new BackupCommand(repo).volume("metagraph", source).timestamp("2023-02-02t16-00-00").call();
+
+        Path missing = tmp.resolve("missing");
+        Path empty = Files.createDirectory(tmp.resolve("empty"));
+        Files.setPosixFilePermissions(empty, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        new RestoreCommand(repo, "2023-02-02t16-00-00").volume("metagraph", missing).call();
+        new RestoreCommand(repo, "2023-02-02t16-00-00").volume("metagraph", empty).call();
+
+        Trees.assertSameTree(source, missing);
+        Trees.assertSameTree(source, empty);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(empty))).isEqualTo("rwxr-x---");
+        try (var left = Files.list(empty)) {
+            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".athena-restore-"));
+        }
+    }
+
     @Test
     void anUnchangedTreeIsNotReadAgainAndAChangedFileIs() throws Exception {
         Path source = tmp.resolve("source");
