@@ -47,11 +47,18 @@ final class SelftestCli implements Callable<Integer> {
     private static final String KEY_HEADER = "Authorization";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Option(names = "--dir", description = "Folder to work in (made if missing, left in place); default: a new temporary folder, removed afterwards.")
+    @Option(names = "--dir", description = "A new or empty folder to work in, left in place afterwards; default: a new temporary folder, removed afterwards.")
     Path dir;
 
     @Override
     public Integer call() throws Exception {
+        if (dir != null && Files.isDirectory(dir)) {
+            try (Stream<Path> entries = Files.list(dir)) {
+                if (entries.findAny().isPresent()) {
+                    throw new SelftestFailure("--dir " + dir + " is not empty: give a new or empty folder (a selftest never works among other files)");
+                }
+            }
+        }
         Path work = dir != null ? Files.createDirectories(dir.toAbsolutePath()) : Files.createTempDirectory("athena-selftest-");
         try {
             run(work);

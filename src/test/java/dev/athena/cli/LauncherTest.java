@@ -159,6 +159,10 @@ class LauncherTest {
         assertThat(production).doesNotExist();
         assertThat(tmp.resolve("live")).doesNotExist();
         assertThat(tmp.resolve("selftest/restored-cli/large.bin")).hasSameBinaryContentAs(tmp.resolve("selftest/volume/large.bin"));
+
+        java.io.StringWriter again = new java.io.StringWriter();
+        assertThat(Main.run(java.util.Map.of(), new java.io.PrintWriter(again, true), "selftest", "--dir", tmp.resolve("selftest").toString())).isEqualTo(1);
+        assertThat(again.toString().strip()).contains("is not empty: give a new or empty folder").doesNotContain("\n");
     }
 
     @Test
