@@ -96,7 +96,7 @@ final class SelftestCli implements Callable<Integer> {
         String apiKey = Base64.getUrlEncoder().withoutPadding().encodeToString(new SecureRandom().generateSeed(24));
         serviceEnv.put("ATHENA_API_KEYS", apiKey);
         serviceEnv.put("ATHENA_PORT", "0");
-        throughTheService(serviceEnv, apiKey, volume);
+        throughTheService(serviceEnv, apiKey, volume, restored);
     }
 
     private static void step(String what, Map<String, String> env, String... args) {
@@ -108,12 +108,12 @@ final class SelftestCli implements Callable<Integer> {
         System.out.println("ok   " + what);
     }
 
-    private static void throughTheService(Map<String, String> env, String apiKey, Path volume) throws Exception {
+    /** {@code asBackedUp}: the CLI's restore, already found identical to the volume as it was backed up. */
+    private static void throughTheService(Map<String, String> env, String apiKey, Path volume, Path asBackedUp) throws Exception {
         AthenaConfig config = CommandSettings.fromEnv(env).service();
         AthenaService service = new AthenaService(config, config.storage().open(), Clock.systemUTC(), PlatformComponents.of(config));
         service.start();
         ApiServer api = new ApiServer(service, ApiKeys.of(config.apiKeys())).start(0);
-        Path original = volume.resolveSibling("volume-as-backed-up");
         try {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             String base = "http://localhost:" + api.port();
@@ -123,13 +123,12 @@ final class SelftestCli implements Callable<Integer> {
             String ts = message.substring(message.lastIndexOf(' ') + 1);
             awaitSuccess(http, base + "/athena/api/v1/backupstatus?timestamp=" + ts, apiKey, "the service's backup " + ts);
             System.out.println("ok   the service's backup " + ts);
-            copyTree(volume, original);
             // The restore replaces the volume's contents; a changed file must come back as it was backed up.
             Files.writeString(volume.resolve("folder-0/file-0"), "changed after the backup");
             call(http, "POST", base + "/athena/api/v1/ondemandrestore",
                     "{\"timestamp\": \"" + ts + "\", \"disableUpgrade\": true, \"disablePostRestoreChecks\": true}", apiKey, 202);
             awaitSuccess(http, base + "/athena/api/v1/restorestatus?timestamp=" + ts, apiKey, "the service's restore of " + ts);
-            compare(original, volume, "the service's restore");
+            compare(asBackedUp, volume, "the service's restore");
             System.out.println("ok   the service's restore is identical to the backed-up volume");
         } finally {
             api.close();
@@ -202,21 +201,6 @@ final class SelftestCli implements Callable<Integer> {
                 }
                 if (!same) {
                     throw new SelftestFailure(what + " differs from the original at " + expected.relativize(p));
-                }
-            }
-        }
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) walk::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isSymbolicLink(p)) {
-                    Files.createSymbolicLink(target, Files.readSymbolicLink(p));
-                } else if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
                 }
             }
         }

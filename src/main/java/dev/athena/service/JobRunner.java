@@ -63,9 +63,9 @@ public final class JobRunner implements AutoCloseable {
         }
     }
 
-    /** Starts a retention sweep unless a job runs; it yields to the next request. */
+    /** Starts a retention sweep unless a job runs; it yields to the next request from the moment it is registered. */
     public boolean startSweep(String description, Runnable sweep) {
-        return start(new Job(description, () -> whileYielding(sweep), () -> { }), () -> { }, true);
+        return start(new Job(description, sweep, () -> { }), () -> { }, true);
     }
 
     /** Runs {@code sweep} on the job's own thread, letting one request queue behind it meanwhile. */
@@ -112,6 +112,11 @@ public final class JobRunner implements AutoCloseable {
         if (next == job) {
             next = null;
         }
+    }
+
+    /** True once {@link #shutdown} has begun: nothing new starts. */
+    synchronized boolean stopping() {
+        return stopping;
     }
 
     /** What runs, or waits to run, if anything. */

@@ -102,12 +102,9 @@ class JobRunnerTest {
         CountDownLatch sweepGate = new CountDownLatch(1);
         jobs.startSweep("retention sweep", () -> await(sweepGate));
         assertThat(jobs.start(job("backup", new CountDownLatch(0)), () -> { })).isTrue();
+        // The sweep ends once the shutdown has begun, within its grace: the backup behind it must not start then.
         Thread releaser = new Thread(() -> {
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(jobs::stopping);
             sweepGate.countDown();
         });
         releaser.start();
