@@ -243,7 +243,7 @@ public final class AthenaService implements AutoCloseable {
 
         void run() {
             new BackupJob(AthenaService.this::repository, () -> CountingStore.countsOf(store), records, metrics, clock, selected, running,
-                    () -> jobs.whileYielding(AthenaService.this::sweepQuietly), config.tuning().componentThreads()).run();
+                    jobs::yieldToNext, AthenaService.this::sweepQuietly, config.tuning().componentThreads()).run();
         }
 
         void interrupted() {

@@ -26,12 +26,13 @@ final class BackupJob implements Runnable {
     private final Clock clock;
     private final List<Component> components;
     private final BackupRecord running;
+    private final Runnable ending;
     private final Runnable afterwards;
     private final int componentThreads;
     private final Supplier<CountingStore.Requests> requestCounts;
 
     BackupJob(Supplier<Repository> repositories, Supplier<CountingStore.Requests> requestCounts, JobRecords records, Metrics metrics, Clock clock,
-              List<Component> components, BackupRecord running, Runnable afterwards, int componentThreads) {
+              List<Component> components, BackupRecord running, Runnable ending, Runnable afterwards, int componentThreads) {
         this.repositories = repositories;
         this.requestCounts = requestCounts;
         this.records = records;
@@ -39,6 +40,7 @@ final class BackupJob implements Runnable {
         this.clock = clock;
         this.components = components;
         this.running = running;
+        this.ending = ending;
         this.afterwards = afterwards;
         this.componentThreads = componentThreads;
     }
@@ -72,6 +74,8 @@ final class BackupJob implements Runnable {
             }
             long duration = java.time.Duration.between(start, clock.instant()).toMillis();
             CountingStore.Requests requests = requestCounts.get().minus(before);
+            // Before the end is recorded: a client that reads it may ask for the next job at once, while the sweep still runs.
+            ending.run();
             records.save(running.finish(JobStatus.Success, clock.instant().toString(), duration, List.copyOf(m.components().keySet()),
                     bytes, repository.storedBytes(), limit(m.warnings()), null).captured(m.windows()).withRequests(requests));
             metrics.backupSucceeded(clock.instant().getEpochSecond(), stats);
@@ -86,6 +90,7 @@ final class BackupJob implements Runnable {
             String error = e.getMessage() == null ? e.toString() : e.getMessage();
             long duration = java.time.Duration.between(start, clock.instant()).toMillis();
             BackupRecord failed = running.finish(JobStatus.Failed, clock.instant().toString(), duration, null, null, null, null, error);
+            ending.run();
             records.save(failed.withRequests(requestCounts.get().minus(before)));
             metrics.backupFailed();
             log.error("backup {} Failed after {} ms: {}", ts, duration, error);

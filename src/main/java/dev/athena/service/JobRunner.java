@@ -28,7 +28,7 @@ public final class JobRunner implements AutoCloseable {
 
     private final ExecutorService executor = Executors.newSingleThreadExecutor(Parallel.daemons("athena-job"));
     private Job active;
-    /** True while the active job is sweeping: a request then waits in {@link #next} instead of being refused. */
+    /** True while the active job is sweeping, or past its recorded end: a request then waits in {@link #next}. */
     private boolean yielding;
     private Job next;
     private boolean stopping;
@@ -68,18 +68,13 @@ public final class JobRunner implements AutoCloseable {
         return start(new Job(description, sweep, () -> { }), () -> { }, true);
     }
 
-    /** Runs {@code sweep} on the job's own thread, letting one request queue behind it meanwhile. */
-    public void whileYielding(Runnable sweep) {
-        synchronized (this) {
-            yielding = true;
-        }
-        try {
-            sweep.run();
-        } finally {
-            synchronized (this) {
-                yielding = false;
-            }
-        }
+    /**
+     * Called by the running job once what a request must wait for is done, before it records its
+     * end: from then on one request waits behind the rest of it (the sweep after a backup)
+     * instead of being refused. Ends with the job.
+     */
+    public synchronized void yieldToNext() {
+        yielding = true;
     }
 
     private void run(Job job) {

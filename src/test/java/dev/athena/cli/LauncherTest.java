@@ -132,6 +132,14 @@ class LauncherTest {
         assertThat(run(make)).contains("class archive written to " + tmp.resolve("athena.jsa"));
         assertThat(tmp.resolve("athena.jsa")).isNotEmptyFile();
 
+        ProcessBuilder nowhere = new ProcessBuilder("bin/athena", "class-archive").redirectErrorStream(true);
+        nowhere.environment().put("ATHENA_JAR", jar.toString());
+        nowhere.environment().put("ATHENA_CLASS_ARCHIVE", tmp.resolve("missing-folder/athena.jsa").toString());
+        Process refused = nowhere.start();
+        String said = new String(refused.getInputStream().readAllBytes()).strip();
+        assertThat(refused.waitFor()).isEqualTo(1);
+        assertThat(said).startsWith("athena: cannot write the class archive into").contains("ATHENA_CLASS_ARCHIVE").doesNotContain("\n");
+
         ProcessBuilder version = new ProcessBuilder("bin/athena", "--version");
         version.environment().put("ATHENA_JAR", jar.toString());
         version.environment().remove("ATHENA_JAVA_OPTS");

@@ -78,11 +78,10 @@ class JobRunnerTest {
             assertThat(jobs.start(new JobRunner.Job("backup", () -> {
                 events.add("backup started");
                 await(backupGate);
+                jobs.yieldToNext();
                 events.add("backup recorded");
-                jobs.whileYielding(() -> {
-                    events.add("sweep started");
-                    await(sweepGate);
-                });
+                events.add("sweep started");
+                await(sweepGate);
             }, () -> { }), () -> { })).isTrue();
             Awaitility.await().until(() -> events.contains("backup started"));
             assertThat(jobs.start(job("early", new CountDownLatch(0)), () -> { })).isFalse();
