@@ -54,19 +54,19 @@ final class RepositoryOptions {
     }
 
     Repository open(boolean create) {
-        return Repository.open(storage().open(), namespace(), settings().encryptionKey(), create, settings().tuning().repositoryOptions());
+        return Repository.open(storage().open(), namespace(), settings().encryptionKey(), create, settings().tuning().repositoryOptions(settings().scratchDir()));
     }
 
     /** The repository a restore reads, through a download cache in ATHENA_SCRATCH_DIR when it is on S3. */
     RestoreSource openForRestore() throws IOException {
         StorageConfig storage = storage();
         return RestoreSource.open(storage.open(), storage.remote(), namespace(), settings().encryptionKey(), settings().scratchDir(),
-                settings().tuning().repositoryOptions());
+                settings().tuning().repositoryOptions(settings().scratchDir()));
     }
 
     /** For commands that only look: the store refuses every write, so they cannot change a backup. */
     Repository openReadOnly() {
         return Repository.open(new ReadOnlyStore(storage().open()), namespace(), settings().encryptionKey(), false,
-                settings().tuning().repositoryOptions());
+                settings().tuning().repositoryOptions(settings().scratchDir()));
     }
 }

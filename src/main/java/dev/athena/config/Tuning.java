@@ -22,9 +22,9 @@ public record Tuning(int compressionLevel, int transferThreads, int componentThr
                 number(env, "ATHENA_COMPONENT_THREADS", "a number of components", DEFAULTS.componentThreads, 1, 64));
     }
 
-    /** The part of these settings a repository uses. */
-    public Repository.Options repositoryOptions() {
-        return new Repository.Options(compressionLevel, transferThreads);
+    /** The part of these settings a repository uses; its index spills into {@code scratch} when large. */
+    public Repository.Options repositoryOptions(java.nio.file.Path scratch) {
+        return new Repository.Options(compressionLevel, transferThreads, scratch);
     }
 
     private static int number(Map<String, String> env, String variable, String what, int dflt, int min, int max) {

@@ -13,7 +13,7 @@ final class ReferencedBlobs {
     }
 
     static BlobIdSet of(Repository repository) {
-        BlobIdSet used = new BlobIdSet();
+        BlobIdSet used = new BlobIdSet(repository.options().spillFolder());
         for (String ts : repository.timestamps()) {
             Manifest m;
             try {

@@ -7,12 +7,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Which pack holds each blob: the union of the index files, kept in memory. It grows with the
- * number of blobs (one per small file), so it is stored in flat arrays instead of a map of
- * objects: about 60 bytes a blob against about 150 for a {@code ConcurrentHashMap<BlobId,
- * BlobLocation>}, which left a 200,000-file backup without room at -Xmx64m. The ids are a
- * {@link BlobIdSet}; each one's location is in blocks of arrays under the same number.
- * Thread-safe: many readers, one writer at a time.
+ * Which pack holds each blob: the union of the index files. It grows with the number of blobs
+ * (one per small file), so each blob is one 64-byte record of a {@link BlobIdSet} (its id, then
+ * where it is) instead of a map of objects (about 150 bytes a blob on the heap), and beyond a few
+ * MiB those records are spilled to a mapped file ({@link RecordSpace}): 5,000,000 blobs keep
+ * only their 32 MiB hash table on the heap. Each blob also remembers which index file named it, so
+ * that prune rewrites only the index files it changes. Thread-safe: many readers, one writer at a
+ * time.
  */
 public final class Index {
     /** The serialized form of one index file. */
@@ -25,20 +26,38 @@ public final class Index {
     public record BlobRecord(String id, String type, long offset, int length, int rawLength) {
     }
 
-    private static final int BLOCK_BITS = BlobIdSet.BLOCK_BITS;
-    private static final int BLOCK = BlobIdSet.BLOCK;
+    /** One blob of the index, with the numbers of its pack and of the index file that named it (-1: none yet). */
+    public interface EntryVisitor {
+        void visit(BlobId id, BlobLocation location, int packNumber, int fileNumber);
+    }
+
+    private static final int RECORD = 64;
+    private static final int OFFSET = 32;
+    private static final int LENGTH = 40;
+    private static final int RAW_LENGTH = 44;
+    private static final int PACK = 48;
+    private static final int FILE = 52;
+    private static final int TYPE = 56;
     private static final BlobType[] TYPES = BlobType.values();
 
     private final java.util.concurrent.locks.ReadWriteLock lock = new java.util.concurrent.locks.ReentrantReadWriteLock();
-    /** The blobs, numbered; blob n's location is in the blocks below at {@code [n >> BLOCK_BITS][n & (BLOCK - 1)]}. */
-    private final BlobIdSet ids = new BlobIdSet();
-    private final List<long[]> offsets = new ArrayList<>();
-    private final List<int[]> lengths = new ArrayList<>();
-    private final List<int[]> rawLengths = new ArrayList<>();
-    private final List<int[]> packNumbers = new ArrayList<>();
-    private final List<byte[]> types = new ArrayList<>();
+    private final BlobIdSet ids;
     private final List<BlobId> packIds = new ArrayList<>();
     private final Map<BlobId, Integer> packNumberOf = new HashMap<>();
+    /** Per pack number, the numbers of the index files that name it (-1: none yet); nearly always one. */
+    private final List<int[]> filesOfPack = new ArrayList<>();
+    private final List<String> fileKeys = new ArrayList<>();
+    private final Map<String, Integer> fileNumberOf = new HashMap<>();
+
+    /** An index whose records spill into {@code spillFolder} when large (null: they stay on the heap). */
+    public Index(java.nio.file.Path spillFolder) {
+        this.ids = new BlobIdSet(RECORD, spillFolder);
+    }
+
+    /** An index spilled to the system temp folder. */
+    public Index() {
+        this(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")));
+    }
 
     public BlobLocation find(BlobId id) {
         lock.readLock().lock();
@@ -68,13 +87,80 @@ public final class Index {
         }
     }
 
+    /** True once the records are in a spill file. */
+    boolean spilled() {
+        lock.readLock().lock();
+        try {
+            return ids.spilled();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     /** Calls {@code action} with every blob and where it is, under the read lock: it must not add to this index. */
     public void forEach(java.util.function.BiConsumer<BlobId, BlobLocation> action) {
+        forEachEntry((id, l, pack, file) -> action.accept(id, l));
+    }
+
+    /** Calls {@code visitor} with every blob in the order they were added, under the read lock: it must not add to this index. */
+    public void forEachEntry(EntryVisitor visitor) {
         lock.readLock().lock();
         try {
             for (int n = 0; n < ids.size(); n++) {
-                action.accept(ids.get(n), location(n));
+                java.nio.ByteBuffer r = ids.record(n);
+                int at = ids.at(n);
+                visitor.visit(ids.get(n), location(n), r.getInt(at + PACK), r.getInt(at + FILE));
             }
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** How many packs the index has numbered (some may hold no blob the index keeps: all theirs were named first elsewhere). */
+    public int packCount() {
+        lock.readLock().lock();
+        try {
+            return packIds.size();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** The id of pack number {@code n}. */
+    public BlobId packId(int n) {
+        lock.readLock().lock();
+        try {
+            return packIds.get(n);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** The numbers of the index files that name pack number {@code n}, -1 for none yet (its blobs came from elsewhere). */
+    int[] filesOf(int pack) {
+        lock.readLock().lock();
+        try {
+            return filesOfPack.get(pack).clone();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** How many index files the index has numbered. */
+    int fileCount() {
+        lock.readLock().lock();
+        try {
+            return fileKeys.size();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** The key of index file number {@code n}. */
+    String fileKey(int n) {
+        lock.readLock().lock();
+        try {
+            return fileKeys.get(n);
         } finally {
             lock.readLock().unlock();
         }
@@ -83,29 +169,47 @@ public final class Index {
     void clear() {
         lock.writeLock().lock();
         try {
-            for (List<?> l : List.of(offsets, lengths, rawLengths, packNumbers, types, packIds)) {
-                l.clear();
-            }
-            ids.clear();
+            packIds.clear();
             packNumberOf.clear();
+            filesOfPack.clear();
+            fileKeys.clear();
+            fileNumberOf.clear();
+            ids.clear();
         } finally {
             lock.writeLock().unlock();
         }
     }
 
+    /** Adds the blobs of {@code pack}, named by no index file yet (read from its header, or written by this process). */
     void add(BlobId pack, List<PackWriter.Entry> entries) {
+        add(pack, entries, null);
+    }
+
+    /** Adds the blobs of {@code pack} as the index file {@code fileKey} names them. */
+    void add(BlobId pack, List<PackWriter.Entry> entries, String fileKey) {
         lock.writeLock().lock();
         try {
             int packNumber = packNumberOf.computeIfAbsent(pack, p -> {
                 packIds.add(p);
+                filesOfPack.add(new int[0]);
                 return packIds.size() - 1;
             });
+            int fileNumber = fileKey == null ? -1 : fileNumberOf.computeIfAbsent(fileKey, k -> {
+                fileKeys.add(k);
+                return fileKeys.size() - 1;
+            });
+            int[] files = filesOfPack.get(packNumber);
+            if (java.util.Arrays.stream(files).noneMatch(f -> f == fileNumber)) {
+                int[] more = java.util.Arrays.copyOf(files, files.length + 1);
+                more[files.length] = fileNumber;
+                filesOfPack.set(packNumber, more);
+            }
             for (PackWriter.Entry e : entries) {
                 int before = ids.size();
                 int n = ids.add(e.id());
                 // A blob stored twice (two concurrent backups) may be read from either pack: the first one named is kept.
                 if (n == before) {
-                    put(n, e, packNumber);
+                    put(n, e, packNumber, fileNumber);
                 }
             }
         } finally {
@@ -113,28 +217,22 @@ public final class Index {
         }
     }
 
-    private void put(int n, PackWriter.Entry entry, int packNumber) {
-        int block = n >> BLOCK_BITS;
-        int at = n & (BLOCK - 1);
-        if (block == offsets.size()) {
-            offsets.add(new long[BLOCK]);
-            lengths.add(new int[BLOCK]);
-            rawLengths.add(new int[BLOCK]);
-            packNumbers.add(new int[BLOCK]);
-            types.add(new byte[BLOCK]);
-        }
-        offsets.get(block)[at] = entry.offset();
-        lengths.get(block)[at] = entry.length();
-        rawLengths.get(block)[at] = entry.rawLength();
-        packNumbers.get(block)[at] = packNumber;
-        types.get(block)[at] = (byte) entry.type().ordinal();
+    private void put(int n, PackWriter.Entry entry, int packNumber, int fileNumber) {
+        java.nio.ByteBuffer r = ids.record(n);
+        int at = ids.at(n);
+        r.putLong(at + OFFSET, entry.offset());
+        r.putInt(at + LENGTH, entry.length());
+        r.putInt(at + RAW_LENGTH, entry.rawLength());
+        r.putInt(at + PACK, packNumber);
+        r.putInt(at + FILE, fileNumber);
+        r.put(at + TYPE, (byte) entry.type().ordinal());
     }
 
     private BlobLocation location(int n) {
-        int block = n >> BLOCK_BITS;
-        int at = n & (BLOCK - 1);
-        return new BlobLocation(packIds.get(packNumbers.get(block)[at]), TYPES[types.get(block)[at]], offsets.get(block)[at],
-                lengths.get(block)[at], rawLengths.get(block)[at]);
+        java.nio.ByteBuffer r = ids.record(n);
+        int at = ids.at(n);
+        return new BlobLocation(packIds.get(r.getInt(at + PACK)), TYPES[r.get(at + TYPE)], r.getLong(at + OFFSET), r.getInt(at + LENGTH),
+                r.getInt(at + RAW_LENGTH));
     }
 
     /** The largest blob an index may describe; a larger length is damage or an attack, not data (it would be allocated whole). */
@@ -169,13 +267,6 @@ public final class Index {
         return out;
     }
 
-    /** The packs known to this index, each with the blobs it holds. */
-    public Map<BlobId, List<Map.Entry<BlobId, BlobLocation>>> byPack() {
-        Map<BlobId, List<Map.Entry<BlobId, BlobLocation>>> out = new HashMap<>();
-        forEach((id, l) -> out.computeIfAbsent(l.pack(), k -> new ArrayList<>()).add(Map.entry(id, l)));
-        return out;
-    }
-
     /** The blobs this index places in {@code pack}: a scan of the whole index, for the rare damaged pack. */
     List<PackWriter.Entry> inPack(BlobId pack) {
         List<PackWriter.Entry> out = new ArrayList<>();
@@ -193,7 +284,7 @@ public final class Index {
         lock.readLock().lock();
         try {
             for (int n = 0; n < ids.size(); n++) {
-                packs.add(packIds.get(packNumbers.get(n >> BLOCK_BITS)[n & (BLOCK - 1)]));
+                packs.add(packIds.get(ids.record(n).getInt(ids.at(n) + PACK)));
             }
         } finally {
             lock.readLock().unlock();

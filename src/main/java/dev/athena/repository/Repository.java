@@ -26,7 +26,7 @@ public final class Repository implements AutoCloseable {
     private final ObjectStore store;
     private final RepositoryLayout layout;
     private final Envelope envelope;
-    private final Index index = new Index();
+    private final Index index;
     private final Set<String> indexFiles = ConcurrentHashMap.newKeySet();
     /** Index files that could not be read: skipped, their blobs found from the packs' own headers when needed. */
     private final Set<String> damagedIndexFiles = ConcurrentHashMap.newKeySet();
@@ -47,11 +47,17 @@ public final class Repository implements AutoCloseable {
 
     /**
      * How this process writes and reads: the zstd level of new blobs (-7 fastest to 19 smallest), and
-     * how many packs move at once (0: each is uploaded on the thread that filled it). Neither changes
+     * how many packs move at once (0: each is uploaded on the thread that filled it), and where the
+     * index spills when it outgrows its share of the heap (null: it stays on the heap). None changes
      * what a repository can be read by.
      */
-    public record Options(int compressionLevel, int transferThreads) {
+    public record Options(int compressionLevel, int transferThreads, java.nio.file.Path spillFolder) {
         public static final Options DEFAULTS = new Options(1, 4);
+
+        /** Spilling to the system temp folder. */
+        public Options(int compressionLevel, int transferThreads) {
+            this(compressionLevel, transferThreads, java.nio.file.Path.of(System.getProperty("java.io.tmpdir")));
+        }
 
         public Options {
             if (compressionLevel < -7 || compressionLevel > 19) {
@@ -68,6 +74,7 @@ public final class Repository implements AutoCloseable {
         this.layout = layout;
         this.envelope = envelope;
         this.options = options;
+        this.index = new Index(options.spillFolder());
         this.uploader = new PackUploader(options.transferThreads(), budget.packBytes());
     }
 
@@ -241,8 +248,9 @@ public final class Repository implements AutoCloseable {
                 damagedIndexFiles.add(o.key());
                 continue;
             }
-            packs.forEach(index::add);
-            indexFiles.add(o.key());
+            String key = o.key();
+            packs.forEach((pack, entries) -> index.add(pack, entries, key));
+            indexFiles.add(key);
         }
     }
 
@@ -396,7 +404,7 @@ public final class Repository implements AutoCloseable {
         synchronized (unindexedPacks) {
             unindexedPacks.put(pack.id(), pack.entries());
             unindexedBlobs += pack.entries().size();
-            if (unindexedBlobs >= INDEX_FILE_BLOBS && !rewriting) {
+            if (unindexedBlobs >= INDEX_FILE_BLOBS) {
                 enough = takeUnindexed();
             }
         }
@@ -413,11 +421,6 @@ public final class Repository implements AutoCloseable {
      */
     static final int INDEX_FILE_BLOBS = 20_000;
     private int unindexedBlobs;
-    /**
-     * Set while prune rewrites live blobs: it replaces every index file by one naming exactly
-     * the packs it kept and wrote, so none of its new packs may go into an index file of its own.
-     */
-    private volatile boolean rewriting;
 
     private Map<BlobId, List<PackWriter.Entry>> takeUnindexed() {
         Map<BlobId, List<PackWriter.Entry>> packs = new HashMap<>(unindexedPacks);
@@ -428,8 +431,8 @@ public final class Repository implements AutoCloseable {
 
     /** Writes an index file naming {@code packs}, then serves their blobs from the index instead of the pending set. */
     private void index(Map<BlobId, List<PackWriter.Entry>> packs) {
-        writeIndexFile(packs);
-        packs.forEach(index::add);
+        String key = writeIndexFile(packs);
+        packs.forEach((pack, entries) -> index.add(pack, entries, key));
         packs.values().forEach(entries -> entries.forEach(e -> pending.remove(e.id())));
     }
 
@@ -459,7 +462,6 @@ public final class Repository implements AutoCloseable {
 
     /** Saves a blob even though an index names it: prune moves live blobs out of mostly-dead packs. */
     void rewrite(BlobType type, byte[] data) {
-        rewriting = true;
         BlobId id = BlobId.of(data);
         if (!pending.add(id)) {
             return;
@@ -467,20 +469,22 @@ public final class Repository implements AutoCloseable {
         append(id, type, data, 0, data.length);
     }
 
-    /** Replaces every index file by one naming exactly {@code packs}; used by prune under an exclusive lock. */
-    void replaceIndex(Map<BlobId, List<PackWriter.Entry>> packs) {
-        Set<String> old = new java.util.HashSet<>(indexFiles);
-        String fresh = writeIndexFile(packs);
-        for (String key : old) {
-            if (!key.equals(fresh)) {
-                store.delete(key);
-            }
+    /** Deletes index files that prune replaced; their packs are named by the files that replaced them. */
+    void deleteIndexFiles(java.util.Collection<String> keys) {
+        for (String key : keys) {
+            store.delete(key);
+            indexFiles.remove(key);
         }
-        indexFiles.retainAll(Set.of(fresh));
+    }
+
+    /** Forgets the index in memory and reads the index files again: what prune left is what readers will see. */
+    void reloadIndexFromScratch() {
         index.clear();
-        packs.forEach(index::add);
+        indexFiles.clear();
+        damagedIndexFiles.clear();
+        packsIndexedFromHeaders.clear();
         pending.clear();
-        rewriting = false;
+        loadIndex();
     }
 
     String writeIndexFile(Map<BlobId, List<PackWriter.Entry>> packs) {

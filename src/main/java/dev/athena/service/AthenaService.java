@@ -167,7 +167,7 @@ public final class AthenaService implements AutoCloseable {
     }
 
     private Repository repository() {
-        return Repository.open(store, config.namespace(), config.encryptionKey(), true, config.tuning().repositoryOptions());
+        return Repository.open(store, config.namespace(), config.encryptionKey(), true, config.tuning().repositoryOptions(config.scratchDir()));
     }
 
     public JobRecords records() {
@@ -264,7 +264,7 @@ public final class AthenaService implements AutoCloseable {
     public void startRestore(RestoreRequest request) {
         checkLeader();
         String sourceNs = request.sourceNamespace();
-        Supplier<Repository> source = () -> Repository.open(store, sourceNs, config.encryptionKey(), false, config.tuning().repositoryOptions());
+        Supplier<Repository> source = () -> Repository.open(store, sourceNs, config.encryptionKey(), false, config.tuning().repositoryOptions(config.scratchDir()));
         if (!Repository.exists(store, sourceNs)) {
             throw new NotFoundException("no backups of namespace '" + sourceNs + "' in " + config.storage());
         }
@@ -309,7 +309,7 @@ public final class AthenaService implements AutoCloseable {
         public Repository get() {
             try {
                 opened = RestoreSource.open(store, config.storage().remote(), namespace, config.encryptionKey(), config.scratchDir(),
-                        config.tuning().repositoryOptions());
+                        config.tuning().repositoryOptions(config.scratchDir()));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot prepare the scratch folder " + config.scratchDir() + ": " + e.getMessage(), e);
             }

@@ -75,7 +75,7 @@ class TuningVariablesTest {
     }
 
     private long storedBytes(Path source, String name, Tuning tuning) throws Exception {
-        Repository repo = Repository.open(new LocalStore(tmp.resolve(name)), "app", null, true, tuning.repositoryOptions());
+        Repository repo = Repository.open(new LocalStore(tmp.resolve(name)), "app", null, true, tuning.repositoryOptions(tmp));
         new BackupCommand(repo).componentThreads(tuning.componentThreads()).volume("data", source).call();
         repo.close();
         return repo.storedBytes();
