@@ -108,7 +108,13 @@ public final class Pruner {
             named.add(index.packId(p));
         }
         int orphans = 0;
-        for (StoredObject o : repository.store().list(repository.layout().packFolder())) {
+        if (!repository.damagedIndexFiles().isEmpty()) {
+            // An index file that cannot be read now would make the packs it names look like orphans.
+            log.warn("prune of namespace {} deletes no unnamed packs: index files {} could not be read just now",
+                    repository.namespace(), repository.damagedIndexFiles());
+            named = null;
+        }
+        for (StoredObject o : named == null ? List.<StoredObject>of() : repository.store().list(repository.layout().packFolder())) {
             BlobId id = repository.layout().packIdOf(o.key());
             if (id != null && !named.contains(id) && !gone.contains(id)) {
                 repository.store().delete(o.key());
