@@ -28,6 +28,8 @@ final class RecordSpace {
     /** Records kept on the heap before spilling: a thirty-second of the heap (8 MiB of 256), at least one segment. */
     static final long HEAP_BYTES = Math.max(SEGMENT_BYTES, Runtime.getRuntime().maxMemory() / 32);
 
+    /** Written into each new part of the spill file; shared, never written to, small enough not to burden a small heap. */
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024).asReadOnlyBuffer();
     private final int widthBits;
     private final int perSegmentBits;
     private final int heapSegments;
@@ -92,9 +94,11 @@ final class RecordSpace {
             }
             long at = (long) spilledBefore * SEGMENT_BYTES;
             // Written before it is mapped: a full disk is then an IOException here, not a fault inside a mapped write.
-            ByteBuffer zeros = ByteBuffer.allocate(SEGMENT_BYTES);
-            while (zeros.hasRemaining()) {
-                spill.write(zeros, at + zeros.position());
+            for (long written = 0; written < SEGMENT_BYTES; ) {
+                ByteBuffer zeros = ZEROS.duplicate();
+                while (zeros.hasRemaining()) {
+                    written += spill.write(zeros, at + written);
+                }
             }
             return spill.map(FileChannel.MapMode.READ_WRITE, at, SEGMENT_BYTES);
         } catch (IOException | UnsupportedOperationException e) {

@@ -20,7 +20,8 @@ import dev.athena.storage.StoredObject;
  * (64 MB of index records) are written, indexed, looked up and pruned by a JVM with a 64 MiB heap,
  * which holds them only because the records spill to a mapped file. (By hand, the same program with
  * spilling turned off ran out of heap while indexing.) A separate JVM, so that the heap is the
- * limit and not the test runner's.
+ * limit and not the test runner's. The serial collector, as bin/athena runs it: with G1 at 64 MiB
+ * the write path's 9 MiB pack buffers (humongous objects there) ran out of heap in 1 run of 3.
  */
 class ManyBlobsInASmallHeapTest {
     static final int BLOBS = 1_000_000;
@@ -31,7 +32,7 @@ class ManyBlobsInASmallHeapTest {
     void aMillionBlobsAreIndexedFoundAndPrunedIn64MiBOfHeap() throws Exception {
         Path log = tmp.resolve("program.log");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx64m", "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"), Program.class.getName(),
+                "-Xmx64m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"), Program.class.getName(),
                 tmp.resolve("store").toString(), tmp.resolve("spill").toString(), String.valueOf(BLOBS)));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
@@ -53,7 +54,7 @@ class ManyBlobsInASmallHeapTest {
         public static void main(String[] args) {
             LocalStore store = new LocalStore(Path.of(args[0]));
             Path spill = args[1].equals("none") ? null : Path.of(args[1]);
-            Repository.Options options = new Repository.Options(1, 2, spill);
+            Repository.Options options = new Repository.Options(1, 0, spill);
             int count = Integer.parseInt(args[2]);
             try (Repository repo = Repository.open(store, "app", null, true, options)) {
                 for (int i = 0; i < count; i++) {
