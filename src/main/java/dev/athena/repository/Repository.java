@@ -85,6 +85,7 @@ public final class Repository implements AutoCloseable {
 
     /** Opens the repository of {@code namespace}, creating it when {@code create} and it does not exist yet. */
     public static Repository open(ObjectStore store, String namespace, String passphrase, boolean create, Options options) {
+        CryptoWarmUp.start();
         RepositoryLayout layout = new RepositoryLayout(namespace);
         String where = store.locate(layout.repositoryFolder());
         RepositoryConfig config;
