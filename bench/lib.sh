@@ -63,3 +63,6 @@ build_tree() {
   TREE_BYTES=$(du -sb "$1" | cut -f1)
   TREE_FILES=$(find "$1" -type f | wc -l)
 }
+
+# Whether bench/memory-limit.sh can make a memory cgroup here (v2 with its memory controller, or v1).
+memory_limit_available() { bench/memory-limit.sh --check; }
