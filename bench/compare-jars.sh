@@ -52,7 +52,7 @@ SECTION=$(cat <<MD
 Run on $(date -u +%Y-%m-%d) on $(nproc) cores, $(java -version 2>&1 | head -1): the same tree as
 bench/engine.sh ($TREE_BYTES bytes), in $WORK ($(df --output=fstype "$WORK" | tail -1)), each build's first backup and its restore
 as cold CLI runs (\`java -jar\`), the two builds alternating, $ROUNDS rounds; the best wall time and the median CPU time of each count.
-Old: ${OLD_LABEL:-$OLD}. New: ${NEW_LABEL:-$NEW}.
+Old: ${OLD_LABEL:-$OLD}. New: ${NEW_LABEL:-$NEW}. Repository: $([ -n "${ATHENA_ENCRYPTION_KEY:-}" ] && echo "encrypted (ATHENA_ENCRYPTION_KEY set)" || echo "not encrypted (export ATHENA_ENCRYPTION_KEY to measure an encrypted one)").
 
 | step | old | new | new / old |
 |---|---|---|---|$ROWS
