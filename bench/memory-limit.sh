@@ -15,7 +15,12 @@ else
   exit 2
 fi
 [ "${1:-}" = --check ] && exit 0
-limit=$1; shift
+limit=${1:-}
+if ! [[ $limit =~ ^[0-9]+[KMG]?$ ]] || [ $# -lt 2 ]; then
+  echo "bench/memory-limit.sh: usage: bench/memory-limit.sh LIMIT COMMAND... (LIMIT like 300M; got '${limit}')" >&2
+  exit 2
+fi
+shift
 cg=$root/athena-bench-$$
 mkdir "$cg"
 trap 'rmdir "$cg" 2>/dev/null || true' EXIT
