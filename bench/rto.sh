@@ -17,6 +17,8 @@ rm -rf "$WORK" && mkdir -p "$WORK"
 SERVE_PID=""
 trap '[ -n "$SERVE_PID" ] && kill "$SERVE_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
 TREE=$WORK/tree
+# Encrypted, as a DR repository should be (AES-GCM is part of the cost); ATHENA_ENCRYPTION_KEY= (empty) measures one without.
+export ATHENA_ENCRYPTION_KEY=${ATHENA_ENCRYPTION_KEY-bench-rto-key-0123456789}
 build_tree "$TREE"
 sync
 
@@ -100,7 +102,7 @@ SECTION=$(cat <<MD
 
 Run on $(date -u +%Y-%m-%d) on $(nproc) cores, $(java -version 2>&1 | head -1), files in $WORK; tree:
 copies of /usr/share/doc, /usr/share/locale, /usr/lib/postgresql and a JDK, $TREE_BYTES bytes in
-$TREE_FILES files. Each Athena step ran right after its reference, $ROUNDS rounds, medians shown;
+$TREE_FILES files, $([ -n "$ATHENA_ENCRYPTION_KEY" ] && echo "an encrypted repository" || echo "a repository without encryption"). Each Athena step ran right after its reference, $ROUNDS rounds, medians shown;
 every Athena run is a fresh JVM started as the image starts it: \`bin/athena\` (serial collector,
 16-192 MiB heap) with the class archive that \`bin/athena class-archive\` made first; $CACHES;
 each timing ends with a \`sync\`. The service rows are the DR case: a freshly started \`serve\`,

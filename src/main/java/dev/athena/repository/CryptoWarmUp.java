@@ -23,8 +23,9 @@ import javax.crypto.spec.SecretKeySpec;
  * of the JDK's GCM and digest code (empty, partial block, whole blocks, and above its 64 KiB split
  * threshold): code compiled from calls of one shape only is thrown away at the first call of
  * another ("unstable if"), and a process with few calls then never compiles it again. It runs
- * once per process that opens an encrypted repository, on a low-priority daemon thread, beside
- * the key derivation, with a throwaway key; about 0.4-0.7 s of one core.
+ * once per process, from the first large object {@link Envelope} seals or opens, on a
+ * low-priority daemon thread with a throwaway key; about 0.4-0.7 s of one core. A process that
+ * moves no data through AES-GCM (no encryption, or only small objects) never pays for it.
  */
 final class CryptoWarmUp {
     private static final AtomicBoolean STARTED = new AtomicBoolean();

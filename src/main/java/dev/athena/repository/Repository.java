@@ -85,10 +85,6 @@ public final class Repository implements AutoCloseable {
 
     /** Opens the repository of {@code namespace}, creating it when {@code create} and it does not exist yet. */
     public static Repository open(ObjectStore store, String namespace, String passphrase, boolean create, Options options) {
-        if (passphrase != null) {
-            // Only for encryption: without AES-GCM the warm-up cost more CPU than it saved (SHA-256 alone gets compiled in time).
-            CryptoWarmUp.start();
-        }
         RepositoryLayout layout = new RepositoryLayout(namespace);
         String where = store.locate(layout.repositoryFolder());
         RepositoryConfig config;
