@@ -38,7 +38,7 @@ final class CryptoWarmUp {
 
     /** Starts the warm-up unless this process has started it already. */
     static void start() {
-        if (STARTED.compareAndSet(false, true)) {
+        if (!STARTED.get() && STARTED.compareAndSet(false, true)) {
             Thread t = new Thread(CryptoWarmUp::runQuietly, "athena-crypto-warm-up");
             t.setDaemon(true);
             t.setPriority(Thread.MIN_PRIORITY);

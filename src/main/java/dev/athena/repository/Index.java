@@ -59,6 +59,16 @@ public final class Index {
         this(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")));
     }
 
+    /** {@code query}'s answer under the read lock. (find and contains, called for every chunk, take the lock themselves.) */
+    private <T> T read(java.util.function.Supplier<T> query) {
+        lock.readLock().lock();
+        try {
+            return query.get();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     public BlobLocation find(BlobId id) {
         lock.readLock().lock();
         try {
@@ -79,22 +89,12 @@ public final class Index {
     }
 
     public int size() {
-        lock.readLock().lock();
-        try {
-            return ids.size();
-        } finally {
-            lock.readLock().unlock();
-        }
+        return read(ids::size);
     }
 
     /** True once the records are in a spill file. */
     boolean spilled() {
-        lock.readLock().lock();
-        try {
-            return ids.spilled();
-        } finally {
-            lock.readLock().unlock();
-        }
+        return read(ids::spilled);
     }
 
     /** Calls {@code action} with every blob and where it is, under the read lock: it must not add to this index. */
@@ -118,52 +118,27 @@ public final class Index {
 
     /** How many packs the index has numbered (some may hold no blob the index keeps: all theirs were named first elsewhere). */
     public int packCount() {
-        lock.readLock().lock();
-        try {
-            return packIds.size();
-        } finally {
-            lock.readLock().unlock();
-        }
+        return read(packIds::size);
     }
 
     /** The id of pack number {@code n}. */
     public BlobId packId(int n) {
-        lock.readLock().lock();
-        try {
-            return packIds.get(n);
-        } finally {
-            lock.readLock().unlock();
-        }
+        return read(() -> packIds.get(n));
     }
 
     /** The numbers of the index files that name pack number {@code n}, -1 for none yet (its blobs came from elsewhere). */
     int[] filesOf(int pack) {
-        lock.readLock().lock();
-        try {
-            return filesOfPack.get(pack).clone();
-        } finally {
-            lock.readLock().unlock();
-        }
+        return read(() -> filesOfPack.get(pack).clone());
     }
 
     /** How many index files the index has numbered. */
     int fileCount() {
-        lock.readLock().lock();
-        try {
-            return fileKeys.size();
-        } finally {
-            lock.readLock().unlock();
-        }
+        return read(fileKeys::size);
     }
 
     /** The key of index file number {@code n}. */
     String fileKey(int n) {
-        lock.readLock().lock();
-        try {
-            return fileKeys.get(n);
-        } finally {
-            lock.readLock().unlock();
-        }
+        return read(() -> fileKeys.get(n));
     }
 
     void clear() {
