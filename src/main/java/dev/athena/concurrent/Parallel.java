@@ -56,6 +56,66 @@ public final class Parallel {
         }
     }
 
+    /**
+     * A pool fed one item at a time, for work found while something else is still being read (the
+     * packs a restore's check must read, found while it walks the tree): the first items run while
+     * the rest are still being found. {@link #finish} waits for all and rethrows the first failure;
+     * after a failure the items not yet started are skipped. Closing without {@code finish}
+     * (the feeder failed) interrupts what runs and waits until it has stopped.
+     */
+    public static <T> Feed<T> feed(String name, int threads, Consumer<T> action) {
+        return new Feed<>(Executors.newFixedThreadPool(Math.max(1, threads), daemons(name)), action);
+    }
+
+    public static final class Feed<T> implements AutoCloseable {
+        private final ExecutorService pool;
+        private final Consumer<T> action;
+        private final java.util.concurrent.atomic.AtomicReference<Throwable> firstFailure = new java.util.concurrent.atomic.AtomicReference<>();
+        private boolean finished;
+
+        private Feed(ExecutorService pool, Consumer<T> action) {
+            this.pool = pool;
+            this.action = action;
+        }
+
+        public void submit(T item) {
+            pool.execute(() -> {
+                if (firstFailure.get() != null) {
+                    return;
+                }
+                try {
+                    action.accept(item);
+                } catch (Throwable e) {
+                    firstFailure.compareAndSet(null, e);
+                }
+            });
+        }
+
+        /** Waits until every item submitted has been handled; rethrows the first failure. */
+        public void finish() {
+            finished = true;
+            awaitStopped(pool);
+            Throwable e = firstFailure.get();
+            if (e instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e instanceof Error err) {
+                throw err;
+            }
+            if (e != null) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (!finished) {
+                pool.shutdownNow();
+                awaitStopped(pool);
+            }
+        }
+    }
+
     /** What one task of {@link #runAll} gave: its value, or how it failed (a cancelled task: {@link CancellationException}). */
     public record Outcome<T>(T value, Throwable failure) {
         public boolean failed() {

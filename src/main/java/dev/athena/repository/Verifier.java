@@ -39,23 +39,27 @@ public final class Verifier {
     public Map<BlobId, String> check(java.util.function.Supplier<java.util.Iterator<BlobId>> needed, Depth depth) {
         Map<BlobId, String> damaged = new LinkedHashMap<>();
         Set<BlobId> packs = new java.util.HashSet<>();
-        for (java.util.Iterator<BlobId> it = needed.get(); it.hasNext(); ) {
-            BlobId id = it.next();
-            BlobLocation loc = repository.locate(id);
-            if (loc == null) {
-                damaged.put(id, "in no index: its data is missing");
-            } else {
-                packs.add(loc.pack());
-            }
-        }
         // Packs are read and hashed on all cores, and on a remote store several downloads at once: a restore waits for this
-        // before it writes anything.
+        // before it writes anything. Each is checked as soon as the walk first meets it, so reading the packs overlaps
+        // reading the tree (which took a cold restore of 8,600 files 0.25 s before the first pack was read).
         Map<BlobId, String> badPacks = new java.util.concurrent.ConcurrentHashMap<>();
         Map<BlobId, String> badBlobs = new java.util.concurrent.ConcurrentHashMap<>();
         // Each thread holds a whole pack, so no more than the heap has room for.
         int threads = Math.min(Math.max(Math.max(2, Runtime.getRuntime().availableProcessors()), repository.options().transferThreads()),
                 PackWriter.fitInHeap(Runtime.getRuntime().maxMemory()));
-        dev.athena.concurrent.Parallel.forEach("athena-verify", threads, packs, pack -> checkPack(pack, depth, badPacks, badBlobs));
+        try (dev.athena.concurrent.Parallel.Feed<BlobId> checks = dev.athena.concurrent.Parallel.feed("athena-verify", threads,
+                pack -> checkPack(pack, depth, badPacks, badBlobs))) {
+            for (java.util.Iterator<BlobId> it = needed.get(); it.hasNext(); ) {
+                BlobId id = it.next();
+                BlobLocation loc = repository.locate(id);
+                if (loc == null) {
+                    damaged.put(id, "in no index: its data is missing");
+                } else if (packs.add(loc.pack())) {
+                    checks.submit(loc.pack());
+                }
+            }
+            checks.finish();
+        }
         if (!badPacks.isEmpty() || !badBlobs.isEmpty()) {
             Map<BlobId, String> found = new java.util.TreeMap<>();
             for (java.util.Iterator<BlobId> it = needed.get(); it.hasNext(); ) {
