@@ -36,23 +36,36 @@ public final class ApiServer implements AutoCloseable {
             "disableUpgrade", "disablePreRestoreChecks", "disablePostRestoreChecks", "svcs", "dryRun", "allowDowngrade");
     static final Set<String> SERVICE_FIELDS = Set.of("disable");
 
-    private final AthenaService service;
+    private final java.util.concurrent.CompletableFuture<AthenaService> service;
     private final ApiKeys keys;
     private final Javalin app;
     private final LeaderForwarding forwarding;
 
     public ApiServer(AthenaService service, ApiKeys keys) {
-        this.service = service;
+        this(java.util.concurrent.CompletableFuture.completedFuture(service), keys);
+    }
+
+    /**
+     * An API for a service still starting: {@code serve} opens the repository (its key derivation
+     * takes a fresh JVM 0.3 s and more) while the HTTP server starts, instead of one after the
+     * other. Every request, /healthz too, waits until the service has started, so an answer means
+     * what it meant before; if it never starts, requests get 503 and {@code serve} exits.
+     */
+    public ApiServer(java.util.concurrent.CompletableFuture<AthenaService> starting, ApiKeys keys) {
+        this.service = starting;
         this.keys = keys;
-        this.forwarding = new LeaderForwarding(service.leadership());
+        this.forwarding = new LeaderForwarding(() -> service().leadership());
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = MAX_BODY;
             config.http.prefer405over404 = true;
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
-            config.routes.get("/healthz", ctx -> json(ctx, 200, Map.of("status", "ok")));
+            config.routes.get("/healthz", ctx -> {
+                service();
+                json(ctx, 200, Map.of("status", "ok"));
+            });
             config.routes.get("/metrics", ctx -> ctx.contentType(dev.athena.service.Metrics.contentType())
-                    .result(service.metrics().render(service.jobs().running().isPresent(), service.leadership().isLeader())));
+                    .result(service().metrics().render(service().jobs().running().isPresent(), service().leadership().isLeader())));
             // Every body within the limit is read before anything answers: an early answer (404, 405, 401) with the body
             // left unread makes the server close the connection while the client still sends, and the client sees a reset, not the answer.
             config.routes.before(ApiServer::readBodyFirst);
@@ -60,7 +73,7 @@ public final class ApiServer implements AutoCloseable {
             config.routes.post(BASE + "/ondemandbackup", this::onDemandBackup);
             config.routes.get(BASE + "/backup/latest", this::latest);
             config.routes.get(BASE + "/backupstatus", this::backupStatus);
-            config.routes.get(BASE + "/backuplist", ctx -> json(ctx, 200, service.records().list()));
+            config.routes.get(BASE + "/backuplist", ctx -> json(ctx, 200, service().records().list()));
             config.routes.post(BASE + "/ondemandrestore", this::onDemandRestore);
             config.routes.get(BASE + "/restorestatus", this::restoreStatus);
             config.routes.get(BASE + "/restorereport", this::restoreReport);
@@ -88,6 +101,16 @@ public final class ApiServer implements AutoCloseable {
             config.routes.error(405, ctx -> error(ctx, 405, "method " + ctx.method() + " is not allowed on " + ctx.path()));
             config.routes.error(413, ctx -> error(ctx, 413, "the body is larger than 1 MiB"));
         });
+    }
+
+    /** The started service: waits while it starts; 503 when it could not start. */
+    private AthenaService service() {
+        try {
+            return service.join();
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new ApiException(503, "Athena could not start: " + (cause.getMessage() == null ? cause : cause.getMessage()));
+        }
     }
 
     public ApiServer start(int port) {
@@ -152,22 +175,22 @@ public final class ApiServer implements AutoCloseable {
             return;
         }
         boolean onlyConfig = body(ctx).allowOnly(BACKUP_FIELDS).bool("onlyConfig", false);
-        String ts = service.startBackup(onlyConfig);
+        String ts = service().startBackup(onlyConfig);
         json(ctx, 202, new CodeAndMessage(202, "Request Accepted with timestamp " + ts));
     }
 
     private void latest(Context ctx) {
-        json(ctx, 200, service.records().latest().orElseThrow(() -> new ApiException(404, "there is no backup yet")));
+        json(ctx, 200, service().records().latest().orElseThrow(() -> new ApiException(404, "there is no backup yet")));
     }
 
     private void backupStatus(Context ctx) {
         String ts = RequestBody.timestamp(ctx.queryParam("timestamp"), body(ctx).allowOnly(TIMESTAMP_FIELDS), true);
-        json(ctx, 200, service.records().find(ts).orElseThrow(() -> new ApiException(404, "no backup " + ts)));
+        json(ctx, 200, service().records().find(ts).orElseThrow(() -> new ApiException(404, "no backup " + ts)));
     }
 
     private void restoreStatus(Context ctx) {
         String ts = RequestBody.timestamp(ctx.queryParam("timestamp"), body(ctx).allowOnly(TIMESTAMP_FIELDS), true);
-        json(ctx, 200, service.records().latestRestore(ts).orElseThrow(() -> new ApiException(404, "no restore from backup " + ts)));
+        json(ctx, 200, service().records().latestRestore(ts).orElseThrow(() -> new ApiException(404, "no restore from backup " + ts)));
     }
 
     /** The disaster-recovery report of a restore (the newest from that backup, or ?restoreId=), as HTML or ?format=json. */
@@ -178,7 +201,7 @@ public final class ApiServer implements AutoCloseable {
             throw new ApiException(400, "invalid restoreId '" + id + "'");
         }
         String format = ctx.queryParam("format") == null ? "html" : ctx.queryParam("format");
-        RestoreRecord record = service.records().restore(ts, id).orElseThrow(() -> new ApiException(404, "no restore from backup " + ts));
+        RestoreRecord record = service().records().restore(ts, id).orElseThrow(() -> new ApiException(404, "no restore from backup " + ts));
         RecoveryReport report = new RecoveryReport(record);
         switch (format) {
             case "html" -> ctx.status(200).contentType("text/html; charset=utf-8").result(report.html());
@@ -195,7 +218,7 @@ public final class ApiServer implements AutoCloseable {
         String ts = RequestBody.timestamp(ctx.queryParam("timestamp"), b, true);
         String source = b.string("sourceNamespace");
         if (source == null || source.isBlank()) {
-            source = service.config().namespace();
+            source = service().config().namespace();
         }
         try {
             RepositoryLayout.checkNamespace(source);
@@ -226,7 +249,7 @@ public final class ApiServer implements AutoCloseable {
         RestoreRequest request = new RestoreRequest(ts, source, b.bool("enableReportGeneration", false), b.bool("enableJenkinsTestRun", false),
                 b.bool("disableUpgrade", false), b.bool("disablePreRestoreChecks", false), b.bool("disablePostRestoreChecks", false),
                 Set.copyOf(disabled), b.bool("dryRun", false), b.bool("allowDowngrade", false));
-        service.startRestore(request);
+        service().startRestore(request);
         json(ctx, 202, new CodeAndMessage(202, "Request Accepted"));
     }
 

@@ -24,7 +24,8 @@ final class LeaderForwarding {
     /** Marks a forwarded request, so that two replicas that each think the other leads cannot pass it back and forth. */
     static final String FORWARDED = "X-Athena-Forwarded-By";
     static final String LEADER = "X-Athena-Leader";
-    private final Leadership leadership;
+    /** Asked at each request: the service, and so its leadership, may still be starting when the API is made. */
+    private final java.util.function.Supplier<Leadership> leadership;
     /** Made on the first forward: building a client sets up TLS (0.3-0.5 s of a fresh service's start), and one replica never forwards. */
     private HttpClient http;
 
@@ -35,16 +36,16 @@ final class LeaderForwarding {
         return http;
     }
 
-    LeaderForwarding(Leadership leadership) {
+    LeaderForwarding(java.util.function.Supplier<Leadership> leadership) {
         this.leadership = leadership;
     }
 
     /** True when the request was answered by the leader; false when this replica leads and should answer it. */
     boolean forwarded(Context ctx) {
-        if (leadership.isLeader()) {
+        if (leadership.get().isLeader()) {
             return false;
         }
-        Optional<String> leader = leadership.leaderUrl();
+        Optional<String> leader = leadership.get().leaderUrl();
         if (leader.isEmpty() || ctx.header(FORWARDED) != null) {
             throw new ApiException(503, leader.isEmpty()
                     ? "no replica leads at the moment: an election is under way (a leader that stopped is replaced within a minute); try again in a few seconds"
