@@ -26,6 +26,13 @@ import dev.athena.storage.ObjectStore;
  * throw-away round; each backup is then restored over the platform it came from, with the same setting; prints
  * "sequential SECONDS SPREAD RESTORE_SECONDS" and "parallel ..." alike, where the spread is how far
  * apart the components' captures started in that setting's best backup.
+ *
+ * With "restore REPOSITORY OUT LATENCY_MS MB_PER_S TIMESTAMP": one restore of volume metagraph of that
+ * backup, read from the folder REPOSITORY as through that store, as the CLI's restore runs (the
+ * pre-restore check first; ATHENA_ENCRYPTION_KEY opens it); prints "restore SECONDS".
+ * With "fetch FOLDER LATENCY_MS MB_PER_S THREADS": the reference for it, every file of FOLDER in name
+ * order downloaded through that store THREADS at a time and written to standard output in order
+ * (a tar.zst split into parts, piped into zstd -d | tar -x).
  */
 public class TransferBench {
     /** Each request waits for a round trip and for its bytes to go through one connection. */
@@ -80,6 +87,21 @@ public class TransferBench {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args[0].equals("restore")) {
+            SlowStore store = new SlowStore(new LocalStore(Path.of(args[1])), Long.parseLong(args[3]), Double.parseDouble(args[4]));
+            long t0 = System.nanoTime();
+            try (RestoreSource source = RestoreSource.open(store, true, "app", System.getenv("ATHENA_ENCRYPTION_KEY"),
+                    Path.of(args[2] + ".scratch"), Repository.Options.DEFAULTS)) {
+                new RestoreCommand(source.repository(), args[5]).volume("metagraph", Path.of(args[2])).call();
+            }
+            System.out.printf("restore %.3f%n", (System.nanoTime() - t0) / 1e9);
+            delete(Path.of(args[2] + ".scratch"));
+            return;
+        }
+        if (args[0].equals("fetch")) {
+            fetch(Path.of(args[1]), Long.parseLong(args[2]), Double.parseDouble(args[3]), Integer.parseInt(args[4]));
+            return;
+        }
         if (args[0].equals("platform")) {
             platform(Path.of(args[1]), Long.parseLong(args[2]), Double.parseDouble(args[3]));
             return;
@@ -156,6 +178,29 @@ public class TransferBench {
             }
         }
         System.out.printf("sequential %.3f %.3f %.3f%nparallel %.3f %.3f %.3f%n", best[0], spread[0], bestRestore[0], best[1], spread[1], bestRestore[1]);
+    }
+
+    /** Downloads the parts THREADS at a time, a sliding window in name order, and writes each to stdout once those before it are written. */
+    static void fetch(Path folder, long latency, double bandwidth, int threads) throws Exception {
+        SlowStore store = new SlowStore(new LocalStore(folder), latency, bandwidth);
+        List<String> parts;
+        try (Stream<Path> s = Files.list(folder)) {
+            parts = s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        java.util.ArrayDeque<java.util.concurrent.Future<byte[]>> window = new java.util.ArrayDeque<>();
+        try (java.io.OutputStream out = new java.io.FileOutputStream(java.io.FileDescriptor.out)) {
+            int next = 0;
+            while (next < parts.size() || !window.isEmpty()) {
+                while (next < parts.size() && window.size() < threads) {
+                    String key = parts.get(next++);
+                    window.add(pool.submit(() -> store.get(key)));
+                }
+                out.write(window.removeFirst().get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     static void delete(Path p) throws java.io.IOException {

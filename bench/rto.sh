@@ -6,8 +6,13 @@
 # The DR case is a freshly started `serve` restoring through POST /ondemandrestore (pre-checks on,
 # post-checks off), timed from the process's start to the restore's Success.
 # Usage: bench/rto.sh [ROUNDS]   (default 3; BENCH_WORK=/dev/shm/... for the in-memory figures)
-# Writes its section of docs/benchmarks.md. This first version covers volumes; PostgreSQL, S3 and
-# the whole platform have their own scripts (bench/postgres.sh, bench/transfer.sh, bench/platform.sh).
+# Then the other goals of issue 11, each step right after its reference: a restore from a store as
+# slow as S3 (bench/transfer.sh's round trip and bandwidth, simulated in-process) against downloading
+# the tar.zst's parts as many at a time and unpacking them; PostgreSQL (pgbench scale BENCH_PG_SCALE,
+# default 10) backed up and restored by a fresh serve against pg_dump -Fd -j2 and pg_restore -j2; and
+# the whole platform (that database, the tree as metagraph, git repositories, a ConfigMap folder)
+# restored by a fresh serve against the reference tools' times added up.
+# Writes its section of docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -15,7 +20,9 @@ ROUNDS=${1:-3}
 WORK=${BENCH_WORK:-$PWD/bench/work/rto}
 rm -rf "$WORK" && mkdir -p "$WORK"
 SERVE_PID=""
-trap '[ -n "$SERVE_PID" ] && kill "$SERVE_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
+PG_STOP=true
+cleanup() { [ -n "$SERVE_PID" ] && kill "$SERVE_PID" 2>/dev/null; $PG_STOP >/dev/null 2>&1; rm -rf "$WORK"; }
+trap cleanup EXIT
 TREE=$WORK/tree
 # Encrypted, as a DR repository should be (AES-GCM is part of the cost); ATHENA_ENCRYPTION_KEY= (empty) measures one without.
 export ATHENA_ENCRYPTION_KEY=${ATHENA_ENCRYPTION_KEY-bench-rto-key-0123456789}
@@ -88,10 +95,110 @@ for round in $(seq 1 "$ROUNDS"); do
   diff -r --no-dereference "$TREE" "$WORK/serve-out" >/dev/null || { echo "the service's restore (java -jar) differs from the source" >&2; exit 1; }
 done
 
+# A store as slow as S3 to move an object (a round trip, then the bytes at one connection's bandwidth), simulated
+# in-process as bench/transfer.sh does. Reference: the tar.zst in 16 MiB parts, downloaded 4 at a time (Athena's
+# default ATHENA_TRANSFER_THREADS) in order into zstd -d | tar -x. Athena: a fresh JVM restores from the repository
+# through that store, as the CLI's restore runs (bin/athena's options and class archive).
+LATENCY=${BENCH_LATENCY_MS:-30}; BANDWIDTH=${BENCH_MB_PER_S:-60}
+mkdir -p "$WORK/bench-classes" && javac -cp "$JAR" -d "$WORK/bench-classes" bench/TransferBench.java
+SLOW="java -XX:+UseSerialGC -Xms16m -Xmx192m -XX:SharedArchiveFile=${JAR%.jar}.jsa -Xlog:cds=off -Xlog:cds+dynamic=off -cp $JAR:$WORK/bench-classes TransferBench"
+rm -rf "$WORK/parts" && mkdir -p "$WORK/parts" && split -b 16M -a 4 "$WORK/ref.tar.zst" "$WORK/parts/part-"
+T_FETCH=(); T_SLOW=()
+for round in $(seq 1 "$ROUNDS"); do
+  echo "slow store, round $round" >&2
+  rm -rf "$WORK/ref-out" "$WORK/slow-out" && mkdir -p "$WORK/ref-out"; sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
+  t=$(now); $SLOW fetch "$WORK/parts" "$LATENCY" "$BANDWIDTH" 4 | zstd -q -d | tar -xf - -C "$WORK/ref-out"; sync; T_FETCH+=("$(since "$t")")
+  rm -rf "$WORK/ref-out"; sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
+  t=$(now); /usr/bin/time -f '%M' -o "$WORK/rss" $SLOW restore "$WORK/repo" "$WORK/slow-out" "$LATENCY" "$BANDWIDTH" "$TS1" >/dev/null 2>>"$WORK/athena.log"
+  sync; T_SLOW+=("$(since "$t")"); echo $(( $(cat "$WORK/rss") / 1024 )) >> "$WORK/rss-slow"
+  diff -r --no-dereference "$TREE" "$WORK/slow-out" >/dev/null || { echo "the restore from the slow store differs from the source" >&2; exit 1; }
+done
+rm -rf "$WORK/slow-out" "$WORK/parts"
+
+# PostgreSQL and the whole platform, each job run by a freshly started serve through the API.
+AUTH='Authorization: bench-key-0123456789'
+# serve_job TIMES RSS_FILE KIND BODY ENV...: a fresh serve with ENV runs one on-demand KIND (backup or restore) with BODY,
+# timed from the process's start to the job's Success; appends the time to the array TIMES and the peak RSS to RSS_FILE.
+serve_job() {
+  local times=$1 rss=$2 kind=$3 body=$4; shift 4
+  local port ts reply status t
+  port=$(free_port); rm -rf "$WORK/state"
+  t=$(now)
+  env "$@" ATHENA_API_KEYS=bench-key-0123456789 ATHENA_PORT="$port" ATHENA_STATE_DIR="$WORK/state" bin/athena serve >>"$WORK/athena.log" 2>&1 &
+  SERVE_PID=$!
+  until curl -sf "localhost:$port/healthz" >/dev/null 2>&1; do sleep 0.02; done
+  reply=$(curl -sf -XPOST "localhost:$port/athena/api/v1/ondemand$kind" -H "$AUTH" -d "$body")
+  if [ "$kind" = backup ]; then ts=$(echo "$reply" | grep -o '[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]t[0-9-]*'); status=backupstatus
+  else ts=$(echo "$body" | grep -o '[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]t[0-9-]*'); status=restorestatus; fi
+  while curl -sf "localhost:$port/athena/api/v1/$status?timestamp=$ts" -H "$AUTH" | grep -q '"status":"Running"'; do sleep 0.1; done
+  sync; eval "$times+=(\"\$(since \"\$t\")\")"
+  curl -sf "localhost:$port/athena/api/v1/$status?timestamp=$ts" -H "$AUTH" > "$WORK/last-record"
+  python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(0 if r["status"] == "Success" else "the service'"'"'s %s ended %s: %s" % (sys.argv[2], r["status"], r.get("error", "")))' "$WORK/last-record" "$kind"
+  echo $(( $(awk '/VmHWM/ {print $2}' "/proc/$SERVE_PID/status") / 1024 )) >> "$WORK/$rss"
+  kill "$SERVE_PID"; wait "$SERVE_PID" 2>/dev/null || true; SERVE_PID=""
+  LAST_TS=$ts
+}
+PG_SCALE=${BENCH_PG_SCALE:-10}
+start_postgres "$WORK/pg"
+PG_STOP="runuser -u postgres -- $BIN/pg_ctl -D $WORK/pg/data -m fast stop"
+trap cleanup EXIT
+echo "loading pgbench scale $PG_SCALE" >&2
+load_pgbench "$PG_SCALE"
+PG_ENV=(POSTGRES_HOST="$POSTGRES_HOST" POSTGRES_PORT="$POSTGRES_PORT" POSTGRES_PASSWORD="$POSTGRES_PASSWORD" POSTGRES_DATABASES=bench
+  ATHENA_SCRATCH_DIR="$WORK/scratch")
+# The platform: the database, the tree as metagraph, 20 bare git repositories, a 3-key ConfigMap folder.
+mkdir -p "$WORK/git" "$WORK/config"
+i=0
+for d in /usr/share/locale/*/; do
+  i=$((i + 1)); [ $i -le 20 ] || break
+  src="$WORK/git-src/r$i"; mkdir -p "$src"; cp -a "$d" "$src/"
+  git -C "$src" init -q && git -C "$src" add -A && git -C "$src" -c user.name=bench -c user.email=bench@localhost commit -qm "slice $i"
+  git clone -q --bare "$src" "$WORK/git/r$i.git"
+done
+rm -rf "$WORK/git-src"
+for k in APP_HOST FEATURE_FLAGS DB_URL; do echo "value of $k" > "$WORK/config/$k"; done
+tar -cf - -C "$WORK/git" . | zstd -q -1 -T2 > "$WORK/git.tar.zst"
+TSP=$(date -u -d '+2 second' +%Y-%m-%dt%H-%M-%S)
+env "${PG_ENV[@]}" METAGRAPH_VOLUME_PATH="$TREE" GITSERVER_VOLUME_PATH="$WORK/git" CONFIGMAP_PATH="$WORK/config" \
+  bin/athena backup --location "$WORK/platform-repo" --timestamp "$TSP" >/dev/null 2>>"$WORK/athena.log"
+T_DUMP=(); T_PGB=(); T_PGRESTORE=(); T_PGR=(); T_PLATREF=(); T_PLAT=()
+for round in $(seq 1 "$ROUNDS"); do
+  echo "PostgreSQL and platform, round $round" >&2
+  rm -rf "$WORK/ref-dump" "$WORK/pg-repo"; sync
+  t=$(now); $BIN/pg_dump -Fd -j2 -f "$WORK/ref-dump" -d bench; sync; T_DUMP+=("$(since "$t")")
+  serve_job T_PGB rss-pg-backup backup '{}' "${PG_ENV[@]}" LOCAL_BACKUP_LOCATION="$WORK/pg-repo"
+  PG_TS=$LAST_TS
+  $BIN/dropdb --if-exists ref_restore; $BIN/createdb ref_restore; sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
+  t=$(now); $BIN/pg_restore -j2 -d ref_restore "$WORK/ref-dump"; sync; T_PGRESTORE+=("$(since "$t")")
+  PG_RESTORE_SECONDS=${T_PGRESTORE[-1]}
+  $BIN/dropdb ref_restore; sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
+  serve_job T_PGR rss-pg-restore restore '{"timestamp": "'"$PG_TS"'", "disablePostRestoreChecks": true, "disableUpgrade": true}' \
+    "${PG_ENV[@]}" LOCAL_BACKUP_LOCATION="$WORK/pg-repo"
+
+  # The reference platform restore: each tool one after another, caches dropped once before (the pg_restore is the one above).
+  rm -rf "$WORK/plat-out" && mkdir -p "$WORK/plat-out/metagraph" "$WORK/plat-out/git" "$WORK/plat-out/config"; sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
+  t=$(now)
+  zstd -q -d -c "$WORK/ref.tar.zst" | tar -xf - -C "$WORK/plat-out/metagraph"
+  zstd -q -d -c "$WORK/git.tar.zst" | tar -xf - -C "$WORK/plat-out/git"
+  cp -a "$WORK/config/." "$WORK/plat-out/config/"; sync
+  T_PLATREF+=("$(echo "$(since "$t") + $PG_RESTORE_SECONDS" | bc)")
+  rm -rf "$WORK/plat-out" && mkdir -p "$WORK/plat-out/metagraph" "$WORK/plat-out/git" "$WORK/plat-out/config"; sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
+  serve_job T_PLAT rss-platform restore '{"timestamp": "'"$TSP"'", "disablePostRestoreChecks": true, "disableUpgrade": true}' \
+    "${PG_ENV[@]}" LOCAL_BACKUP_LOCATION="$WORK/platform-repo" METAGRAPH_VOLUME_PATH="$WORK/plat-out/metagraph" \
+    GITSERVER_VOLUME_PATH="$WORK/plat-out/git" CONFIGMAP_PATH="$WORK/plat-out/config"
+  diff -r --no-dereference "$TREE" "$WORK/plat-out/metagraph" >/dev/null || { echo "the platform's metagraph differs from the source" >&2; exit 1; }
+  diff -r --no-dereference "$WORK/git" "$WORK/plat-out/git" >/dev/null || { echo "the platform's gitserver differs from the source" >&2; exit 1; }
+done
+PLAT_REQUESTS=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])).get("requests") or {}; print(", ".join("%s %s" % (k, v) for k, v in r.items()))' "$WORK/last-record")
+PG_ROWS=$($BIN/psql -Atq -d bench -c "SELECT count(*) FROM pgbench_accounts")
+
 M_TAR=$(median "${T_TAR[@]}"); M_FIRST=$(median "${T_FIRST[@]}"); M_SECOND=$(median "${T_SECOND[@]}")
 M_UNTAR=$(median "${T_UNTAR[@]}"); M_CLI=$(median "${T_CLI[@]}"); M_SERVE=$(median "${T_SERVE[@]}")
 M_START=$(median "${T_SERVE_START[@]}"); M_EMPTY=$(median "${T_EMPTY[@]}")
 M_JAR=$(median "${T_JAR[@]}"); M_JAR_START=$(median "${T_JAR_START[@]}")
+M_FETCH=$(median "${T_FETCH[@]}"); M_SLOW=$(median "${T_SLOW[@]}")
+M_DUMP=$(median "${T_DUMP[@]}"); M_PGB=$(median "${T_PGB[@]}"); M_PGRESTORE=$(median "${T_PGRESTORE[@]}"); M_PGR=$(median "${T_PGR[@]}")
+M_PLATREF=$(median "${T_PLATREF[@]}"); M_PLAT=$(median "${T_PLAT[@]}")
 peak() { sort -n "$1" | tail -1; }
 verdict() { if [ "$(echo "$1 <= $2" | bc)" = 1 ]; then echo "meets ≤ $2"; else echo "**misses** ≤ $2"; fi; }
 CACHES="caches dropped before each restore"
@@ -111,6 +218,16 @@ and upgrade off) reads Success; of that, the start until \`/healthz\` answered t
 through \`bin/athena\` and $M_JAR_START s through plain \`java -jar\` (no archive, the JVM's default
 heap). Peak RSS is the largest of the runs.
 
+The slow store takes a ${LATENCY} ms round trip plus the bytes at ${BANDWIDTH} MB/s for each request (as bench/transfer.sh,
+simulated in the process that reads it); its reference downloads the tar.zst in 16 MiB parts, 4 at a time, in order, into
+\`zstd -d | tar -x\` (the downloader is a small JVM program, its start included). PostgreSQL: database \`bench\` = pgbench
+scale $PG_SCALE ($DB_BYTES bytes on disk; $PG_ROWS accounts after the last restore), each job by a freshly started
+\`serve\` (bin/athena) through \`POST /ondemandbackup\` or \`/ondemandrestore\`, timed from its start to Success;
+Athena's restore loads a temporary database and swaps it in. The platform: that database, the tree as metagraph, 20
+bare git repositories ($(du -sb "$WORK/git" | cut -f1) bytes) and a 3-key ConfigMap folder, restored into empty folders by one
+fresh \`serve\`; its reference is \`pg_restore -j2\`, the two volumes' \`zstd -d | tar -x\` and a \`cp\` of the config,
+one after another, added up. The last platform restore's record counted these requests of its store: $PLAT_REQUESTS.
+
 | measurement | median | ratio | target | peak RSS |
 |---|---|---|---|---|
 | reference: \`tar -cf - DIR \\| zstd -1 -T2\` | ${M_TAR}s | 1 | | |
@@ -121,6 +238,14 @@ heap). Peak RSS is the largest of the runs.
 | Athena restore, cold CLI | ${M_CLI}s | $(ratio "$M_CLI" "$M_UNTAR")× zstd -d\\|tar -x | $(verdict "$(ratio "$M_CLI" "$M_UNTAR")" 1.0) | $(peak "$WORK/rss-restore") MiB |
 | Athena restore by a fresh \`serve\` (DR) | ${M_SERVE}s | $(ratio "$M_SERVE" "$M_UNTAR")× zstd -d\\|tar -x | $(verdict "$(ratio "$M_SERVE" "$M_UNTAR")" 1.0) | $(peak "$WORK/rss-serve-all") MiB |
 | the same through plain \`java -jar\` | ${M_JAR}s | $(ratio "$M_JAR" "$M_UNTAR")× zstd -d\\|tar -x | $(verdict "$(ratio "$M_JAR" "$M_UNTAR")" 1.0) | $(peak "$WORK/rss-jar-all") MiB |
+| reference: the tar.zst downloaded from the slow store, 4 parts at a time, into \`zstd -d \\| tar -x\` | ${M_FETCH}s | 1 | | |
+| Athena restore from the slow store, fresh JVM | ${M_SLOW}s | $(ratio "$M_SLOW" "$M_FETCH")× download and untar | $(verdict "$(ratio "$M_SLOW" "$M_FETCH")" 1.0) | $(peak "$WORK/rss-slow") MiB |
+| reference: \`pg_dump -Fd -j2\` | ${M_DUMP}s | 1 | | |
+| Athena PostgreSQL backup by a fresh \`serve\` | ${M_PGB}s | $(ratio "$M_PGB" "$M_DUMP")× pg_dump | $(verdict "$(ratio "$M_PGB" "$M_DUMP")" 1.0) | $(peak "$WORK/rss-pg-backup") MiB |
+| reference: \`pg_restore -j2\` into an empty database | ${M_PGRESTORE}s | 1 | | |
+| Athena PostgreSQL restore by a fresh \`serve\` | ${M_PGR}s | $(ratio "$M_PGR" "$M_PGRESTORE")× pg_restore | $(verdict "$(ratio "$M_PGR" "$M_PGRESTORE")" 1.0) | $(peak "$WORK/rss-pg-restore") MiB |
+| reference: the platform's tools one after another, added up | ${M_PLATREF}s | 1 | | |
+| Athena whole-platform restore by a fresh \`serve\` (its RTO) | ${M_PLAT}s | $(ratio "$M_PLAT" "$M_PLATREF")× the tools | reported | $(peak "$WORK/rss-platform") MiB |
 MD
 )
 write_section "Recovery time, on disk, cold (bench/rto.sh)" "$SECTION"
