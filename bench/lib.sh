@@ -66,3 +66,6 @@ build_tree() {
 
 # Whether bench/memory-limit.sh can make a memory cgroup here (v2 with its memory controller, or v1).
 memory_limit_available() { bench/memory-limit.sh --check; }
+
+# "on disk" or "in memory": where the folder $1 lies (tmpfs counts as memory), for a section's first line.
+where() { if [ "$(df --output=fstype "$1" 2>/dev/null | tail -1)" = tmpfs ]; then echo "in memory"; else echo "on disk"; fi; }

@@ -37,7 +37,7 @@ PAR=$(echo "$OUT" | awk '/parallel/ {print $2}'); PAR_SPREAD=$(echo "$OUT" | awk
 SECTION=$(cat <<MD
 ## A whole platform's backup and restore (bench/platform.sh)
 
-Run on $(date -u +%Y-%m-%d) on $(nproc) cores, in memory: PostgreSQL 15 with database \`bench\` =
+Run on $(date -u +%Y-%m-%d) on $(nproc) cores, $(where "$WORK") (cluster, volumes and store in $WORK): PostgreSQL 15 with database \`bench\` =
 pgbench scale $SCALE ($DB_BYTES bytes on disk), a metagraph volume of $META_BYTES bytes
 (/usr/share/doc), a gitserver volume of 40 bare repositories ($GIT_BYTES bytes) and a 3-key
 ConfigMap folder, backed up into a store that takes a ${LATENCY} ms round trip plus the bytes at
