@@ -103,7 +103,112 @@ public final class DownloadCache extends ForwardingStore implements AutoCloseabl
                 copies.remove(key);
             }
         }
-        return inner.open(key);
+        InputStream in = inner.open(key);
+        if (!cacheable.test(key)) {
+            return in;
+        }
+        try {
+            // A pack's length is not known before it streams in: room for the largest the format allows is kept.
+            if (Files.getFileStore(dir).getUsableSpace() - (64L << 20) < reserveBytes) {
+                return in;
+            }
+            Path temp = dir.resolve(names.incrementAndGet() + ".part");
+            return new Copying(in, key, temp, java.nio.channels.Channels.newOutputStream(
+                    FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)));
+        } catch (IOException e) {
+            log.debug("no local copy of {}: {}", key, e.getMessage());
+            return in;
+        }
+    }
+
+    /**
+     * A stream that keeps what passes through it, as {@link #get} does for a whole read: a pack
+     * checked by streaming it (the pre-restore check hashes it as it comes, holding no whole pack)
+     * is then read by the restore from the copy. The copy counts only once the stream was read to
+     * its end; a stream closed early, or a copy that cannot be written, leaves no copy behind.
+     */
+    private final class Copying extends java.io.FilterInputStream {
+        private final String key;
+        private final Path temp;
+        private java.io.OutputStream out;
+        private long bytes;
+        private boolean ended;
+
+        Copying(InputStream in, String key, Path temp, java.io.OutputStream out) {
+            super(in);
+            this.key = key;
+            this.temp = temp;
+            this.out = out;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n < 0) {
+                ended = true;
+            } else if (out != null) {
+                try {
+                    out.write(b, off, n);
+                    bytes += n;
+                } catch (IOException e) {
+                    abandon(e);
+                }
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            abandon(null); // skipped bytes would be missing from the copy
+            return super.skip(n);
+        }
+
+        private void abandon(IOException why) {
+            if (out == null) {
+                return;
+            }
+            try {
+                out.close();
+                Files.deleteIfExists(temp);
+            } catch (IOException e) {
+                log.debug("cannot remove {}: {}", temp, e.getMessage());
+            }
+            out = null;
+            if (why != null) {
+                log.debug("no local copy of {}: {}", key, why.getMessage());
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                super.close();
+            } finally {
+                if (out != null && ended) {
+                    try {
+                        out.close();
+                        out = null;
+                        Path file = dir.resolve(Long.toString(names.incrementAndGet()));
+                        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+                        if (copies.putIfAbsent(key, file) == null) {
+                            keptBytes.addAndGet(bytes);
+                        } else {
+                            Files.delete(file);
+                        }
+                    } catch (IOException e) {
+                        abandon(e);
+                    }
+                } else {
+                    abandon(null);
+                }
+            }
+        }
     }
 
     @Override

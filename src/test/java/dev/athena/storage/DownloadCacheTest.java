@@ -55,6 +55,41 @@ class DownloadCacheTest {
             count(key);
             return super.getRange(key, offset, length);
         }
+
+        @Override
+        public java.io.InputStream open(String key) {
+            count(key);
+            return super.open(key);
+        }
+    }
+
+    @Test
+    void aPackStreamedToItsEndIsKeptAndOneClosedEarlyLeavesNothing() throws Exception {
+        CountingStore store = new CountingStore(new LocalStore(tmp.resolve("store")));
+        byte[] pack = new byte[3 * 1024 * 1024 + 17];
+        new Random(6).nextBytes(pack);
+        store.put("app/repository/data/ab/abcd", pack);
+        store.put("app/repository/data/cd/cdef", pack);
+        Path scratch = tmp.resolve("scratch");
+        try (DownloadCache cache = new DownloadCache(store, scratch, key -> key.contains("/repository/data/"), 0)) {
+            try (java.io.InputStream in = cache.open("app/repository/data/ab/abcd")) {
+                assertThat(in.readAllBytes()).isEqualTo(pack);
+            }
+            assertThat(cache.keptBytes()).isEqualTo(pack.length);
+            // The restore's ranged reads after a streamed check come from the copy, not the store.
+            assertThat(cache.getRange("app/repository/data/ab/abcd", 1_000_000, 50)).isEqualTo(java.util.Arrays.copyOfRange(pack, 1_000_000, 1_000_050));
+            assertThat(store.packReads.get("app/repository/data/ab/abcd").get()).isEqualTo(1);
+
+            try (java.io.InputStream in = cache.open("app/repository/data/cd/cdef")) {
+                assertThat(in.readNBytes(1000)).isEqualTo(java.util.Arrays.copyOf(pack, 1000));
+            }
+            assertThat(cache.keptBytes()).as("half a pack is no copy").isEqualTo(pack.length);
+            cache.getRange("app/repository/data/cd/cdef", 0, 10);
+            assertThat(store.packReads.get("app/repository/data/cd/cdef").get()).as("read from the store again").isEqualTo(2);
+            try (Stream<Path> files = Files.walk(scratch)) {
+                assertThat(files.filter(Files::isRegularFile)).as("one copy, no partial file left").hasSize(1);
+            }
+        }
     }
 
     @Test
