@@ -69,14 +69,14 @@ these 2 cores.
 | measurement | value | ratio | target |
 |---|---|---|---|
 | reference: \`pg_dump -Fd -j2\` (gzip, its default), beside the service run | ${W_DUMP}s | 1 | |
-| **service: Athena PostgreSQL backup** | ${W_BACKUP}s | ${RW_BACKUP}× pg_dump | $(verdict "$RW_BACKUP" 1.3) |
+| **service: Athena PostgreSQL backup** | ${W_BACKUP}s | ${RW_BACKUP}× pg_dump | $(verdict "$RW_BACKUP" 1.0) |
 | reference: \`pg_restore -j2\` into an empty database, beside the service run | ${W_PGRESTORE}s | 1 | |
-| **service: Athena PostgreSQL restore** | ${W_RESTORE}s | ${RW_RESTORE}× pg_restore | $(verdict "$RW_RESTORE" 1.3) |
+| **service: Athena PostgreSQL restore** | ${W_RESTORE}s | ${RW_RESTORE}× pg_restore | $(verdict "$RW_RESTORE" 1.0) |
 | reference: \`pg_dump -Fd -j2\`, beside the CLI run | ${T_DUMP}s, $REF_BYTES B | 1 | |
-| CLI: Athena PostgreSQL backup | ${T_ABACKUP}s, $REPO_BYTES B stored | ${R_BACKUP}× pg_dump | $(verdict "$R_BACKUP" 1.3) |
+| CLI: Athena PostgreSQL backup | ${T_ABACKUP}s, $REPO_BYTES B stored | ${R_BACKUP}× pg_dump | $(verdict "$R_BACKUP" 1.0) |
 | CLI: second backup, data unchanged | ${T_ASECOND}s, +$((REPO2_BYTES - REPO_BYTES)) B stored | $(ratio "$T_ASECOND" "$T_DUMP")× pg_dump | |
 | reference: \`pg_restore -j2\`, beside the CLI run | ${T_RESTORE}s | 1 | |
-| CLI: Athena PostgreSQL restore | ${T_ARESTORE}s | ${R_RESTORE}× pg_restore | $(verdict "$R_RESTORE" 1.3) |
+| CLI: Athena PostgreSQL restore | ${T_ARESTORE}s | ${R_RESTORE}× pg_restore | $(verdict "$R_RESTORE" 1.0) |
 MD
 )
 write_section "PostgreSQL (bench/postgres.sh)" "$SECTION"
