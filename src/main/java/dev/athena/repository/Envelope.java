@@ -24,14 +24,6 @@ public final class Envelope {
         }
     });
 
-    /**
-     * Objects this large are a backup's or restore's data (chunks are about a megabyte; trees,
-     * indexes and manifests are smaller): the first one sealed or opened starts the {@link CryptoWarmUp}.
-     * Started for every encrypted repository it cost a command with little data more than it saved
-     * (a backup of an empty folder 1.3 s -> 1.6-2.0 s).
-     */
-    static final int WARM_UP_FROM = 256 * 1024;
-
     private final SecretKey key;
 
     private Envelope(SecretKey key) {
@@ -61,9 +53,6 @@ public final class Envelope {
         if (key == null) {
             return offset == 0 && length == plaintext.length ? plaintext : java.util.Arrays.copyOfRange(plaintext, offset, offset + length);
         }
-        if (length >= WARM_UP_FROM) {
-            CryptoWarmUp.start();
-        }
         try {
             byte[] out = new byte[NONCE + length + TAG];
             byte[] nonce = new byte[NONCE];
@@ -85,9 +74,6 @@ public final class Envelope {
         }
         if (sealed.length < NONCE + TAG) {
             throw new CorruptDataException("encrypted object too short (" + sealed.length + " bytes)");
-        }
-        if (sealed.length >= WARM_UP_FROM) {
-            CryptoWarmUp.start();
         }
         try {
             Cipher c = CIPHER.get();

@@ -291,7 +291,17 @@ public final class Repository implements AutoCloseable {
         if (loc == null && !damagedIndexFiles.isEmpty() && indexUnindexedPacks() > 0) {
             loc = index.find(id);
         }
+        if (loc != null) {
+            dataAhead(loc.type(), loc.length());
+        }
         return loc;
+    }
+
+    /** A large data blob sealed or looked up means real data is coming through AES-GCM: see {@link CryptoWarmUp}. */
+    private void dataAhead(BlobType type, int sealedLength) {
+        if (type == BlobType.DATA && sealedLength >= CryptoWarmUp.FROM && envelope.encrypts()) {
+            CryptoWarmUp.start();
+        }
     }
 
     /** Reads the header of every pack that no index names yet into the index; returns how many were read. */
@@ -398,6 +408,7 @@ public final class Repository implements AutoCloseable {
     private void append(BlobId id, BlobType type, byte[] data, int offset, int length) {
         byte[] scratch = Compression.scratch(SCRATCH, length);
         int packed = Compression.pack(data, offset, length, options.compressionLevel(), scratch);
+        dataAhead(type, packed);
         byte[] sealed = envelope.encrypts() ? envelope.seal(scratch, 0, packed) : scratch;
         int sealedLength = envelope.encrypts() ? sealed.length : packed;
         PackWriter full = null;
