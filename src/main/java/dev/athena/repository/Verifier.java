@@ -95,8 +95,9 @@ public final class Verifier {
             } catch (ObjectNotFoundException e) {
                 badPacks.put(pack, "pack " + pack.shortHex() + " is missing");
                 return;
-            } catch (java.io.IOException | dev.athena.storage.StorageException e) {
-                // A stream broken midway: read it whole below, as a whole read is retried.
+            } catch (java.io.IOException | RuntimeException e) {
+                // A stream broken midway (a reset connection, a store's client error): read the pack whole below, as a
+                // whole read is retried; if that fails too, its error is the one reported.
             }
         }
         whole.acquireUninterruptibly();
