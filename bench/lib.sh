@@ -69,3 +69,22 @@ memory_limit_available() { bench/memory-limit.sh --check; }
 
 # "on disk" or "in memory": where the folder $1 lies (tmpfs counts as memory), for a section's first line.
 where() { if [ "$(df --output=fstype "$1" 2>/dev/null | tail -1)" = tmpfs ]; then echo "in memory"; else echo "on disk"; fi; }
+
+# $2 bare git repositories in $1 (r1.git ...), each one commit of a slice of /usr/share/locale: a gitserver volume.
+make_git_repos() {
+  local into=$1 count=$2 i=0 d src
+  mkdir -p "$into"
+  for d in /usr/share/locale/*/; do
+    i=$((i + 1)); [ $i -le "$count" ] || break
+    src="$into.src/r$i"; mkdir -p "$src"; cp -a "$d" "$src/"
+    git -C "$src" init -q && git -C "$src" add -A && git -C "$src" -c user.name=bench -c user.email=bench@localhost commit -qm "slice $i"
+    git clone -q --bare "$src" "$into/r$i.git"
+  done
+  rm -rf "$into.src"
+}
+
+# A mounted ConfigMap's folder in $1: three keys, a file each.
+make_config() {
+  mkdir -p "$1"
+  for k in APP_HOST FEATURE_FLAGS DB_URL; do echo "value of $k" > "$1/$k"; done
+}

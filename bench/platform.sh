@@ -14,18 +14,10 @@ WORK=${BENCH_WORK:-$PWD/bench/work/platform}
 start_postgres "$WORK"
 echo "loading pgbench scale $SCALE, a metagraph folder, git repositories and a ConfigMap" >&2
 load_pgbench "$SCALE"
-mkdir -p "$WORK/metagraph" "$WORK/gitserver" "$WORK/config"
+mkdir -p "$WORK/metagraph"
 cp -a /usr/share/doc "$WORK/metagraph/doc"
-# Git repositories: one commit each of a slice of /usr/share/locale, pushed into bare repositories.
-i=0
-for d in /usr/share/locale/*/; do
-  i=$((i + 1)); [ $i -le 40 ] || break
-  src="$WORK/git-src/r$i"; mkdir -p "$src"; cp -a "$d" "$src/"
-  git -C "$src" init -q && git -C "$src" add -A && git -C "$src" -c user.name=bench -c user.email=bench@localhost commit -qm "slice $i"
-  git clone -q --bare "$src" "$WORK/gitserver/r$i.git"
-done
-rm -rf "$WORK/git-src"
-for k in APP_HOST FEATURE_FLAGS DB_URL; do echo "value of $k" > "$WORK/config/$k"; done
+make_git_repos "$WORK/gitserver" 40
+make_config "$WORK/config"
 META_BYTES=$(du -sb "$WORK/metagraph" | cut -f1)
 GIT_BYTES=$(du -sb "$WORK/gitserver" | cut -f1)
 export POSTGRES_DATABASES=bench ATHENA_SCRATCH_DIR=$WORK/scratch LOCAL_BACKUP_LOCATION=$WORK/unused \

@@ -147,16 +147,8 @@ load_pgbench "$PG_SCALE"
 PG_ENV=(POSTGRES_HOST="$POSTGRES_HOST" POSTGRES_PORT="$POSTGRES_PORT" POSTGRES_PASSWORD="$POSTGRES_PASSWORD" POSTGRES_DATABASES=bench
   ATHENA_SCRATCH_DIR="$WORK/scratch")
 # The platform: the database, the tree as metagraph, 20 bare git repositories, a 3-key ConfigMap folder.
-mkdir -p "$WORK/git" "$WORK/config"
-i=0
-for d in /usr/share/locale/*/; do
-  i=$((i + 1)); [ $i -le 20 ] || break
-  src="$WORK/git-src/r$i"; mkdir -p "$src"; cp -a "$d" "$src/"
-  git -C "$src" init -q && git -C "$src" add -A && git -C "$src" -c user.name=bench -c user.email=bench@localhost commit -qm "slice $i"
-  git clone -q --bare "$src" "$WORK/git/r$i.git"
-done
-rm -rf "$WORK/git-src"
-for k in APP_HOST FEATURE_FLAGS DB_URL; do echo "value of $k" > "$WORK/config/$k"; done
+make_git_repos "$WORK/git" 20
+make_config "$WORK/config"
 tar -cf - -C "$WORK/git" . | zstd -q -1 -T2 > "$WORK/git.tar.zst"
 TSP=$(date -u -d '+2 second' +%Y-%m-%dt%H-%M-%S)
 env "${PG_ENV[@]}" METAGRAPH_VOLUME_PATH="$TREE" GITSERVER_VOLUME_PATH="$WORK/git" CONFIGMAP_PATH="$WORK/config" \

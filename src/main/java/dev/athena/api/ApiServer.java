@@ -73,8 +73,11 @@ public final class ApiServer implements AutoCloseable {
                 service();
                 json(ctx, 200, Map.of("status", "ok"));
             });
-            config.routes.get("/metrics", ctx -> ctx.contentType(dev.athena.service.Metrics.contentType())
-                    .result(service().metrics().render(service().jobs().running().isPresent(), service().leadership().isLeader())));
+            config.routes.get("/metrics", ctx -> {
+                AthenaService s = service();
+                ctx.contentType(dev.athena.service.Metrics.contentType())
+                        .result(s.metrics().render(s.jobs().running().isPresent(), s.leadership().isLeader()));
+            });
             // Every body within the limit is read before anything answers: an early answer (404, 405, 401) with the body
             // left unread makes the server close the connection while the client still sends, and the client sees a reset, not the answer.
             config.routes.before(ApiServer::readBodyFirst);

@@ -66,13 +66,13 @@ final class ServeCli implements Callable<Integer> {
             startedService(starting); // a service that cannot start is the first thing to fix
             throw e;
         }
+        AthenaService service;
         try {
-            startedService(starting);
+            service = startedService(starting);
         } catch (Exception e) {
             api.close();
             throw e;
         }
-        AthenaService service = starting.join();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping: no new requests; a running job gets {} s to finish", config.shutdownGraceSeconds());
@@ -97,9 +97,9 @@ final class ServeCli implements Callable<Integer> {
     }
 
     /** Waits for the service to start; rethrows what stopped it, as it would have been thrown here. */
-    private static void startedService(CompletableFuture<AthenaService> starting) throws Exception {
+    private static AthenaService startedService(CompletableFuture<AthenaService> starting) throws Exception {
         try {
-            starting.join();
+            return starting.join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof Exception cause) {
                 throw cause;

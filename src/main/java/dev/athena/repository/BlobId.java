@@ -39,6 +39,25 @@ public final class BlobId implements Comparable<BlobId> {
         return new BlobId(md.digest());
     }
 
+    /** The id of a stream's content and how many bytes it held: {@link #of(InputStream)}. */
+    public record Streamed(BlobId id, long length) {
+    }
+
+    /** Hashes everything {@code in} gives, read to its end a megabyte at a time (a pack checked without holding it whole). */
+    public static Streamed of(java.io.InputStream in) throws java.io.IOException {
+        MessageDigest md = SHA256.get();
+        md.reset();
+        byte[] buffer = STREAM_BUFFER.get();
+        long length = 0;
+        for (int n; (n = in.read(buffer)) > 0; ) {
+            md.update(buffer, 0, n);
+            length += n;
+        }
+        return new Streamed(new BlobId(md.digest()), length);
+    }
+
+    private static final ThreadLocal<byte[]> STREAM_BUFFER = ThreadLocal.withInitial(() -> new byte[1 << 20]);
+
     public static BlobId fromBytes(byte[] bytes) {
         return new BlobId(bytes.clone());
     }

@@ -110,24 +110,11 @@ public final class Verifier {
 
     /** The pack's length when its bytes, hashed as they stream in, match its name; -1 when they do not. */
     private long streamedLength(BlobId pack) throws java.io.IOException {
-        java.security.MessageDigest sha;
-        try {
-            sha = java.security.MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 unavailable", e);
-        }
-        byte[] buffer = STREAM_BUFFER.get();
-        long length = 0;
         try (java.io.InputStream in = repository.store().open(repository.layout().pack(pack))) {
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                sha.update(buffer, 0, n);
-                length += n;
-            }
+            BlobId.Streamed read = BlobId.of(in);
+            return read.id().equals(pack) ? read.length() : -1;
         }
-        return java.security.MessageDigest.isEqual(sha.digest(), pack.bytes()) ? length : -1;
     }
-
-    private static final ThreadLocal<byte[]> STREAM_BUFFER = ThreadLocal.withInitial(() -> new byte[1 << 20]);
 
     private void checkWholePack(BlobId pack, Depth depth, Map<BlobId, String> badPacks, Map<BlobId, String> badBlobs) {
         byte[] bytes;

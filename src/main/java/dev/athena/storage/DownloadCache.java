@@ -194,13 +194,7 @@ public final class DownloadCache extends ForwardingStore implements AutoCloseabl
                     try {
                         out.close();
                         out = null;
-                        Path file = dir.resolve(Long.toString(names.incrementAndGet()));
-                        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-                        if (copies.putIfAbsent(key, file) == null) {
-                            keptBytes.addAndGet(bytes);
-                        } else {
-                            Files.delete(file);
-                        }
+                        adopt(key, temp, bytes);
                     } catch (IOException e) {
                         abandon(e);
                     }
@@ -232,17 +226,22 @@ public final class DownloadCache extends ForwardingStore implements AutoCloseabl
             if (Files.getFileStore(dir).getUsableSpace() - data.length < reserveBytes) {
                 return;
             }
-            Path file = dir.resolve(Long.toString(names.incrementAndGet()));
-            Path temp = dir.resolve(file.getFileName() + ".part");
+            Path temp = dir.resolve(names.incrementAndGet() + ".part");
             Files.write(temp, data);
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-            if (copies.putIfAbsent(key, file) == null) {
-                keptBytes.addAndGet(data.length);
-            } else {
-                Files.delete(file);
-            }
+            adopt(key, temp, data.length);
         } catch (IOException e) {
             log.debug("no local copy of {}: {}", key, e.getMessage());
+        }
+    }
+
+    /** Makes the finished {@code temp} the copy of {@code key}, unless another thread kept one first. */
+    private void adopt(String key, Path temp, long bytes) throws IOException {
+        Path file = dir.resolve(Long.toString(names.incrementAndGet()));
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+        if (copies.putIfAbsent(key, file) == null) {
+            keptBytes.addAndGet(bytes);
+        } else {
+            Files.delete(file);
         }
     }
 
