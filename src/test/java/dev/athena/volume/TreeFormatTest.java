@@ -55,6 +55,34 @@ class TreeFormatTest {
         assertThat(read.get(4).targetRaw()).isNotNull();
     }
 
+    private static TreeEntry decode(String line) throws Exception {
+        try (com.fasterxml.jackson.core.JsonParser p = dev.athena.repository.Json.MAPPER.getFactory().createParser(line)) {
+            return TreeReader.decode(p);
+        }
+    }
+
+    /** Lines are decoded field by field: fields a newer writer may add are skipped; a field of the wrong type is damage. */
+    @Test
+    void aLineWithUnknownFieldsIsReadAndOneWithAWrongTypeIsDamage() throws Exception {
+        TreeEntry e = decode("{\"path\":\"a/b\",\"type\":\"file\",\"future\":{\"x\":[1,{\"y\":2}]},\"mode\":420,\"uid\":7,"
+                + "\"gid\":8,\"mtimeNs\":-5,\"size\":3,\"nlink\":2,\"chunks\":[\"ab\",\"cd\"],\"later\":null}");
+        assertThat(e).isEqualTo(new TreeEntry("a/b", null, "file", 420, 7, 8, -5L, 3L, null, null, null, 2, List.of("ab", "cd"), null, null));
+        assertThat(decode("{\"path\":\"\",\"type\":\"dir\",\"mode\":493,\"mtimeNs\":1,\"size\":null}"))
+                .isEqualTo(new TreeEntry("", null, "dir", 493, 0, 0, 1L, null, null, null, null, null, null, null, null));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> decode("{\"path\":\"a\",\"mode\":\"420\"}"))
+                .isInstanceOf(dev.athena.repository.CorruptDataException.class).hasMessageContaining("'mode' should be a whole number");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> decode("{\"path\":\"a\",\"mtimeNs\":1.5}"))
+                .isInstanceOf(dev.athena.repository.CorruptDataException.class).hasMessageContaining("'mtimeNs'");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> decode("{\"path\":\"a\",\"chunks\":[\"ab\",null]}"))
+                .isInstanceOf(dev.athena.repository.CorruptDataException.class).hasMessageContaining("'chunks' should be a list of strings");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> decode("[1]"))
+                .isInstanceOf(dev.athena.repository.CorruptDataException.class).hasMessageContaining("not a JSON object");
+        // A mode beyond an int is no mode: Jackson's own error, which the reader reports as an entry that is not valid JSON.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> decode("{\"path\":\"a\",\"mode\":99999999999}"))
+                .isInstanceOf(java.io.IOException.class);
+    }
+
     @Test
     void aTreeThatChangedInOneLineSharesMostOfItsBlobs() throws Exception {
         Repository repo = Repository.open(new LocalStore(tmp.resolve("repo")), "app", null, true);
