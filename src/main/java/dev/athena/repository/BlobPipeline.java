@@ -69,8 +69,22 @@ public final class BlobPipeline {
         buffers.clear();
     }
 
+    /**
+     * Blobs smaller than this are saved on the caller's thread: handing a small file's content to a
+     * worker (a queue, a wake-up, a future) cost more than hashing, compressing and sealing it.
+     * 100,000 files of 100 B: the hand-overs took 0.9 CPU-s of the reading thread and 2 of the workers.
+     */
+    static final int INLINE_BELOW = 4096;
+
     /** Saves {@code data}, which the pipeline now owns; blocks while too much is in flight. */
     public CompletableFuture<BlobId> save(BlobType type, byte[] data) {
+        if (data.length < INLINE_BELOW) {
+            try {
+                return CompletableFuture.completedFuture(repository.save(type, data));
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
         int permits = Math.min(budgetKiB, data.length / 1024 + 1);
         budget.acquireUninterruptibly(permits);
         try {

@@ -128,6 +128,43 @@ public final class FileNames {
         return Integer.compare(a.length, b.length);
     }
 
+    /**
+     * The positions of {@code names} in the order of their bytes, unsigned (a stable merge sort).
+     * A sort of its own rather than the JDK's: TimSort is shared by every comparator in the process,
+     * and a backup of 100,000 files had its merge methods compiled eight times over as new
+     * comparators reached it, 0.6 CPU-s of C2 on a 2-core machine.
+     */
+    static int[] sortedOrder(byte[][] names) {
+        int n = names.length;
+        int[] from = new int[n];
+        int[] to = new int[n];
+        for (int i = 0; i < n; i++) {
+            from[i] = i;
+        }
+        for (int width = 1; width < n; width *= 2) {
+            for (int lo = 0; lo < n; lo += 2 * width) {
+                int mid = Math.min(lo + width, n);
+                int hi = Math.min(lo + 2 * width, n);
+                int i = lo;
+                int j = mid;
+                int k = lo;
+                while (i < mid && j < hi) {
+                    to[k++] = java.util.Arrays.compareUnsigned(names[from[i]], names[from[j]]) <= 0 ? from[i++] : from[j++];
+                }
+                while (i < mid) {
+                    to[k++] = from[i++];
+                }
+                while (j < hi) {
+                    to[k++] = from[j++];
+                }
+            }
+            int[] t = from;
+            from = to;
+            to = t;
+        }
+        return from;
+    }
+
     /** Checks one name read from a repository before it is used as a path element. */
     public static void checkName(byte[] name, String where) {
         if (name.length == 0 || (name.length == 1 && name[0] == '.') || (name.length == 2 && name[0] == '.' && name[1] == '.')) {

@@ -135,18 +135,13 @@ public final class VolumeBackup {
             warn("cannot list folder (permission denied), stored empty: " + display(rel));
             return;
         }
-        List<byte[]> names = new ArrayList<>(children.size());
-        for (Path c : children) {
-            names.add(FileNames.name(c));
+        byte[][] names = new byte[children.size()][];
+        for (int k = 0; k < names.length; k++) {
+            names[k] = FileNames.name(children.get(k));
         }
-        Integer[] order = new Integer[children.size()];
-        for (int k = 0; k < order.length; k++) {
-            order[k] = k;
-        }
-        Arrays.sort(order, (a, b) -> Arrays.compareUnsigned(names.get(a), names.get(b)));
-        for (int k : order) {
+        for (int k : FileNames.sortedOrder(names)) {
             Path child = children.get(k);
-            byte[] childRel = FileNames.join(rel, names.get(k));
+            byte[] childRel = FileNames.join(rel, names[k]);
             Map<String, Object> a;
             try {
                 a = stat(child);
