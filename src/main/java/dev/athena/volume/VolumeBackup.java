@@ -81,7 +81,7 @@ public final class VolumeBackup {
         tree = new TreeWriter(repository);
         parent = parentTree == null ? null : new TreeReader(repository, parentTree);
         pipeline = repository.pipeline();
-        walkDir(root, new byte[0], stat(root));
+        walkDir(root, new byte[0], FileStat.of(root));
         while (!queue.isEmpty()) {
             writeHead();
         }
@@ -105,25 +105,9 @@ public final class VolumeBackup {
         }
     }
 
-    private static Map<String, Object> stat(Path p) throws IOException {
-        return Files.readAttributes(p, "unix:mode,ino,dev,nlink,uid,gid,size,lastModifiedTime,ctime", LinkOption.NOFOLLOW_LINKS);
-    }
-
-    private static long nanos(Object fileTime) {
-        return ((FileTime) fileTime).to(TimeUnit.NANOSECONDS);
-    }
-
-    private static int i(Map<String, Object> a, String k) {
-        return ((Number) a.get(k)).intValue();
-    }
-
-    private static long l(Map<String, Object> a, String k) {
-        return ((Number) a.get(k)).longValue();
-    }
-
-    private void walkDir(Path dir, byte[] rel, Map<String, Object> attrs) throws IOException {
-        enqueue(new Pending(TreeEntry.create(rel, TreeEntry.DIR, i(attrs, "mode") & 07777, i(attrs, "uid"), i(attrs, "gid"),
-                nanos(attrs.get("lastModifiedTime")), null, null, null, null, null, null, null), null));
+    private void walkDir(Path dir, byte[] rel, FileStat attrs) throws IOException {
+        enqueue(new Pending(TreeEntry.create(rel, TreeEntry.DIR, attrs.mode() & 07777, attrs.uid(), attrs.gid(),
+                attrs.mtimeNs(), null, null, null, null, null, null, null), null));
         bump("dirs", 1);
         List<Path> children = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
@@ -142,14 +126,14 @@ public final class VolumeBackup {
         for (int k : FileNames.sortedOrder(names)) {
             Path child = children.get(k);
             byte[] childRel = FileNames.join(rel, names[k]);
-            Map<String, Object> a;
+            FileStat a;
             try {
-                a = stat(child);
+                a = FileStat.of(child);
             } catch (NoSuchFileException e) {
                 warn("vanished during the backup: " + display(childRel));
                 continue;
             }
-            int type = i(a, "mode") & S_IFMT;
+            int type = a.mode() & S_IFMT;
             if (type == S_IFDIR) {
                 walkDir(child, childRel, a);
             } else if (type == S_IFREG) {
@@ -173,7 +157,7 @@ public final class VolumeBackup {
         };
     }
 
-    private void symlink(Path link, byte[] rel, Map<String, Object> a) throws IOException {
+    private void symlink(Path link, byte[] rel, FileStat a) throws IOException {
         byte[] target;
         try {
             target = FileNames.bytes(Files.readSymbolicLink(link));
@@ -182,18 +166,18 @@ public final class VolumeBackup {
             return;
         }
         bump("symlinks", 1);
-        enqueue(new Pending(TreeEntry.create(rel, TreeEntry.SYMLINK, i(a, "mode") & 07777, i(a, "uid"), i(a, "gid"),
-                nanos(a.get("lastModifiedTime")), null, null, null, null, null, null, target), null));
+        enqueue(new Pending(TreeEntry.create(rel, TreeEntry.SYMLINK, a.mode() & 07777, a.uid(), a.gid(),
+                a.mtimeNs(), null, null, null, null, null, null, target), null));
     }
 
-    private void file(Path file, byte[] rel, Map<String, Object> a) throws IOException {
-        long size = l(a, "size");
-        long inode = l(a, "ino");
-        long device = l(a, "dev");
-        long ctime = nanos(a.get("ctime"));
-        long mtime = nanos(a.get("lastModifiedTime"));
-        int nlink = i(a, "nlink");
-        TreeEntry base = TreeEntry.create(rel, TreeEntry.FILE, i(a, "mode") & 07777, i(a, "uid"), i(a, "gid"), mtime,
+    private void file(Path file, byte[] rel, FileStat a) throws IOException {
+        long size = a.size();
+        long inode = a.ino();
+        long device = a.dev();
+        long ctime = a.ctimeNs();
+        long mtime = a.mtimeNs();
+        int nlink = a.nlink();
+        TreeEntry base = TreeEntry.create(rel, TreeEntry.FILE, a.mode() & 07777, a.uid(), a.gid(), mtime,
                 size, inode, device, ctime, nlink, null, null);
         bump("files", 1);
         String linkKey = nlink > 1 ? device + ":" + inode : null;
@@ -251,7 +235,7 @@ public final class VolumeBackup {
         return null;
     }
 
-    private Pending read(Path file, byte[] rel, TreeEntry base, Map<String, Object> before) throws IOException {
+    private Pending read(Path file, byte[] rel, TreeEntry base, FileStat before) throws IOException {
         List<CompletableFuture<BlobId>> chunks = new ArrayList<>();
         long read;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
@@ -286,14 +270,14 @@ public final class VolumeBackup {
         }
         bump("bytes", read);
         bump("bytesRead", read);
-        Map<String, Object> after;
+        FileStat after;
         try {
-            after = stat(file);
+            after = FileStat.of(file);
         } catch (NoSuchFileException e) {
             after = null;
         }
-        if (after == null || l(after, "size") != l(before, "size") || read != base.size()
-                || !after.get("lastModifiedTime").equals(before.get("lastModifiedTime")) || !after.get("ctime").equals(before.get("ctime"))) {
+        if (after == null || after.size() != before.size() || read != base.size()
+                || after.mtimeNs() != before.mtimeNs() || after.ctimeNs() != before.ctimeNs()) {
             warn("changed while being read, stored as read (" + read + " bytes): " + display(rel));
         }
         TreeEntry entry = new TreeEntry(base.path(), base.pathRaw(), base.type(), base.mode(), base.uid(), base.gid(), base.mtimeNs(),
