@@ -261,7 +261,7 @@ public final class Repository implements AutoCloseable {
             Map<BlobId, List<PackWriter.Entry>> packs;
             try {
                 byte[] data = envelope.open(store.get(o.key()));
-                packs = Index.parse(Json.read(data, Index.IndexFile.class, "index file " + o.key()), "index file " + o.key());
+                packs = Index.parse(data, "index file " + o.key());
             } catch (ObjectNotFoundException e) {
                 continue; // replaced by a concurrent prune; its successor is in the listing too
             } catch (CorruptDataException e) {

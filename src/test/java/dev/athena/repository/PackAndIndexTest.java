@@ -120,8 +120,12 @@ class PackAndIndexTest {
                         .toList()))))));
         String text = new String(json, StandardCharsets.UTF_8);
         assertThat(text).contains("\"type\":\"data\"").contains("\"type\":\"tree\"").contains("\"rawLength\"");
-        Map<BlobId, List<PackWriter.Entry>> parsed = Index.parse(Json.read(json, Index.IndexFile.class, "index"), "index");
+        Map<BlobId, List<PackWriter.Entry>> parsed = Index.parse(json, "index");
         assertThat(parsed).isEqualTo(packs);
+        // Read token by token, as the records would bind it: fields a newer writer adds are skipped.
+        assertThat(Index.parse(text.replace("{\"packs\":", "{\"writer\":{\"v\":[2]},\"packs\":").replace("\"rawLength\"", "\"later\":null,\"rawLength\"")
+                .getBytes(StandardCharsets.UTF_8), "index")).isEqualTo(packs);
+        assertThat(Index.parse(json, "index")).isEqualTo(Index.parse(Json.read(json, Index.IndexFile.class, "index"), "index"));
 
         Index index = new Index();
         parsed.forEach(index::add);
@@ -134,8 +138,13 @@ class PackAndIndexTest {
                 text.replaceFirst("\"offset\":\\d+", "\"offset\":-1"),
                 text.replaceFirst("\"length\":\\d+", "\"length\":" + (Index.MAX_BLOB + 1)),
                 text.replaceFirst("\"id\":\"[0-9a-f]{64}\"", "\"id\":\"not-hex\""),
+                text.replaceFirst("\"type\":\"data\",", ""),
+                text.replaceFirst("\"length\":\\d+", "\"length\":\"12\""),
+                text.substring(0, text.length() / 2),
+                "[]",
+                "{\"packs\":{}}",
                 "{\"packs\":null}")) {
-            assertThatThrownBy(() -> Index.parse(Json.read(damaged.getBytes(StandardCharsets.UTF_8), Index.IndexFile.class, "index"), "index"))
+            assertThatThrownBy(() -> Index.parse(damaged.getBytes(StandardCharsets.UTF_8), "index"))
                     .as(damaged).isInstanceOf(CorruptDataException.class);
         }
     }
