@@ -32,6 +32,15 @@ public final class JobRecords {
     private final Repository repository;
     private final BackupUrls urls;
     private final Map<String, BackupRecord> finished = new ConcurrentHashMap<>();
+    /**
+     * The record of each job this process is running, as last saved, by backup timestamp. Status requests
+     * (a client polling /restorestatus while it waits) are answered from it instead of listing and
+     * reading the store each time: polled every 0.1 s, those reads made a restore by a fresh serve
+     * 0.5-0.7 s slower, and on S3 each poll was a LIST and a GET. What is saved goes to the store
+     * first, so the store says the same; a job's final record leaves the map and is read from there.
+     */
+    private final Map<String, BackupRecord> runningBackups = new ConcurrentHashMap<>();
+    private final Map<String, RestoreRecord> runningRestores = new ConcurrentHashMap<>();
     /** Damage already logged: a damaged object is read again at every listing, and the log says so once. */
     private final java.util.Set<String> reported = ConcurrentHashMap.newKeySet();
 
@@ -54,14 +63,19 @@ public final class JobRecords {
         repository.putSealed(repository.layout().status(record.timestamp()), Json.write(record));
         if (record.status().finished()) {
             finished.put(record.timestamp(), record);
+            runningBackups.remove(record.timestamp());
         } else {
             finished.remove(record.timestamp());
+            runningBackups.put(record.timestamp(), record);
         }
     }
 
     public Optional<BackupRecord> find(String timestamp) {
         RepositoryLayout.checkTimestamp(timestamp);
         BackupRecord cached = finished.get(timestamp);
+        if (cached == null) {
+            cached = runningBackups.get(timestamp);
+        }
         if (cached != null) {
             return Optional.of(cached);
         }
@@ -162,6 +176,11 @@ public final class JobRecords {
 
     public void save(RestoreRecord record) {
         repository.putSealed(repository.layout().restoreRecord(record.timestamp(), record.restoreId()), Json.write(record));
+        if (record.status().finished()) {
+            runningRestores.computeIfPresent(record.timestamp(), (ts, r) -> r.restoreId().equals(record.restoreId()) ? null : r);
+        } else {
+            runningRestores.put(record.timestamp(), record);
+        }
     }
 
     /** Stores a restore's disaster-recovery report beside its record, as JSON and HTML. */
@@ -187,6 +206,10 @@ public final class JobRecords {
 
     /** The newest restore made here from backup {@code timestamp}. */
     public Optional<RestoreRecord> latestRestore(String timestamp) {
+        RestoreRecord running = runningRestores.get(timestamp);
+        if (running != null) {
+            return Optional.of(running);
+        }
         List<StoredObject> found = repository.store().list(repository.layout().restoreFolder(timestamp)).stream()
                 .filter(o -> RepositoryLayout.isRestoreRecord(o.key())).toList();
         for (int i = found.size() - 1; i >= 0; i--) {

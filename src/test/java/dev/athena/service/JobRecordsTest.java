@@ -49,4 +49,37 @@ class JobRecordsTest {
         fresh.delete(written.get(5));
         assertThat(fresh.list()).extracting(BackupRecord::timestamp).doesNotContain(written.get(5)).hasSize(39);
     }
+
+    /** A client polling the status of a job this process runs is answered from memory; the store still says the same. */
+    @Test
+    void theRecordOfARunningJobIsAnsweredWithoutReadingTheStoreAndItsEndFromTheStore() {
+        dev.athena.storage.CountingStore store = new dev.athena.storage.CountingStore(new LocalStore(tmp));
+        BackupUrls urls = new BackupUrls(StorageConfig.fromEnv(Map.of("LOCAL_BACKUP_LOCATION", tmp.toString())));
+        JobRecords records = new JobRecords(Repository.open(store, "app", null, true), urls);
+        String ts = "2026-11-29t02-00-00";
+        RestoreRequest request = new RestoreRequest(ts, "app", false, false, true, false, true, java.util.Set.of(), false, false);
+        RestoreRecord running = RestoreRecord.running(records.url("app", ts), "app", ts, "app", ts + "-001", "2026-11-29T03:00:00Z", request, "3.4.1", "3.4.1");
+        records.save(running);
+        BackupRecord backup = new BackupRecord(records.url("app", ts), "app", JobStatus.Running, ts, null, "2026-11-29T02:00:00Z", null, null, null,
+                null, null, null, null, "3.4.1", null, null, null);
+        records.save(backup);
+
+        dev.athena.storage.CountingStore.Requests before = store.counts();
+        for (int i = 0; i < 20; i++) {
+            assertThat(records.latestRestore(ts)).contains(running);
+            assertThat(records.restore(ts, null)).contains(running);
+            assertThat(records.find(ts)).contains(backup);
+        }
+        dev.athena.storage.CountingStore.Requests polled = store.counts().minus(before);
+        assertThat(polled.get() + polled.list() + polled.head()).isZero();
+        // What memory answered is what the store holds.
+        JobRecords fresh = new JobRecords(Repository.open(new LocalStore(tmp), "app", null, false), urls);
+        assertThat(fresh.latestRestore(ts)).contains(running);
+
+        RestoreRecord ended = running.failedByInterruption("2026-11-29T03:05:00Z", "interrupted");
+        records.save(ended);
+        before = store.counts();
+        assertThat(records.latestRestore(ts)).map(RestoreRecord::status).contains(JobStatus.Failed);
+        assertThat(store.counts().minus(before).list()).isPositive();
+    }
 }
