@@ -55,6 +55,26 @@ class TreeFormatTest {
         assertThat(read.get(4).targetRaw()).isNotNull();
     }
 
+    /** The writer's lines are the bytes data binding wrote before it (so unchanged trees keep their blob ids). */
+    @Test
+    void eachLineIsWhatDataBindingWrites() throws Exception {
+        Repository repo = Repository.open(new LocalStore(tmp.resolve("repo")), "app", null, true);
+        TreeWriter writer = new TreeWriter(repo);
+        List<TreeEntry> entries = List.of(
+                TreeEntry.create(new byte[0], TreeEntry.DIR, 0755, 0, 0, 1L, null, null, null, null, null, null, null),
+                file("a/b", Long.MAX_VALUE),
+                file("new\nline \"quoted\" \\ tab\t \u0001 é 日本 🙂", -1L),
+                TreeEntry.create(new byte[] {'r', (byte) 0xe9}, TreeEntry.FILE, 04755, 65534, 65534, 0L, 0L, 1L, 1L, 0L, 3, List.of(), null),
+                TreeEntry.create("l".getBytes(StandardCharsets.UTF_8), TreeEntry.SYMLINK, 0777, 1, 2, 3L, null, null, null, null, null, null,
+                        new byte[] {'t', (byte) 0xff}),
+                TreeEntry.create("l2".getBytes(StandardCharsets.UTF_8), TreeEntry.SYMLINK, 0777, 1, 2, 3L, null, null, null, null, null, null,
+                        "../target".getBytes(StandardCharsets.UTF_8)),
+                new TreeEntry(null, null, null, 0, 0, 0, 0L, null, null, null, null, null, null, null, null));
+        for (TreeEntry e : entries) {
+            assertThat(new String(writer.encode(e), StandardCharsets.UTF_8)).isEqualTo(new String(dev.athena.repository.Json.write(e), StandardCharsets.UTF_8));
+        }
+    }
+
     private static TreeEntry decode(String line) throws Exception {
         try (com.fasterxml.jackson.core.JsonParser p = dev.athena.repository.Json.MAPPER.getFactory().createParser(line)) {
             return TreeReader.decode(p);
