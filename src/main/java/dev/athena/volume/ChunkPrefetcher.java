@@ -45,7 +45,7 @@ final class ChunkPrefetcher implements AutoCloseable {
     ChunkPrefetcher(Repository repository, int threads, int window) {
         this.repository = repository;
         this.window = window;
-        this.workers = Executors.newFixedThreadPool(threads, Parallel.daemons("athena-restore"));
+        this.workers = Executors.newFixedThreadPool(threads, Parallel.daemons("athena-chunks"));
     }
 
     /**
