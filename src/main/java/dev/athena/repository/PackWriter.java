@@ -39,7 +39,13 @@ final class PackWriter {
 
     /** A writer whose buffer grows to {@code capacity} bytes at most before the header: {@link WriteBudget#packBytes()}. */
     PackWriter(long capacity) {
+        this(capacity, null);
+    }
+
+    /** As above, filling {@code reuse} (a finished pack's buffer, already uploaded) before it grows a buffer of its own. */
+    PackWriter(long capacity, byte[] reuse) {
         this.capacity = capacity;
+        this.buffer = reuse == null ? new byte[0] : reuse;
     }
 
     record Entry(BlobId id, BlobType type, long offset, int length, int rawLength) {
@@ -49,7 +55,7 @@ final class PackWriter {
     record Finished(BlobId id, byte[] bytes, int length, List<Entry> entries) {
     }
 
-    private byte[] buffer = new byte[0];
+    private byte[] buffer;
     private int size;
     private final List<Entry> entries = new ArrayList<>();
 

@@ -44,6 +44,13 @@ public final class Repository implements AutoCloseable {
     private final Map<BlobId, List<PackWriter.Entry>> unindexedPacks = new HashMap<>();
     private final Object packLock = new Object();
     private final WriteBudget budget = WriteBudget.current();
+    /**
+     * The buffer of the last pack uploaded, for the next pack to fill: each pack used to grow a
+     * buffer of its own to 12-17 MiB in steps (about 45 MiB of large arrays a pack), and a backup
+     * of the 590 MB tree in bin/athena's heap made 13 full collections, 0.7 s of pauses. One spare
+     * at most, so no more buffers live at once than before but one.
+     */
+    private final java.util.concurrent.atomic.AtomicReference<byte[]> spareBuffer = new java.util.concurrent.atomic.AtomicReference<>();
     private PackWriter current = new PackWriter(budget.packBytes());
     private final AtomicLong storedBytes = new AtomicLong();
     private final AtomicLong packsVerified = new AtomicLong();
@@ -417,7 +424,7 @@ public final class Repository implements AutoCloseable {
             if (current.size() >= budget.packTarget() || current.count() >= PackWriter.MAX_BLOBS) {
                 uploader.reserve();
                 full = current;
-                current = new PackWriter(budget.packBytes());
+                current = new PackWriter(budget.packBytes(), spareBuffer.getAndSet(null));
             }
         }
         if (full != null) {
@@ -433,6 +440,10 @@ public final class Repository implements AutoCloseable {
     private void upload(PackWriter writer) {
         PackWriter.Finished pack = writer.finish(envelope);
         store.put(layout.pack(pack.id()), pack.bytes(), pack.length());
+        // Stored (every store has copied or written the bytes once put returns): the buffer may be filled again.
+        if (pack.bytes().length >= 1024 * 1024) {
+            spareBuffer.compareAndSet(null, pack.bytes());
+        }
         storedBytes.addAndGet(pack.length());
         Map<BlobId, List<PackWriter.Entry>> enough = null;
         synchronized (unindexedPacks) {

@@ -85,6 +85,26 @@ class PackAndIndexTest {
         assertThat(PackReader.header(store, "pack", pack.length, envelope)).isEqualTo(header);
     }
 
+    /** A pack filled into the buffer of one uploaded before (its old bytes still in it) is the pack a fresh buffer makes. */
+    @Test
+    void aPackFilledIntoAReusedBufferIsByteForByteAFreshOne() {
+        Envelope envelope = Envelope.plain();
+        Written fresh = write(envelope);
+        byte[] used = new byte[fresh.pack().length() + 1000];
+        java.util.Arrays.fill(used, (byte) 0x5a);
+        PackWriter w = new PackWriter(PackWriter.MAX_BYTES, used);
+        for (int i = 0; i < fresh.contents().size(); i++) {
+            byte[] c = fresh.contents().get(i);
+            byte[] s = fresh.sealed().get(i);
+            w.add(BlobId.of(c), i == 4 ? BlobType.TREE : BlobType.DATA, s, s.length, c.length);
+        }
+        PackWriter.Finished reused = w.finish(envelope);
+
+        assertThat(reused.bytes()).isSameAs(used);
+        assertThat(reused.id()).isEqualTo(fresh.pack().id());
+        assertThat(Arrays.copyOf(reused.bytes(), reused.length())).isEqualTo(Arrays.copyOf(fresh.pack().bytes(), fresh.pack().length()));
+    }
+
     @ParameterizedTest(name = "encrypted: {0}")
     @ValueSource(booleans = {false, true})
     void damageIsNamedNeverReadAsData(boolean encrypted) {
