@@ -214,38 +214,10 @@ public final class Index {
     static final int MAX_BLOB = 256 * 1024 * 1024;
 
     /**
-     * The packs an index file names, each with its blobs, checked before any is used: every id a
-     * blob id, every type known, offsets and lengths in range. A {@link CorruptDataException} names
-     * the first thing wrong.
-     */
-    static Map<BlobId, List<PackWriter.Entry>> parse(IndexFile file, String what) {
-        if (file == null || file.packs() == null) {
-            throw new CorruptDataException(what + " has the wrong shape: no packs");
-        }
-        Map<BlobId, List<PackWriter.Entry>> out = new HashMap<>();
-        for (PackRecord p : file.packs()) {
-            try {
-                BlobId pack = BlobId.parse(p.id());
-                List<PackWriter.Entry> entries = new ArrayList<>();
-                for (BlobRecord b : p.blobs()) {
-                    if (b.offset() < 0 || b.length() < 0 || b.length() > MAX_BLOB || b.rawLength() < 0 || b.rawLength() > MAX_BLOB) {
-                        throw new CorruptDataException(what + ": blob " + b.id() + " has an offset or length out of range");
-                    }
-                    entries.add(new PackWriter.Entry(BlobId.parse(b.id()), BlobType.valueOf(b.type().toUpperCase(java.util.Locale.ROOT)),
-                            b.offset(), b.length(), b.rawLength()));
-                }
-                out.put(pack, entries);
-            } catch (IllegalArgumentException | NullPointerException e) {
-                throw new CorruptDataException(what + " has the wrong shape: " + (e.getMessage() == null ? "a field is missing" : e.getMessage()), e);
-            }
-        }
-        return out;
-    }
-
-    /**
-     * An index file's JSON (section 7 of docs/repository-format.md) read as {@link #parse(IndexFile, String)}
-     * reads its records, with the same checks, but token by token with Jackson's streaming parser:
-     * no record objects and id strings for every blob first (an index of 100,000 blobs took a
+     * The packs an index file (section 7 of docs/repository-format.md) names, each with its blobs,
+     * checked before any is used: every id a blob id, every type known, offsets and lengths in
+     * range; a {@link CorruptDataException} names the first thing wrong. Read token by token with
+     * Jackson's streaming parser, not bound to records first (an index of 100,000 blobs took a
      * freshly started JVM 0.18 s to bind). Fields it does not know are skipped.
      */
     static Map<BlobId, List<PackWriter.Entry>> parse(byte[] json, String what) {

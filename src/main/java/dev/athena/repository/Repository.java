@@ -567,21 +567,11 @@ public final class Repository implements AutoCloseable {
         if (loc == null) {
             throw new CorruptDataException("blob " + id.shortHex() + " is in no index: its data is missing");
         }
-        String key = layout.pack(loc.pack());
-        byte[] sealed;
-        try {
-            sealed = store.getRange(key, loc.offset(), loc.length());
-        } catch (ObjectNotFoundException e) {
-            throw new CorruptDataException("pack " + loc.pack().shortHex() + " holding blob " + id.shortHex() + " is missing", e);
+        Object blob = loadRun(List.of(id), List.of(loc))[0];
+        if (blob instanceof RuntimeException e) {
+            throw e;
         }
-        if (sealed.length != loc.length()) {
-            throw new CorruptDataException("pack " + loc.pack().shortHex() + " is truncated at blob " + id.shortHex());
-        }
-        try {
-            return PackReader.blob(sealed, id, loc.rawLength(), envelope);
-        } catch (CorruptDataException e) {
-            throw new CorruptDataException("blob " + id.shortHex() + " in pack " + loc.pack().shortHex() + " is damaged: " + e.getMessage(), e);
-        }
+        return (byte[]) blob;
     }
 
     /**
@@ -590,7 +580,7 @@ public final class Repository implements AutoCloseable {
      * written nearly in tree order, so a restore reads them in runs (100,000 files of 100 bytes:
      * 100,000 reads before, now some thousands). Each blob is still opened and checked on its own;
      * one that fails is a {@link CorruptDataException} in its own place, so the caller meets it when
-     * it reaches that blob, as with {@link #load}. The span is the caller's to keep small.
+     * it reaches that blob ({@link #load} is a run of one). The span is the caller's to keep small.
      */
     public Object[] loadRun(List<BlobId> ids, List<BlobLocation> locations) {
         Object[] out = new Object[ids.size()];

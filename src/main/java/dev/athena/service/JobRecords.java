@@ -31,15 +31,17 @@ public final class JobRecords {
     private static final Logger log = LoggerFactory.getLogger(JobRecords.class);
     private final Repository repository;
     private final BackupUrls urls;
-    private final Map<String, BackupRecord> finished = new ConcurrentHashMap<>();
     /**
-     * The record of each job this process is running, as last saved, by backup timestamp. Status requests
-     * (a client polling /restorestatus while it waits) are answered from it instead of listing and
-     * reading the store each time: polled every 0.1 s, those reads made a restore by a fresh serve
-     * 0.5-0.7 s slower, and on S3 each poll was a LIST and a GET. What is saved goes to the store
-     * first, so the store says the same; a job's final record leaves the map and is read from there.
+     * Records this process saved, and finished, intact ones it read: a running job's status is
+     * answered from here while a client polls it (on S3 each poll was a LIST and a GET); what is
+     * saved goes to the store first, so the store says the same.
      */
-    private final Map<String, BackupRecord> runningBackups = new ConcurrentHashMap<>();
+    private final Map<String, BackupRecord> known = new ConcurrentHashMap<>();
+    /**
+     * The record of each restore this process is running, as last saved, by backup timestamp: a
+     * client polling /restorestatus is answered from it instead of a LIST and a GET of the store.
+     * A restore's final record leaves the map and is read from the store.
+     */
     private final Map<String, RestoreRecord> runningRestores = new ConcurrentHashMap<>();
     /** Damage already logged: a damaged object is read again at every listing, and the log says so once. */
     private final java.util.Set<String> reported = ConcurrentHashMap.newKeySet();
@@ -61,27 +63,18 @@ public final class JobRecords {
 
     public void save(BackupRecord record) {
         repository.putSealed(repository.layout().status(record.timestamp()), Json.write(record));
-        if (record.status().finished()) {
-            finished.put(record.timestamp(), record);
-            runningBackups.remove(record.timestamp());
-        } else {
-            finished.remove(record.timestamp());
-            runningBackups.put(record.timestamp(), record);
-        }
+        known.put(record.timestamp(), record);
     }
 
     public Optional<BackupRecord> find(String timestamp) {
         RepositoryLayout.checkTimestamp(timestamp);
-        BackupRecord cached = finished.get(timestamp);
-        if (cached == null) {
-            cached = runningBackups.get(timestamp);
-        }
+        BackupRecord cached = known.get(timestamp);
         if (cached != null) {
             return Optional.of(cached);
         }
         Optional<BackupRecord> r = read(timestamp);
         // A damaged one is read again next time: an operator may have put the object back.
-        r.filter(x -> x.status().finished() && x.damaged() == null).ifPresent(x -> finished.put(timestamp, x));
+        r.filter(x -> x.status().finished() && x.damaged() == null).ifPresent(x -> known.put(timestamp, x));
         return r;
     }
 
@@ -131,7 +124,7 @@ public final class JobRecords {
      */
     public List<BackupRecord> list() {
         List<String> timestamps = timestamps();
-        List<String> unknown = timestamps.stream().filter(ts -> !finished.containsKey(ts)).toList();
+        List<String> unknown = timestamps.stream().filter(ts -> !known.containsKey(ts)).toList();
         if (unknown.size() > 1) {
             Parallel.forEach("athena-records", READERS, unknown, this::find);
         }
@@ -158,7 +151,7 @@ public final class JobRecords {
     /** The backups' timestamps, newest first; forgets cached records of deleted backups. */
     private List<String> timestamps() {
         List<String> folders = repository.store().listFolders(repository.layout().namespaceFolder());
-        finished.keySet().retainAll(folders);
+        known.keySet().retainAll(folders);
         return folders.stream().filter(RepositoryLayout::isTimestamp).sorted(Comparator.reverseOrder()).toList();
     }
 
@@ -169,7 +162,7 @@ public final class JobRecords {
         for (StoredObject o : repository.store().list(repository.layout().backupFolder(timestamp))) {
             repository.store().delete(o.key());
         }
-        finished.remove(timestamp);
+        known.remove(timestamp);
     }
 
     // ---- restores ----------------------------------------------------------------------------

@@ -125,9 +125,9 @@ final class ChunkPrefetcher implements AutoCloseable {
     }
 
     private Object[] load(List<Planned> r) {
-        if (r.size() == 1) {
+        if (r.get(0).location() == null) {
             try {
-                return new Object[] {repository.load(r.get(0).id())};
+                return new Object[] {repository.load(r.get(0).id())}; // reports the chunk in no index, unless it is indexed now
             } catch (RuntimeException e) {
                 return new Object[] {e};
             }
