@@ -247,7 +247,7 @@ public final class AthenaService implements AutoCloseable {
         }
 
         void interrupted() {
-            records.save(running.finish(JobStatus.Failed, clock.instant().toString(), 0, null, null, null, null,
+            records.saveInterrupted(running.finish(JobStatus.Failed, clock.instant().toString(), 0, null, null, null, null,
                     "interrupted: Athena was stopped (SIGTERM) before the backup finished"));
         }
     }
@@ -288,7 +288,7 @@ public final class AthenaService implements AutoCloseable {
                 job.run();
             }
         };
-        boolean started = jobs.start(new JobRunner.Job("restore of " + request.timestamp(), work, () -> records.save(
+        boolean started = jobs.start(new JobRunner.Job("restore of " + request.timestamp(), work, () -> records.saveInterrupted(
                 running.failedByInterruption(clock.instant().toString(), "interrupted: Athena was stopped (SIGTERM) before the restore finished"))),
                 () -> records.save(running));
         if (!started) {

@@ -66,6 +66,19 @@ public final class JobRecords {
         known.put(record.timestamp(), record);
     }
 
+    /**
+     * Records {@code failed}, a backup the shutdown stopped, unless this process has recorded the
+     * backup's end already: a backup whose Success is saved still runs its retention sweep, and
+     * stopping then must not turn a good backup into a failed one (the demo, polling its record from
+     * memory, stopped its service in that moment and restored nothing).
+     */
+    public void saveInterrupted(BackupRecord failed) {
+        BackupRecord last = known.get(failed.timestamp());
+        if (last == null || !last.status().finished()) {
+            save(failed);
+        }
+    }
+
     public Optional<BackupRecord> find(String timestamp) {
         RepositoryLayout.checkTimestamp(timestamp);
         BackupRecord cached = known.get(timestamp);
@@ -173,6 +186,14 @@ public final class JobRecords {
             runningRestores.computeIfPresent(record.timestamp(), (ts, r) -> r.restoreId().equals(record.restoreId()) ? null : r);
         } else {
             runningRestores.put(record.timestamp(), record);
+        }
+    }
+
+    /** Records {@code failed}, a restore the shutdown stopped, unless this process has recorded its end already. */
+    public void saveInterrupted(RestoreRecord failed) {
+        RestoreRecord last = runningRestores.get(failed.timestamp());
+        if (last != null && last.restoreId().equals(failed.restoreId())) {
+            save(failed);
         }
     }
 

@@ -82,4 +82,39 @@ class JobRecordsTest {
         assertThat(records.latestRestore(ts)).map(RestoreRecord::status).contains(JobStatus.Failed);
         assertThat(store.counts().minus(before).list()).isPositive();
     }
+
+    /** A job the shutdown stops after its end was recorded (a backup's retention sweep runs after its Success) keeps that end. */
+    @Test
+    void theShutdownDoesNotTurnARecordedEndIntoAFailure() {
+        LocalStore store = new LocalStore(tmp);
+        BackupUrls urls = new BackupUrls(StorageConfig.fromEnv(Map.of("LOCAL_BACKUP_LOCATION", tmp.toString())));
+        JobRecords records = new JobRecords(Repository.open(store, "app", null, true), urls);
+        String ts = "2026-11-29t02-00-00";
+        BackupRecord running = new BackupRecord(records.url("app", ts), "app", JobStatus.Running, ts, null, "2026-11-29T02:00:00Z", null, null, null,
+                null, null, null, null, "3.4.1", null, null, null);
+        records.save(running);
+        records.save(running.finish(JobStatus.Success, "2026-11-29T02:00:05Z", 5000, List.of(), 0L, 0L, null, null));
+        records.saveInterrupted(running.finish(JobStatus.Failed, "2026-11-29T02:00:06Z", 0, null, null, null, null, "interrupted"));
+        assertThat(records.find(ts)).map(BackupRecord::status).contains(JobStatus.Success);
+        assertThat(new JobRecords(Repository.open(store, "app", null, false), urls).find(ts)).map(BackupRecord::status).contains(JobStatus.Success);
+
+        String other = "2026-11-29t04-00-00";
+        BackupRecord stopped = new BackupRecord(records.url("app", other), "app", JobStatus.Running, other, null, "2026-11-29T04:00:00Z", null,
+                null, null, null, null, null, null, "3.4.1", null, null, null);
+        records.save(stopped);
+        records.saveInterrupted(stopped.finish(JobStatus.Failed, "2026-11-29T04:00:06Z", 0, null, null, null, null, "interrupted"));
+        assertThat(new JobRecords(Repository.open(store, "app", null, false), urls).find(other)).map(BackupRecord::status).contains(JobStatus.Failed);
+
+        RestoreRequest request = new RestoreRequest(ts, "app", false, false, true, false, true, java.util.Set.of(), false, false);
+        RestoreRecord restore = RestoreRecord.running(records.url("app", ts), "app", ts, "app", ts + "-001", "2026-11-29T03:00:00Z", request, "3.4.1", "3.4.1");
+        records.save(restore);
+        records.saveInterrupted(restore.failedByInterruption("2026-11-29T03:05:00Z", "interrupted"));
+        assertThat(records.latestRestore(ts)).map(RestoreRecord::status).contains(JobStatus.Failed);
+        RestoreRecord second = RestoreRecord.running(records.url("app", ts), "app", ts, "app", ts + "-002", "2026-11-29T03:10:00Z", request, "3.4.1", "3.4.1");
+        records.save(second);
+        RestoreRecord ended = second.failedByInterruption("2026-11-29T03:15:00Z", "disk full");
+        records.save(ended);
+        records.saveInterrupted(second.failedByInterruption("2026-11-29T03:16:00Z", "interrupted"));
+        assertThat(records.restore(ts, ts + "-002")).map(RestoreRecord::error).contains("disk full");
+    }
 }
