@@ -2,7 +2,7 @@
 # Many small files (issue 11): a volume of FILES files of 100 random bytes in folders of 1,000,
 # backed up, verified and restored on disk by cold JVMs, each Athena step right after its
 # reference; wall time and peak RSS of every command. Athena runs three ways: `java -jar` with
-# no flags (the JVM's defaults), bin/athena (its launcher: serial GC, heap up to 192 MiB), and
+# no flags (the JVM's defaults), bin/athena (its launcher: serial GC, heap up to 160 MiB), and
 # `java -Xmx256m` (the bound the issue sets for 5,000,000 files); on request also bin/athena inside a
 # memory cgroup (BENCH_WAYS below).
 # Usage: bench/many-files.sh [FILES]   (default 500000; 5000000 on request)

@@ -101,7 +101,7 @@ done
 # through that store, as the CLI's restore runs (bin/athena's options and class archive).
 LATENCY=${BENCH_LATENCY_MS:-30}; BANDWIDTH=${BENCH_MB_PER_S:-60}
 mkdir -p "$WORK/bench-classes" && javac -cp "$JAR" -d "$WORK/bench-classes" bench/TransferBench.java
-SLOW="java -XX:+UseSerialGC -Xms16m -Xmx192m -XX:SharedArchiveFile=${JAR%.jar}.jsa -Xlog:cds=off -Xlog:cds+dynamic=off -cp $JAR:$WORK/bench-classes TransferBench"
+SLOW="java -XX:+UseSerialGC -Xms16m -Xmx160m -XX:SharedArchiveFile=${JAR%.jar}.jsa -Xlog:cds=off -Xlog:cds+dynamic=off -cp $JAR:$WORK/bench-classes TransferBench"
 rm -rf "$WORK/parts" && mkdir -p "$WORK/parts" && split -b 16M -a 4 "$WORK/ref.tar.zst" "$WORK/parts/part-"
 T_FETCH=(); T_SLOW=()
 for round in $(seq 1 "$ROUNDS"); do
@@ -203,7 +203,7 @@ Run on $(date -u +%Y-%m-%d) on $(nproc) cores, $(java -version 2>&1 | head -1), 
 copies of /usr/share/doc, /usr/share/locale, /usr/lib/postgresql and a JDK, $TREE_BYTES bytes in
 $TREE_FILES files, $([ -n "$ATHENA_ENCRYPTION_KEY" ] && echo "an encrypted repository" || echo "a repository without encryption"). Each Athena step ran right after its reference, $ROUNDS rounds, medians shown;
 every Athena run is a fresh JVM started as the image starts it: \`bin/athena\` (serial collector,
-16-192 MiB heap) with the class archive that \`bin/athena class-archive\` made first; $CACHES;
+16-160 MiB heap) with the class archive that \`bin/athena class-archive\` made first; $CACHES;
 each timing ends with a \`sync\`. The service rows are the DR case: a freshly started \`serve\`,
 timed from its start until \`POST /ondemandrestore\` (pre-restore checks on, post-restore checks
 and upgrade off) reads Success; of that, the start until \`/healthz\` answered took $M_START s

@@ -76,7 +76,7 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/metrics", ctx -> {
                 AthenaService s = service();
                 ctx.contentType(dev.athena.service.Metrics.contentType())
-                        .result(s.metrics().render(s.jobs().running().isPresent(), s.leadership().isLeader()));
+                        .result(s.renderMetrics());
             });
             // Every body within the limit is read before anything answers: an early answer (404, 405, 401) with the body
             // left unread makes the server close the connection while the client still sends, and the client sees a reset, not the answer.

@@ -90,7 +90,9 @@ public final class BackupCommand {
             Manifest parent = latest();
             // The parent may be another writer's, made after this repository was opened: its index came before its manifest.
             repository.reloadIndex();
+            expectAsBefore(parent);
             List<Captured> captured = captureAll(ts, parent);
+            repository.progress().phase(FINISHING);
             Map<String, Manifest.ComponentSnapshot> snapshots = new LinkedHashMap<>();
             Map<String, Manifest.Window> windows = new LinkedHashMap<>();
             List<String> warnings = new ArrayList<>();
@@ -107,6 +109,32 @@ public final class BackupCommand {
             repository.writeManifest(manifest);
             return manifest;
         }
+    }
+
+    /** The phase while the components are read and stored, as the job's progress names it. */
+    public static final String BACKING_UP = "backing up";
+    /** The phase while the last packs, the index and the manifest are written. */
+    public static final String FINISHING = "writing the index and manifest";
+
+    /**
+     * Starts the progress with what the previous backup of these components held as the expected
+     * total: a volume rarely changes much between two backups, and a first backup shows bytes and
+     * rate without a percentage.
+     */
+    private void expectAsBefore(Manifest parent) {
+        long bytes = 0;
+        long files = 0;
+        boolean known = parent != null;
+        for (Component c : components) {
+            Manifest.ComponentSnapshot before = parent == null ? null : parent.components().get(c.name());
+            if (before == null || before.stats() == null || !before.stats().containsKey("bytes")) {
+                known = false;
+                break;
+            }
+            bytes += before.stats().get("bytes");
+            files += before.stats().getOrDefault("files", 0L);
+        }
+        repository.progress().phase(BACKING_UP, known ? bytes : -1, known && files > 0 ? files : -1, true);
     }
 
     private String claimName() {
@@ -166,7 +194,13 @@ public final class BackupCommand {
 
     private Captured capture(Component c, String ts, Manifest.ComponentSnapshot previous) throws Exception {
         Instant from = clock.instant();
-        Manifest.ComponentSnapshot snapshot = c.backup(repository, ts, previous);
+        repository.progress().componentStarted(c.name());
+        Manifest.ComponentSnapshot snapshot;
+        try {
+            snapshot = c.backup(repository, ts, previous);
+        } finally {
+            repository.progress().componentEnded(c.name());
+        }
         Instant to = clock.instant();
         log.info("backup {} component {}: {}", ts, c.name(), snapshot.stats());
         return new Captured(snapshot, new Manifest.Window(from.toString(), to.toString()));

@@ -37,7 +37,7 @@ final class BackupCli implements Callable<Integer> {
                 .componentThreads(repo.settings().tuning().componentThreads());
         components.forEach(command::component);
         Manifest m;
-        try {
+        try (ProgressDisplay progress = ProgressDisplay.start(repository.progress())) {
             m = command.call();
         } catch (RuntimeException e) {
             repository.removeIfOnlyAFailedFirstBackup();

@@ -27,18 +27,18 @@ final class RestoreCli implements Callable<Integer> {
     List<VolumeArg> volumes;
 
     /** Each phase as it ends, and each check that failed; skipped phases are left out. */
-    private static final class Progress implements DisasterRecovery.Listener {
+    private record Phases(ProgressDisplay display) implements DisasterRecovery.Listener {
         @Override
         public void phaseEnded(DisasterRecovery.Phase phase) {
             if (!phase.detail().startsWith("skipped:")) {
-                System.out.println(phase.name() + (phase.succeeded() ? "" : " FAILED") + " (" + phase.durationMs() + " ms): " + phase.detail());
+                display.println(phase.name() + (phase.succeeded() ? "" : " FAILED") + " (" + phase.durationMs() + " ms): " + phase.detail());
             }
         }
 
         @Override
         public void checked(DisasterRecovery.Check check) {
             if (!check.passed()) {
-                System.out.println("  check failed: " + check.name() + ": " + check.detail());
+                display.println("  check failed: " + check.name() + ": " + check.detail());
             }
         }
     }
@@ -48,11 +48,16 @@ final class RestoreCli implements Callable<Integer> {
         RepositoryLayout.checkTimestamp(timestamp);
         try (RestoreSource source = repo.openForRestore()) {
             Repository repository = source.repository();
-            RestoreCommand command = new RestoreCommand(repository, timestamp).componentThreads(repo.settings().tuning().componentThreads())
-                    .listener(new Progress());
             var held = repository.readManifest(timestamp).components().keySet();
-            repo.components(volumes).stream().filter(c -> volumes != null || held.contains(c.name())).forEach(command::component);
-            command.call().forEach((name, r) -> System.out.println("restored " + name + ": " + r.stats()));
+            var components = repo.components(volumes).stream().filter(c -> volumes != null || held.contains(c.name())).toList();
+            java.util.Map<String, dev.athena.component.RestoreOutcome> restored;
+            try (ProgressDisplay progress = ProgressDisplay.start(repository.progress())) {
+                RestoreCommand command = new RestoreCommand(repository, timestamp).componentThreads(repo.settings().tuning().componentThreads())
+                        .listener(new Phases(progress));
+                components.forEach(command::component);
+                restored = command.call();
+            }
+            restored.forEach((name, r) -> System.out.println("restored " + name + ": " + r.stats()));
         }
         return 0;
     }

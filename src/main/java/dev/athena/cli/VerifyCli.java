@@ -27,8 +27,12 @@ final class VerifyCli implements Callable<Integer> {
         if (timestamps != null) {
             timestamps.forEach(RepositoryLayout::checkTimestamp);
         }
-        VerifyCommand.Report report = new VerifyCommand(repo.open(false)).backups(timestamps)
-                .depth(quick ? Verifier.Depth.PACKS : Verifier.Depth.BLOBS).call();
+        dev.athena.repository.Repository repository = repo.open(false);
+        repository.progress().phase("verifying packs");
+        VerifyCommand.Report report;
+        try (ProgressDisplay progress = ProgressDisplay.start(repository.progress())) {
+            report = new VerifyCommand(repository).backups(timestamps).depth(quick ? Verifier.Depth.PACKS : Verifier.Depth.BLOBS).call();
+        }
         report.problems().forEach(p -> System.out.println("DAMAGED " + p));
         System.out.println("verified " + report.backups().size() + " backups: " + (report.ok() ? "all intact" : report.problems().size() + " problems"));
         return report.ok() ? 0 : 3;

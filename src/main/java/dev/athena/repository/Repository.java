@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.athena.concurrent.ProgressMeter;
 import dev.athena.storage.ObjectNotFoundException;
 import dev.athena.storage.ObjectStore;
 import dev.athena.storage.StoredObject;
@@ -54,6 +55,8 @@ public final class Repository implements AutoCloseable {
     private PackWriter current = new PackWriter(budget.packBytes());
     private final AtomicLong storedBytes = new AtomicLong();
     private final AtomicLong packsVerified = new AtomicLong();
+    /** How far the job working on this repository has got: its parts add what they read, write and check. */
+    private final ProgressMeter progress = new ProgressMeter();
     private final AtomicLong bytesVerified = new AtomicLong();
     private final Options options;
     private final PackUploader uploader;
@@ -544,6 +547,12 @@ public final class Repository implements AutoCloseable {
     void countVerified(long bytes) {
         packsVerified.incrementAndGet();
         bytesVerified.addAndGet(bytes);
+        progress.addBytes(bytes);
+    }
+
+    /** The progress of the job working on this repository (one job per opened repository). */
+    public ProgressMeter progress() {
+        return progress;
     }
 
     /** Packs read whole and found intact by this process so far. */

@@ -17,6 +17,7 @@ import dev.athena.component.Component;
 import dev.athena.component.ExternalCommand;
 import dev.athena.component.RestoreOutcome;
 import dev.athena.concurrent.Parallel;
+import dev.athena.concurrent.ProgressMeter;
 import dev.athena.repository.Manifest;
 import dev.athena.repository.Repository;
 import dev.athena.repository.RepositoryLock;
@@ -125,7 +126,8 @@ public final class DisasterRecovery {
     private Exception firstFailure;
 
     // What the phases find and the later ones use.
-    private Repository repository;
+    /** Set by the first phase; read by other threads through {@link #meter()}. */
+    private volatile Repository repository;
     private Manifest manifest;
     private final List<Component> selected = new ArrayList<>();
     private PlatformUpgrade.Plan upgradePlan;
@@ -239,6 +241,9 @@ public final class DisasterRecovery {
 
     private void phase(String name, Step step) {
         Instant start = clock.instant();
+        if (repository != null) {
+            repository.progress().phase(name);
+        }
         synchronized (this) {
             listener.phaseStarted(name);
             listener.progressed(progress());
@@ -283,6 +288,12 @@ public final class DisasterRecovery {
         return checks.stream().filter(c -> c.phase().equals(phase)).count() + " checks passed";
     }
 
+    /** How far the work has got, once the backup's repository is open (after the first phase has begun); else null. */
+    public ProgressMeter meter() {
+        Repository r = repository;
+        return r == null ? null : r.progress();
+    }
+
     private synchronized Progress progress() {
         return new Progress(List.copyOf(phases), List.copyOf(checks), new LinkedHashMap<>(results), List.copyOf(warnings),
                 List.copyOf(plan), versionAfter, upgradeOutput, postRestoreOutput, jenkinsBuild, backupWindows, new LinkedHashMap<>(restored));
@@ -323,7 +334,12 @@ public final class DisasterRecovery {
             try {
                 long packs = repository.packsVerified();
                 long bytes = repository.bytesVerified();
-                c.precheck(repository, timestamp, manifest.components().get(c.name()));
+                repository.progress().componentStarted(c.name());
+                try {
+                    c.precheck(repository, timestamp, manifest.components().get(c.name()));
+                } finally {
+                    repository.progress().componentEnded(c.name());
+                }
                 packs = repository.packsVerified() - packs;
                 bytes = repository.bytesVerified() - bytes;
                 // Evidence with numbers: how much was read back and hash-checked before anything was written.
@@ -383,9 +399,19 @@ public final class DisasterRecovery {
 
     /** The data components side by side, then the configuration ({@link RestoreWaves}); each one's outcome is told as it ends. */
     private String restoreComponents() throws Exception {
+        long bytes = 0;
+        long files = 0;
+        for (Component c : selected) {
+            Map<String, Long> stats = manifest.components().get(c.name()).stats();
+            bytes += stats == null ? 0 : stats.getOrDefault("bytes", 0L);
+            files += stats == null ? 0 : stats.getOrDefault("files", 0L);
+        }
+        // Exact totals: the backup says how much each component holds.
+        repository.progress().phase(RESTORE, bytes, files > 0 ? files : -1, false);
         try {
             RestoreWaves.run(selected, componentThreads, c -> {
                 Instant t0 = clock.instant();
+                repository.progress().componentStarted(c.name());
                 try {
                     RestoreOutcome outcome = c.restore(repository, timestamp, manifest.components().get(c.name()));
                     Map<String, Long> stats = new LinkedHashMap<>(outcome.stats());
@@ -402,6 +428,8 @@ public final class DisasterRecovery {
                         results.put(c.name(), new ComponentResult(false, null, e.getMessage()));
                     }
                     throw e;
+                } finally {
+                    repository.progress().componentEnded(c.name());
                 }
             }, (later, failed) -> {
                 synchronized (this) {

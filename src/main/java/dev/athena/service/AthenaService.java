@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +41,8 @@ public final class AthenaService implements AutoCloseable {
     private final JobRecords records;
     private final JobRunner jobs = new JobRunner();
     private final Metrics metrics = new Metrics();
+    /** The progress of the job running here, for its record, the log and the metrics. */
+    private final ProgressBoard board = new ProgressBoard();
     private final RetentionSweep sweep;
     private final BackupScheduler scheduler;
     private ScheduledExecutorService ticker;
@@ -56,7 +59,7 @@ public final class AthenaService implements AutoCloseable {
         this.store = store;
         this.clock = clock;
         this.components = List.copyOf(components);
-        this.records = new JobRecords(repository(), new BackupUrls(config.storage()));
+        this.records = new JobRecords(repository(), new BackupUrls(config.storage()), board);
         this.sweep = new RetentionSweep(records, this::repository, new RetentionPolicy(config.retentionDays()), clock, this.components);
         this.scheduler = new BackupScheduler(config.frequency(), config.regularBackups(), clock,
                 this::tryScheduledBackup, this::trySweep, Duration.ofHours(1));
@@ -102,6 +105,7 @@ public final class AthenaService implements AutoCloseable {
                         scheduler.tick();
                     }
                 }
+                board.logDue(System.nanoTime());
             } catch (RuntimeException e) {
                 log.error("scheduler tick failed: {}", e.getMessage());
             }
@@ -178,6 +182,13 @@ public final class AthenaService implements AutoCloseable {
         return metrics;
     }
 
+    /** The metrics as GET /metrics shows them now, the running job's progress included. */
+    public String renderMetrics() {
+        Map<String, dev.athena.concurrent.ProgressMeter.Snapshot> progress = new java.util.HashMap<>();
+        board.current().forEach((kind, snapshot) -> progress.put(kind.name(), snapshot));
+        return metrics.render(jobs.running().isPresent(), leadership.isLeader(), progress);
+    }
+
     public JobRunner jobs() {
         return jobs;
     }
@@ -242,8 +253,14 @@ public final class AthenaService implements AutoCloseable {
         }
 
         void run() {
-            new BackupJob(AthenaService.this::repository, () -> CountingStore.countsOf(store), records, metrics, clock, selected, running,
-                    jobs::yieldToNext, AthenaService.this::sweepQuietly, config.tuning().componentThreads()).run();
+            BackupJob job = new BackupJob(AthenaService.this::repository, () -> CountingStore.countsOf(store), records, metrics, clock, selected,
+                    running, jobs::yieldToNext, AthenaService.this::sweepQuietly, config.tuning().componentThreads());
+            board.track(ProgressBoard.Kind.backup, timestamp, job::meter);
+            try {
+                job.run();
+            } finally {
+                board.untrack(ProgressBoard.Kind.backup, timestamp);
+            }
         }
 
         void interrupted() {
@@ -284,8 +301,11 @@ public final class AthenaService implements AutoCloseable {
         SourceForRestore reading = new SourceForRestore(sourceNs);
         RestoreJob job = new RestoreJob(reading, () -> CountingStore.countsOf(store), records, metrics, clock, components, config, running);
         Runnable work = () -> {
+            board.track(ProgressBoard.Kind.restore, id, job::meter);
             try (reading) {
                 job.run();
+            } finally {
+                board.untrack(ProgressBoard.Kind.restore, id);
             }
         };
         boolean started = jobs.start(new JobRunner.Job("restore of " + request.timestamp(), work, () -> records.saveInterrupted(

@@ -30,6 +30,8 @@ final class BackupJob implements Runnable {
     private final Runnable afterwards;
     private final int componentThreads;
     private final Supplier<CountingStore.Requests> requestCounts;
+    /** The repository this run writes, once opened: its meter is the job's progress. */
+    private volatile Repository repository;
 
     BackupJob(Supplier<Repository> repositories, Supplier<CountingStore.Requests> requestCounts, JobRecords records, Metrics metrics, Clock clock,
               List<Component> components, BackupRecord running, Runnable ending, Runnable afterwards, int componentThreads) {
@@ -56,6 +58,7 @@ final class BackupJob implements Runnable {
         try {
             // A fresh view of the repository: another process may have pruned it since the last job.
             Repository repository = repositories.get();
+            this.repository = repository;
             BackupCommand command = new BackupCommand(repository).claimedTimestamp(ts).platformVersion(running.platformVersion()).clock(clock)
                     .componentThreads(componentThreads);
             components.forEach(command::component);
@@ -96,6 +99,12 @@ final class BackupJob implements Runnable {
             log.error("backup {} Failed after {} ms: {}", ts, duration, error);
         }
         afterwards.run();
+    }
+
+    /** How far this backup has got; null before it has opened its repository. */
+    dev.athena.concurrent.ProgressMeter meter() {
+        Repository r = repository;
+        return r == null ? null : r.progress();
     }
 
     private static List<String> limit(List<String> warnings) {

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import dev.athena.concurrent.ProgressMeter;
 import dev.athena.repository.Manifest;
 import dev.athena.storage.CountingStore;
 
@@ -12,7 +13,7 @@ import dev.athena.storage.CountingStore;
  * What the API tells about one backup: the seed's four fields first, then what helps an operator
  * (among it {@code windows}, when each component was captured, {@code damaged} when its record
  * or manifest cannot be read, and {@code requests}, what the job asked of the store: the cost of
- * the run on a store that bills per request and per byte).
+ * the run on a store that bills per request and per byte, and {@code progress} while it runs).
  * Stored beside the backup ({@code <ns>/<timestamp>/status.json}) so a restarted Athena, or
  * another cluster reading the same location, sees it.
  */
@@ -21,7 +22,22 @@ public record BackupRecord(String backupurl, String namespace, JobStatus status,
                            Boolean onlyConfig, String startedAt, String finishedAt, Long durationMs,
                            List<String> components, Long bytes, Long newBytes, List<String> warnings, String error,
                            String platformVersion, Map<String, Manifest.Window> windows, Boolean damaged,
-                           CountingStore.Requests requests) {
+                           CountingStore.Requests requests, ProgressMeter.Snapshot progress) {
+
+    /** A record without progress: every record but the answer about a job this process is running. */
+    public BackupRecord(String backupurl, String namespace, JobStatus status, String timestamp, Boolean onlyConfig, String startedAt,
+                        String finishedAt, Long durationMs, List<String> components, Long bytes, Long newBytes, List<String> warnings,
+                        String error, String platformVersion, Map<String, Manifest.Window> windows, Boolean damaged,
+                        CountingStore.Requests requests) {
+        this(backupurl, namespace, status, timestamp, onlyConfig, startedAt, finishedAt, durationMs, components, bytes, newBytes, warnings,
+                error, platformVersion, windows, damaged, requests, null);
+    }
+
+    /** The same record with how far its job has got (never stored: it changes every moment). */
+    BackupRecord withProgress(ProgressMeter.Snapshot now) {
+        return new BackupRecord(backupurl, namespace, status, timestamp, onlyConfig, startedAt, finishedAt, durationMs,
+                components, bytes, newBytes, warnings, error, platformVersion, windows, damaged, requests, now);
+    }
 
     BackupRecord finish(JobStatus status, String finishedAt, long durationMs, List<String> components, Long bytes, Long newBytes,
                         List<String> warnings, String error) {

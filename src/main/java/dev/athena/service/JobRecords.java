@@ -46,9 +46,25 @@ public final class JobRecords {
     /** Damage already logged: a damaged object is read again at every listing, and the log says so once. */
     private final java.util.Set<String> reported = ConcurrentHashMap.newKeySet();
 
+    /** The progress of the jobs this process runs, added to their Running records when they are read. */
+    private final ProgressBoard board;
+
     public JobRecords(Repository repository, BackupUrls urls) {
+        this(repository, urls, new ProgressBoard());
+    }
+
+    JobRecords(Repository repository, BackupUrls urls, ProgressBoard board) {
         this.repository = repository;
         this.urls = urls;
+        this.board = board;
+    }
+
+    private BackupRecord live(BackupRecord r) {
+        return r.status() != JobStatus.Running ? r : board.of(ProgressBoard.Kind.backup, r.timestamp()).map(r::withProgress).orElse(r);
+    }
+
+    private RestoreRecord live(RestoreRecord r) {
+        return r.status() != JobStatus.Running ? r : board.of(ProgressBoard.Kind.restore, r.restoreId()).map(r::withProgress).orElse(r);
     }
 
     private void warnOnce(String message) {
@@ -83,7 +99,7 @@ public final class JobRecords {
         RepositoryLayout.checkTimestamp(timestamp);
         BackupRecord cached = known.get(timestamp);
         if (cached != null) {
-            return Optional.of(cached);
+            return Optional.of(live(cached));
         }
         Optional<BackupRecord> r = read(timestamp);
         // A damaged one is read again next time: an operator may have put the object back.
@@ -209,6 +225,10 @@ public final class JobRecords {
         if (restoreId == null) {
             return latestRestore(timestamp);
         }
+        RestoreRecord running = runningRestores.get(timestamp);
+        if (running != null && running.restoreId().equals(restoreId)) {
+            return Optional.of(live(running));
+        }
         try {
             return Optional.of(Json.read(repository.getSealed(repository.layout().restoreRecord(timestamp, restoreId)), RestoreRecord.class, "restore record"));
         } catch (ObjectNotFoundException e) {
@@ -222,7 +242,7 @@ public final class JobRecords {
     public Optional<RestoreRecord> latestRestore(String timestamp) {
         RestoreRecord running = runningRestores.get(timestamp);
         if (running != null) {
-            return Optional.of(running);
+            return Optional.of(live(running));
         }
         List<StoredObject> found = repository.store().list(repository.layout().restoreFolder(timestamp)).stream()
                 .filter(o -> RepositoryLayout.isRestoreRecord(o.key())).toList();

@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
+import dev.athena.concurrent.ProgressMeter;
+
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -35,6 +37,16 @@ public final class Metrics {
             .help("Duration of the component's last successful backup").labelNames("component").register(registry);
     private final Gauge componentBytes = Gauge.builder().name("athena_component_backup_bytes")
             .help("Bytes in the component's last successful backup").labelNames("component").register(registry);
+    private final Gauge progressBytes = Gauge.builder().name("athena_job_progress_bytes")
+            .help("Bytes done in the running job's phase (read and stored by a backup, written by a restore, checked by its pre-restore checks)")
+            .labelNames("job").register(registry);
+    private final Gauge progressFiles = Gauge.builder().name("athena_job_progress_files")
+            .help("Files done in the running job's phase").labelNames("job").register(registry);
+    private final Gauge progressRatio = Gauge.builder().name("athena_job_progress_ratio")
+            .help("Fraction of the running job's phase done, 0 to 1, where its total is known (a backup's is estimated from the last one)")
+            .labelNames("job").register(registry);
+    private final Gauge secondsLeft = Gauge.builder().name("athena_job_remaining_seconds")
+            .help("Estimated seconds left in the running job's phase, at its rate so far").labelNames("job").register(registry);
     private final PrometheusTextFormatWriter text = PrometheusTextFormatWriter.create();
 
     public Metrics() {
@@ -67,10 +79,31 @@ public final class Metrics {
         skippedRuns.inc();
     }
 
-    /** The text exposition format, with the job and leadership gauges as they are now. */
-    public String render(boolean jobRunningNow, boolean leaderNow) {
+    /** The text exposition format, with the job, its progress (by kind of job: backup, restore) and leadership gauges as they are now. */
+    public String render(boolean jobRunningNow, boolean leaderNow, Map<String, ProgressMeter.Snapshot> progress) {
         jobRunning.set(jobRunningNow ? 1 : 0);
         leader.set(leaderNow ? 1 : 0);
+        for (String job : new String[] {"backup", "restore"}) {
+            ProgressMeter.Snapshot p = progress.get(job);
+            // A series exists only while its kind of job runs: a stale "90% done" would read as a stuck job.
+            if (p == null) {
+                progressBytes.remove(job);
+                progressFiles.remove(job);
+            } else {
+                progressBytes.labelValues(job).set(p.bytesDone());
+                progressFiles.labelValues(job).set(p.filesDone());
+            }
+            if (p == null || p.percent() == null) {
+                progressRatio.remove(job);
+            } else {
+                progressRatio.labelValues(job).set(p.percent() / 100.0);
+            }
+            if (p == null || p.secondsLeft() == null) {
+                secondsLeft.remove(job);
+            } else {
+                secondsLeft.labelValues(job).set(p.secondsLeft());
+            }
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             text.write(out, registry.scrape());

@@ -41,6 +41,8 @@ final class RestoreJob implements Runnable {
     private String reportUrl;
     private final Supplier<CountingStore.Requests> requestCounts;
     private CountingStore.Requests requestsBefore;
+    /** The recovery this job runs, once begun: its meter is the job's progress. */
+    private volatile DisasterRecovery recovery;
 
     RestoreJob(Supplier<Repository> source, Supplier<CountingStore.Requests> requestCounts, JobRecords records, Metrics metrics, Clock clock,
                List<Component> components, AthenaConfig config, RestoreRecord running) {
@@ -60,7 +62,8 @@ final class RestoreJob implements Runnable {
         RestoreRequest req = record.request();
         log.info("restore {} started: backup {} of namespace {} into namespace {}{}", record.restoreId(), record.timestamp(), record.namespace(),
                 record.destinationNamespace(), req.dryRun() ? " (dry run)" : "");
-        DisasterRecovery.Outcome outcome = new DisasterRecovery(source, record.timestamp(), components)
+        recovery = new DisasterRecovery(source, record.timestamp(), components);
+        DisasterRecovery.Outcome outcome = recovery
                 .options(req.recoveryOptions())
                 .settings(config.recovery())
                 .versions(record.backupVersion(), record.versionBefore())
@@ -83,6 +86,12 @@ final class RestoreJob implements Runnable {
             error = "interrupted: Athena stopped while the restore ran (" + error + ")";
         }
         finish(error);
+    }
+
+    /** How far this restore has got; null until the backup it restores is opened. */
+    dev.athena.concurrent.ProgressMeter meter() {
+        DisasterRecovery r = recovery;
+        return r == null ? null : r.meter();
     }
 
     private void finish(String error) {

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import dev.athena.concurrent.ProgressMeter;
 import dev.athena.repository.Manifest;
 import dev.athena.storage.CountingStore;
 
@@ -12,7 +13,8 @@ import dev.athena.storage.CountingStore;
  * What the API tells about one restore: the seed's four fields (about the backup restored from),
  * then the restore's own progress: its phases, its checks, each component's outcome, the
  * versions, the achieved RTO and RPO, when each component of the backup was captured, where its
- * disaster-recovery report is, and the requests it made of the store so far (with the bytes read).
+ * disaster-recovery report is, the requests it made of the store so far (with the bytes read), and
+ * while it runs, {@code progress}: bytes and files done in its phase, the rate and the time left.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RestoreRecord(String backupurl, String namespace, JobStatus status, String timestamp,
@@ -21,7 +23,27 @@ public record RestoreRecord(String backupurl, String namespace, JobStatus status
                             List<String> warnings, String error, String report,
                             List<Check> checks, String backupVersion, String versionBefore, String versionAfter,
                             Long rtoSeconds, Long rpoSeconds, String upgradeOutput, String postRestoreOutput, String jenkinsBuild,
-                            List<String> plan, Map<String, Manifest.Window> backupWindows, CountingStore.Requests requests) {
+                            List<String> plan, Map<String, Manifest.Window> backupWindows, CountingStore.Requests requests,
+                            ProgressMeter.Snapshot progress) {
+
+    /** A record without progress: every record but the answer about a restore this process is running. */
+    public RestoreRecord(String backupurl, String namespace, JobStatus status, String timestamp, String destinationNamespace, String restoreId,
+                         String startedAt, String finishedAt, Long durationMs, RestoreRequest request, List<Phase> phases,
+                         Map<String, ComponentOutcome> components, List<String> warnings, String error, String report, List<Check> checks,
+                         String backupVersion, String versionBefore, String versionAfter, Long rtoSeconds, Long rpoSeconds,
+                         String upgradeOutput, String postRestoreOutput, String jenkinsBuild, List<String> plan,
+                         Map<String, Manifest.Window> backupWindows, CountingStore.Requests requests) {
+        this(backupurl, namespace, status, timestamp, destinationNamespace, restoreId, startedAt, finishedAt, durationMs, request, phases,
+                components, warnings, error, report, checks, backupVersion, versionBefore, versionAfter, rtoSeconds, rpoSeconds, upgradeOutput,
+                postRestoreOutput, jenkinsBuild, plan, backupWindows, requests, null);
+    }
+
+    /** The same record with how far its job has got (never stored: it changes every moment). */
+    RestoreRecord withProgress(ProgressMeter.Snapshot now) {
+        return new RestoreRecord(backupurl, namespace, status, timestamp, destinationNamespace, restoreId, startedAt, finishedAt, durationMs,
+                request, phases, components, warnings, error, report, checks, backupVersion, versionBefore, versionAfter, rtoSeconds,
+                rpoSeconds, upgradeOutput, postRestoreOutput, jenkinsBuild, plan, backupWindows, requests, now);
+    }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Phase(String name, JobStatus status, String startedAt, String finishedAt, Long durationMs, String detail) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 
+import dev.athena.concurrent.ProgressMeter;
 import dev.athena.repository.BlobId;
 import dev.athena.repository.Repository;
 
@@ -15,6 +16,7 @@ import dev.athena.repository.Repository;
 final class StoredFileInput extends InputStream {
     private final ChunkPrefetcher fetcher;
     private final TreeEntry entry;
+    private final ProgressMeter meter;
     private int remainingChunks;
     private long delivered;
     private byte[] current = new byte[0];
@@ -23,6 +25,7 @@ final class StoredFileInput extends InputStream {
     StoredFileInput(Repository repository, TreeEntry entry) {
         List<String> chunks = entry.chunks() == null ? List.of() : entry.chunks();
         this.entry = entry;
+        this.meter = repository.progress();
         this.fetcher = new ChunkPrefetcher(repository, 2, 4);
         chunks.forEach(c -> fetcher.plan(BlobId.parse(c)));
         this.remainingChunks = chunks.size();
@@ -39,6 +42,7 @@ final class StoredFileInput extends InputStream {
             current = fetcher.next();
             remainingChunks--;
             delivered += current.length;
+            meter.addBytes(current.length);
             pos = 0;
         }
         return true;

@@ -54,6 +54,7 @@ public final class VirtualTree {
             chunks.add(repository.save(BlobType.DATA, data, off, len).hex());
             off += len;
         }
+        repository.progress().addBytes(data.length);
         put(name, entry(name, data.length, chunks));
     }
 
@@ -68,7 +69,10 @@ public final class VirtualTree {
         checkName(name);
         BlobPipeline pipeline = repository.pipeline();
         List<CompletableFuture<BlobId>> futures = new ArrayList<>();
-        long size = new Chunker().split(in, (buf, off, len) -> futures.add(pipeline.saveCopy(BlobType.DATA, buf, off, len)));
+        long size = new Chunker().split(in, (buf, off, len) -> {
+            futures.add(pipeline.saveCopy(BlobType.DATA, buf, off, len));
+            repository.progress().addBytes(len);
+        });
         List<String> chunks = new ArrayList<>(futures.size());
         for (CompletableFuture<BlobId> f : futures) {
             chunks.add(f.join().hex());

@@ -26,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import dev.athena.concurrent.ProgressMeter;
 import dev.athena.repository.BlobId;
 import dev.athena.repository.BlobPipeline;
 import dev.athena.repository.BlobType;
@@ -57,6 +58,8 @@ public final class VolumeBackup {
     }
 
     private final Repository repository;
+    /** Files and bytes as they are covered (read, or found unchanged), for the job's progress. */
+    private final ProgressMeter meter;
     private final Chunker chunker = new Chunker();
     private final Deque<Pending> queue = new ArrayDeque<>();
     private final Map<String, Pending> hardLinks = new HashMap<>();
@@ -68,6 +71,7 @@ public final class VolumeBackup {
 
     public VolumeBackup(Repository repository) {
         this.repository = repository;
+        this.meter = repository.progress();
         for (String s : List.of("dirs", "files", "symlinks", "hardlinks", "bytes", "bytesRead", "filesUnchanged", "skipped")) {
             stats.put(s, 0L);
         }
@@ -249,6 +253,7 @@ public final class VolumeBackup {
                 boolean grew = ch.read(ByteBuffer.allocate(1)) > 0;
                 if (!grew) {
                     read = buf.position();
+                    meter.addBytes(read);
                     if (read > 0) {
                         chunks.add(pipeline.save(BlobType.DATA, read == data.length ? data : Arrays.copyOf(data, (int) read)));
                     }
@@ -268,7 +273,8 @@ public final class VolumeBackup {
             bump("skipped", 1);
             return null;
         }
-        bump("bytes", read);
+        // The meter has had these bytes chunk by chunk, so a large file moves the progress while it is read.
+        stats.merge("bytes", read, Long::sum);
         bump("bytesRead", read);
         FileStat after;
         try {
@@ -286,7 +292,10 @@ public final class VolumeBackup {
     }
 
     private long chunkStream(InputStream in, List<CompletableFuture<BlobId>> chunks) throws IOException {
-        return chunker.split(in, (buf, off, len) -> chunks.add(pipeline.saveCopy(BlobType.DATA, buf, off, len)));
+        return chunker.split(in, (buf, off, len) -> {
+            chunks.add(pipeline.saveCopy(BlobType.DATA, buf, off, len));
+            meter.addBytes(len);
+        });
     }
 
     private void enqueue(Pending p) throws IOException {
@@ -318,6 +327,11 @@ public final class VolumeBackup {
 
     private void bump(String stat, long by) {
         stats.merge(stat, by, Long::sum);
+        if (stat.equals("files")) {
+            meter.addFiles(by);
+        } else if (stat.equals("bytes")) {
+            meter.addBytes(by);
+        }
     }
 
     private static String display(byte[] rel) {

@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import dev.athena.concurrent.ProgressMeter;
 import dev.athena.repository.BlobId;
 import dev.athena.repository.Repository;
 import dev.athena.repository.Verifier;
@@ -57,6 +58,8 @@ public final class VolumeRestore {
     }
 
     private final Repository repository;
+    /** Files and bytes as they are written, for the job's progress. */
+    private final ProgressMeter meter;
     private final boolean root = "root".equals(System.getProperty("user.name"));
     private final Map<String, Long> stats = new LinkedHashMap<>();
     private final List<String> warnings = new ArrayList<>();
@@ -67,6 +70,7 @@ public final class VolumeRestore {
 
     public VolumeRestore(Repository repository) {
         this.repository = repository;
+        this.meter = repository.progress();
         for (String s : List.of("dirs", "files", "symlinks", "hardlinks", "bytes", "removed")) {
             stats.put(s, 0L);
         }
@@ -252,6 +256,7 @@ public final class VolumeRestore {
                         }
                     }
                     written += data.length;
+                    meter.addBytes(data.length);
                 }
                 if (endsInHole && ch.size() < written) {
                     ch.write(ByteBuffer.wrap(new byte[1]), written - 1);
@@ -413,5 +418,8 @@ public final class VolumeRestore {
 
     private void bump(String stat) {
         stats.merge(stat, 1L, Long::sum);
+        if (stat.equals("files")) {
+            meter.addFiles(1);
+        }
     }
 }

@@ -96,7 +96,7 @@ class MetricsTest {
         m.backupFailed();
         m.restoreFinished(true);
         m.runSkipped();
-        List<Sample> s = parse(m.render(true, false));
+        List<Sample> s = parse(m.render(true, false, java.util.Map.of()));
         assertThat(value(s, "athena_backups_total", Map.of("status", "Success"))).isEqualTo(1);
         assertThat(value(s, "athena_backups_total", Map.of("status", "Failed"))).isEqualTo(1);
         assertThat(value(s, "athena_restores_total", Map.of("status", "Success"))).isEqualTo(1);

@@ -79,7 +79,7 @@ class ReplicasTest {
         assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("Success");
         assertThat(a.call("GET", "/athena/api/v1/backupstatus?timestamp=" + ts, null).json().get("status").asText()).isEqualTo("Success");
         // The leader's own components were backed up (the replicas share their volumes in a real cluster).
-        assertThat(MetricsTest.value(MetricsTest.parse(a.service.metrics().render(false, true)), "athena_backups_total", java.util.Map.of("status", "Success")))
+        assertThat(MetricsTest.value(MetricsTest.parse(a.service.metrics().render(false, true, java.util.Map.of())), "athena_backups_total", java.util.Map.of("status", "Success")))
                 .isEqualTo(1);
 
         // Wrong input is refused by the leader as it would be by any replica, and passed back as it is.

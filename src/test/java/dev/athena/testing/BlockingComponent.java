@@ -18,6 +18,8 @@ public final class BlockingComponent extends VolumeComponent {
     private volatile CountDownLatch gate = new CountDownLatch(0);
     private final CountDownLatch entered = new CountDownLatch(1);
     private volatile String restoreFailure;
+    private volatile boolean afterData;
+    private volatile CountDownLatch dataDone = new CountDownLatch(0);
 
     public BlockingComponent(String name, Path folder) {
         super(name, folder);
@@ -33,6 +35,20 @@ public final class BlockingComponent extends VolumeComponent {
         restoreFailure = why;
     }
 
+    /**
+     * Makes the next backups and restores wait until {@link #release()} once their data is done,
+     * while the component is still at work: a job's progress can then be read mid-job.
+     */
+    public void holdAfterData() {
+        dataDone = new CountDownLatch(1);
+        afterData = true;
+        gate = new CountDownLatch(1);
+    }
+
+    public boolean awaitDataDone() throws InterruptedException {
+        return dataDone.await(30, TimeUnit.SECONDS);
+    }
+
     public void release() {
         gate.countDown();
     }
@@ -44,16 +60,34 @@ public final class BlockingComponent extends VolumeComponent {
     @Override
     public Manifest.ComponentSnapshot backup(Repository repository, String timestamp, Manifest.ComponentSnapshot parent) throws Exception {
         entered.countDown();
+        if (afterData) {
+            Manifest.ComponentSnapshot done = super.backup(repository, timestamp, parent);
+            waitAfterData();
+            return done;
+        }
         if (!gate.await(60, TimeUnit.SECONDS)) {
             throw new IllegalStateException("test gate never opened");
         }
         return super.backup(repository, timestamp, parent);
     }
 
+    private void waitAfterData() throws InterruptedException {
+        dataDone.countDown();
+        if (!gate.await(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("test gate never opened");
+        }
+        afterData = false;
+    }
+
     @Override
     public RestoreOutcome restore(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
         if (restoreFailure != null) {
             throw new java.io.IOException(restoreFailure);
+        }
+        if (afterData) {
+            RestoreOutcome done = super.restore(repository, backup, snapshot);
+            waitAfterData();
+            return done;
         }
         return super.restore(repository, backup, snapshot);
     }
