@@ -89,6 +89,10 @@ public final class ApiServer implements AutoCloseable {
             config.routes.post(BASE + "/ondemandrestore", this::onDemandRestore);
             config.routes.get(BASE + "/restorestatus", this::restoreStatus);
             config.routes.get(BASE + "/restorereport", this::restoreReport);
+            config.routes.get(BASE + "/restorelist", ctx -> {
+                body(ctx).allowOnly(Set.of());
+                json(ctx, 200, service().records().restores());
+            });
             config.routes.exception(ApiException.class, (e, ctx) -> {
                 if (e.status() == 503) {
                     ctx.header("Retry-After", "5");
@@ -200,18 +204,26 @@ public final class ApiServer implements AutoCloseable {
         json(ctx, 200, service().records().find(ts).orElseThrow(() -> new ApiException(404, "no backup " + ts)));
     }
 
+    /** The newest restore from a backup, or with ?restoreId= that one. */
     private void restoreStatus(Context ctx) {
         String ts = RequestBody.timestamp(ctx.queryParam("timestamp"), body(ctx).allowOnly(TIMESTAMP_FIELDS), true);
-        json(ctx, 200, service().records().latestRestore(ts).orElseThrow(() -> new ApiException(404, "no restore from backup " + ts)));
+        String id = restoreId(ctx);
+        json(ctx, 200, service().records().restore(ts, id).orElseThrow(() -> new ApiException(404, "no restore "
+                + (id == null ? "" : id + " ") + "from backup " + ts)));
+    }
+
+    private static String restoreId(Context ctx) {
+        String id = ctx.queryParam("restoreId");
+        if (id != null && !id.matches("\\d{4}-\\d{2}-\\d{2}t\\d{2}-\\d{2}-\\d{2}-\\d{3}")) {
+            throw new ApiException(400, "invalid restoreId '" + id + "': it looks like 2026-12-07t10-00-00-123 (GET /restorelist lists them)");
+        }
+        return id;
     }
 
     /** The disaster-recovery report of a restore (the newest from that backup, or ?restoreId=), as HTML or ?format=json. */
     private void restoreReport(Context ctx) {
         String ts = RequestBody.timestamp(ctx.queryParam("timestamp"), body(ctx).allowOnly(TIMESTAMP_FIELDS), true);
-        String id = ctx.queryParam("restoreId");
-        if (id != null && !id.matches("\\d{4}-\\d{2}-\\d{2}t\\d{2}-\\d{2}-\\d{2}-\\d{3}")) {
-            throw new ApiException(400, "invalid restoreId '" + id + "'");
-        }
+        String id = restoreId(ctx);
         String format = ctx.queryParam("format") == null ? "html" : ctx.queryParam("format");
         RestoreRecord record = service().records().restore(ts, id).orElseThrow(() -> new ApiException(404, "no restore from backup " + ts));
         RecoveryReport report = new RecoveryReport(record);

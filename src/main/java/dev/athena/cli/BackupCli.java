@@ -11,7 +11,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "backup", mixinStandardHelpOptions = true, description = "Back up folders as components of one backup.")
+@Command(name = "backup", mixinStandardHelpOptions = true,
+        description = {"Back up folders, or the platform's components, into the repository as one backup (this process does the work).",
+                "Its subcommands ask a running service instead: create, get, describe."},
+        subcommands = {BackupCreateCli.class, BackupGetCli.class, BackupDescribeCli.class})
 final class BackupCli implements Callable<Integer> {
     @Mixin
     RepositoryOptions repo;
@@ -20,6 +23,9 @@ final class BackupCli implements Callable<Integer> {
             description = "A component and its folder; repeat for several. Without it: the platform's components from the environment "
                     + "(POSTGRES_HOST, METAGRAPH_VOLUME_PATH, GITSERVER_VOLUME_PATH, CONFIGMAP_PATH, ...).")
     List<VolumeArg> volumes;
+
+    @Mixin
+    OutputOption output;
 
     @Option(names = "--timestamp", description = "Name of the backup (yyyy-MM-dd't'HH-mm-ss); default: now, UTC.")
     String timestamp;
@@ -42,6 +48,24 @@ final class BackupCli implements Callable<Integer> {
         } catch (RuntimeException e) {
             repository.removeIfOnlyAFailedFirstBackup();
             throw e;
+        }
+        if (output.json()) {
+            java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+            out.put("timestamp", m.timestamp());
+            out.put("namespace", m.namespace());
+            out.put("status", "Success");
+            out.put("startedAt", m.startedAt());
+            out.put("finishedAt", m.finishedAt());
+            java.util.Map<String, Object> stats = new java.util.LinkedHashMap<>();
+            m.components().forEach((name, c) -> stats.put(name, c.stats()));
+            out.put("components", stats);
+            out.put("windows", m.windows());
+            out.put("warnings", m.warnings());
+            out.put("newBytes", repository.storedBytes());
+            out.put("location", repository.store().locate(repository.layout().backupFolder(m.timestamp())));
+            out.put("requests", dev.athena.storage.CountingStore.countsOf(repository.store()));
+            OutputOption.printJson(out);
+            return 0;
         }
         System.out.println("backup " + m.timestamp() + " of namespace " + m.namespace() + ": Success");
         m.components().forEach((name, c) -> System.out.println("  " + name + ": " + c.stats()));

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 @Command(name = "athena", mixinStandardHelpOptions = true, version = "athena 0.1.0",
         description = "Backup and disaster recovery for a data platform.",
         subcommands = {ServeCli.class, DemoCli.class, BackupCli.class, RestoreCli.class, VerifyCli.class, PruneCli.class, ListCli.class, ForgetCli.class, RepairCli.class,
-                SelftestCli.class})
+                SelftestCli.class, ReportCli.class, CompletionCli.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
@@ -76,6 +76,9 @@ public final class Main implements Runnable {
         }
         spec.mixins().values().forEach(m -> {
             if (m.userObject() instanceof RepositoryOptions options) {
+                options.settings = settings;
+            }
+            if (m.userObject() instanceof ServiceOptions options) {
                 options.settings = settings;
             }
         });

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import dev.athena.concurrent.Parallel;
 import dev.athena.concurrent.ProgressMeter;
@@ -20,7 +21,7 @@ final class ProgressDisplay implements AutoCloseable {
     static final Duration PLAIN_EVERY = Duration.ofSeconds(10);
     private static final String CLEAR_LINE = "\r\033[K";
 
-    private final ProgressMeter meter;
+    private final Supplier<ProgressMeter.Snapshot> progress;
     private final PrintStream err;
     private final PrintStream out;
     private final boolean terminal;
@@ -34,8 +35,13 @@ final class ProgressDisplay implements AutoCloseable {
      * starts on a line of its own; the bar comes back at the next tick.
      */
     static ProgressDisplay start(ProgressMeter meter) {
+        return start(meter::snapshot);
+    }
+
+    /** The same for progress read from elsewhere (a running service's record); a null snapshot shows nothing. */
+    static ProgressDisplay start(Supplier<ProgressMeter.Snapshot> progress) {
         boolean terminal = System.console() != null && System.getenv("TERM") != null && !"dumb".equals(System.getenv("TERM"));
-        ProgressDisplay display = new ProgressDisplay(meter, System.out, System.err, terminal, columns(), terminal ? TERMINAL_EVERY : PLAIN_EVERY);
+        ProgressDisplay display = new ProgressDisplay(progress, System.out, System.err, terminal, columns(), terminal ? TERMINAL_EVERY : PLAIN_EVERY);
         if (terminal) {
             display.takeOverStandardStreams();
         }
@@ -81,7 +87,11 @@ final class ProgressDisplay implements AutoCloseable {
     }
 
     ProgressDisplay(ProgressMeter meter, PrintStream out, PrintStream err, boolean terminal, int width, Duration every) {
-        this.meter = meter;
+        this(meter::snapshot, out, err, terminal, width, every);
+    }
+
+    ProgressDisplay(Supplier<ProgressMeter.Snapshot> progress, PrintStream out, PrintStream err, boolean terminal, int width, Duration every) {
+        this.progress = progress;
         this.out = out;
         this.err = err;
         this.terminal = terminal;
@@ -99,7 +109,10 @@ final class ProgressDisplay implements AutoCloseable {
     }
 
     private synchronized void show() {
-        ProgressMeter.Snapshot s = meter.snapshot();
+        ProgressMeter.Snapshot s = progress.get();
+        if (s == null) {
+            return;
+        }
         if (terminal) {
             err.print(CLEAR_LINE + bar(s, width));
             barShown = true;

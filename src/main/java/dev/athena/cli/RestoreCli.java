@@ -13,12 +13,18 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "restore", mixinStandardHelpOptions = true,
-        description = "Restore components of a backup into folders, which become exact copies (extra files are removed).")
+        description = {"Restore components of a backup into folders, which become exact copies (extra files are removed); this process does"
+                + " the work.", "Its subcommands ask a running service instead: create, get, describe."},
+        subcommands = {RestoreCreateCli.class, RestoreGetCli.class, RestoreDescribeCli.class})
 final class RestoreCli implements Callable<Integer> {
     @Mixin
     RepositoryOptions repo;
 
-    @Option(names = "--timestamp", required = true, description = "The backup to restore.")
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    // Not required to picocli, which would then ask for it before 'restore get' too; call() asks for it.
+    @Option(names = "--timestamp", description = "The backup to restore (athena list shows them). Required.")
     String timestamp;
 
     @Option(names = "--volume", paramLabel = "NAME=FOLDER", converter = VolumeArg.Converter.class,
@@ -45,6 +51,10 @@ final class RestoreCli implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (timestamp == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--timestamp=<timestamp>'"
+                    + " (or a subcommand: create, get, describe)");
+        }
         RepositoryLayout.checkTimestamp(timestamp);
         try (RestoreSource source = repo.openForRestore()) {
             Repository repository = source.repository();

@@ -19,6 +19,9 @@ final class VerifyCli implements Callable<Integer> {
     @Option(names = "--timestamp", description = "Only this backup; repeat for several. Default: all.")
     List<String> timestamps;
 
+    @Mixin
+    OutputOption output;
+
     @Option(names = "--quick", description = "Check each pack's hash only, without opening every blob.")
     boolean quick;
 
@@ -33,8 +36,13 @@ final class VerifyCli implements Callable<Integer> {
         try (ProgressDisplay progress = ProgressDisplay.start(repository.progress())) {
             report = new VerifyCommand(repository).backups(timestamps).depth(quick ? Verifier.Depth.PACKS : Verifier.Depth.BLOBS).call();
         }
-        report.problems().forEach(p -> System.out.println("DAMAGED " + p));
-        System.out.println("verified " + report.backups().size() + " backups: " + (report.ok() ? "all intact" : report.problems().size() + " problems"));
+        if (output.json()) {
+            OutputOption.printJson(java.util.Map.of("backups", report.backups(), "intact", report.ok(),
+                    "problems", report.problems().stream().map(Object::toString).toList()));
+        } else {
+            report.problems().forEach(p -> System.out.println("DAMAGED " + p));
+            System.out.println("verified " + report.backups().size() + " backups: " + (report.ok() ? "all intact" : report.problems().size() + " problems"));
+        }
         return report.ok() ? 0 : 3;
     }
 }

@@ -20,6 +20,8 @@ public final class CommandSettings {
     private final Path scratchDir;
     private final Tuning tuning;
     private final String platformVersion;
+    private final String serviceUrl;
+    private final String apiKey;
 
     private CommandSettings(Map<String, String> env) {
         this.env = Map.copyOf(env);
@@ -29,6 +31,25 @@ public final class CommandSettings {
         this.scratchDir = AthenaConfig.scratchFolder(env);
         this.tuning = Tuning.fromEnv(env);
         this.platformVersion = StorageConfig.blankToNull(env.get("PLATFORM_VERSION"));
+        String url = StorageConfig.blankToNull(env.get("ATHENA_URL"));
+        String port = StorageConfig.blankToNull(env.get("ATHENA_PORT"));
+        this.serviceUrl = url != null ? url : "http://localhost:" + (port != null ? port.trim() : "8080");
+        String key = StorageConfig.blankToNull(env.get("ATHENA_API_KEY"));
+        if (key == null && StorageConfig.blankToNull(env.get("ATHENA_API_KEYS")) != null) {
+            // Inside serve's own pod (kubectl exec), the service's first key works without more setup.
+            key = env.get("ATHENA_API_KEYS").split(",")[0].trim();
+        }
+        this.apiKey = key;
+    }
+
+    /** The running service the CLI's service commands talk to: ATHENA_URL, else this host at ATHENA_PORT (8080). */
+    public String serviceUrl() {
+        return serviceUrl;
+    }
+
+    /** The key those commands send: ATHENA_API_KEY, else the first of ATHENA_API_KEYS, else null. */
+    public String apiKey() {
+        return apiKey;
     }
 
     /** Throws {@link ConfigException} naming the first bad tuning variable. */

@@ -25,6 +25,8 @@ public final class EnvironmentCheck {
             "ATHENA_NAMESPACE", "POD_NAMESPACE", "ATHENA_PORT", "ATHENA_API_KEYS", "ATHENA_STATE_DIR", "ATHENA_SHUTDOWN_GRACE_SECONDS",
             "ATHENA_ENCRYPTION_KEY", "ATHENA_COMPRESSION_LEVEL", "ATHENA_TRANSFER_THREADS", "ATHENA_COMPONENT_THREADS", "ATHENA_SCRATCH_DIR",
             "ATHENA_LEADER_ELECTION", "ATHENA_LEASE_SECONDS", "ATHENA_ADVERTISE_URL",
+            // Read by the CLI's commands that talk to a running service.
+            "ATHENA_URL", "ATHENA_API_KEY",
             // Read by bin/athena, before the JVM starts.
             "ATHENA_JAVA_OPTS", "ATHENA_JAR", "ATHENA_CLASS_ARCHIVE",
             "POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_SSLMODE", "POSTGRES_SSLROOTCERT",
@@ -81,7 +83,7 @@ public final class EnvironmentCheck {
     }
 
     /** Variables that hold secrets: a placeholder left in is refused, a short key is warned about. */
-    static final List<String> SECRETS = List.of("ATHENA_API_KEYS", "ATHENA_ENCRYPTION_KEY", "POSTGRES_PASSWORD", "AWS_SECRET_KEY", "JENKINS_TOKEN");
+    static final List<String> SECRETS = List.of("ATHENA_API_KEYS", "ATHENA_API_KEY", "ATHENA_ENCRYPTION_KEY", "POSTGRES_PASSWORD", "AWS_SECRET_KEY", "JENKINS_TOKEN");
     static final int STRONG_KEY = 16;
 
     /**

@@ -258,6 +258,17 @@ public final class JobRecords {
         return Optional.empty();
     }
 
+    /** Every restore made into this namespace, newest first; one this process is running with its progress. */
+    public List<RestoreRecord> restores() {
+        List<RestoreRecord> out = new ArrayList<>();
+        for (RestoreRecord r : allRestores()) {
+            RestoreRecord running = runningRestores.get(r.timestamp());
+            out.add(running != null && running.restoreId().equals(r.restoreId()) ? live(running) : r);
+        }
+        out.sort(Comparator.comparing(RestoreRecord::restoreId).reversed());
+        return out;
+    }
+
     /** Every restore record of this namespace, for the crash recovery at start-up. */
     public List<RestoreRecord> allRestores() {
         List<RestoreRecord> out = new ArrayList<>();

@@ -33,7 +33,7 @@ class LayersTest {
             List.of("schedule"),
             List.of("config"),
             List.of("service"),
-            List.of("api"),
+            List.of("api", "client"),
             List.of("demo"),
             List.of("cli"));
 
