@@ -35,7 +35,7 @@ for round in $(seq 1 "$ROUNDS"); do
     rm -rf "$WORK/repo-$build" "$WORK/restored-$build"; sync
     run backup "$build" "$jar" backup --location "$WORK/repo-$build" --volume data="$TREE" --timestamp 2026-01-01t00-00-00
     sync
-    run restore "$build" "$jar" restore --location "$WORK/repo-$build" --timestamp 2026-01-01t00-00-00 --volume data="$WORK/restored-$build"
+    run restore "$build" "$jar" restore --yes --location "$WORK/repo-$build" --timestamp 2026-01-01t00-00-00 --volume data="$WORK/restored-$build"
   done
 done
 ROWS=""

@@ -33,7 +33,7 @@ for round in 1 2; do
   rm -rf "$WORK/ref-out" "$WORK/restored"; mkdir -p "$WORK/ref-out"; sync
   t=$(now); zstd -q -d -c "$WORK/ref.tar.zst" | tar -xf - -C "$WORK/ref-out"; T_UNTAR=$(min "$T_UNTAR" "$(elapsed "$t")")
   sync
-  t=$(now); athena restore --timestamp 2026-01-01t00-00-00 --volume data="$WORK/restored"; T_RESTORE=$(min "$T_RESTORE" "$(elapsed "$t")")
+  t=$(now); athena restore --yes --timestamp 2026-01-01t00-00-00 --volume data="$WORK/restored"; T_RESTORE=$(min "$T_RESTORE" "$(elapsed "$t")")
 done
 REF_BYTES=$(stat -c %s "$WORK/ref.tar.zst")
 ONE_BYTES=$(du -sb "$WORK/repo" | cut -f1)
@@ -46,7 +46,7 @@ for round in 1 2 3; do
   rm -rf "$DISK/ref-out" "$DISK/restored"; mkdir -p "$DISK/ref-out"; sync
   t=$(now); zstd -q -d -c "$DISK/ref.tar.zst" | tar -xf - -C "$DISK/ref-out"; D_UNTAR=$(min "$D_UNTAR" "$(elapsed "$t")")
   sync
-  t=$(now); java -jar "$JAR" restore --location "$DISK/repo" --timestamp 2026-01-01t00-00-00 --volume data="$DISK/restored" >/dev/null 2>>"$WORK/athena.log"
+  t=$(now); java -jar "$JAR" restore --yes --location "$DISK/repo" --timestamp 2026-01-01t00-00-00 --volume data="$DISK/restored" >/dev/null 2>>"$WORK/athena.log"
   D_RESTORE=$(min "$D_RESTORE" "$(elapsed "$t")")
 done
 rm -rf "$DISK"

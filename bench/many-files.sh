@@ -70,7 +70,7 @@ for way in "${WAYS[@]}"; do
   read -r t m c < <(measure "${run[@]}" verify --location "$repo")
   ROWS+="| \`$way\` verify | $(cell "$t" "$T_TAR" "$c" "$m") |"$'\n'
   drop_caches
-  read -r t m c < <(measure "${run[@]}" restore --location "$repo" --timestamp 2026-01-01t00-00-00 --volume data="$WORK/out")
+  read -r t m c < <(measure "${run[@]}" restore --yes --location "$repo" --timestamp 2026-01-01t00-00-00 --volume data="$WORK/out")
   ROWS+="| \`$way\` restore | $(cell "$t" "$T_UNTAR" "$c" "$m") |"$'\n'
   if [ "$c" = 0 ]; then
     diff -r "$WORK/tree" "$WORK/out" >/dev/null || { echo "the restore by $way differs from the source" >&2; exit 1; }

@@ -17,7 +17,7 @@ for d in $(seq 0 299); do
 done
 run() { /usr/bin/time -f "%e %M" -o "$WORK/time" java -Xmx256m -jar "$JAR" "$@" --location "$WORK/repo" >/dev/null 2>>"$WORK/athena.log"; cat "$WORK/time"; }
 read -r B_SECS B_RSS < <(run backup --volume data="$WORK/tree" --timestamp 2026-01-01t00-00-00)
-read -r R_SECS R_RSS < <(run restore --timestamp 2026-01-01t00-00-00 --volume data="$WORK/restored")
+read -r R_SECS R_RSS < <(run restore --yes --timestamp 2026-01-01t00-00-00 --volume data="$WORK/restored")
 cmp "$WORK/tree/big.bin" "$WORK/restored/big.bin"
 diff -r "$WORK/tree/small" "$WORK/restored/small" >/dev/null
 SECTION=$(cat <<MD

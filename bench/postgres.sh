@@ -36,7 +36,7 @@ for round in 1 2 3; do
   $BIN/dropdb --if-exists ref_restore; $BIN/createdb ref_restore; sync
   t=$(now); $BIN/pg_restore -j2 -d ref_restore "$WORK/ref-dump"; T_RESTORE=$(min "$T_RESTORE" "$(elapsed "$t")")
   $BIN/dropdb ref_restore; sync
-  t=$(now); java -jar "$JAR" restore --location "$WORK/repo" --timestamp 2026-01-01t00-00-00 >/dev/null 2>>"$WORK/athena.log"; T_ARESTORE=$(min "$T_ARESTORE" "$(elapsed "$t")")
+  t=$(now); java -jar "$JAR" restore --yes --location "$WORK/repo" --timestamp 2026-01-01t00-00-00 >/dev/null 2>>"$WORK/athena.log"; T_ARESTORE=$(min "$T_ARESTORE" "$(elapsed "$t")")
 done
 REF_BYTES=$(du -sb "$WORK/ref-dump" | cut -f1)
 REPO_BYTES=$(du -sb "$WORK/repo" | cut -f1)

@@ -84,7 +84,7 @@ for round in $(seq 1 "$ROUNDS"); do
   t=$(now); zstd -q -d -c "$WORK/ref.tar.zst" | tar -xf - -C "$WORK/ref-out"; sync; T_UNTAR+=("$(since "$t")")
   rm -rf "$WORK/ref-out" "$WORK/cli-out"; sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
   RSS_OUT=$WORK/rss-restore
-  t=$(now); athena restore --location "$WORK/repo" --timestamp "$TS1" --volume metagraph="$WORK/cli-out"; sync; T_CLI+=("$(since "$t")")
+  t=$(now); athena restore --yes --location "$WORK/repo" --timestamp "$TS1" --volume metagraph="$WORK/cli-out"; sync; T_CLI+=("$(since "$t")")
   diff -r --no-dereference "$TREE" "$WORK/cli-out" >/dev/null || { echo "the CLI's restore differs from the source" >&2; exit 1; }
   rm -rf "$WORK/cli-out" "$WORK/serve-out" "$WORK/state"; mkdir -p "$WORK/serve-out"; sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
 

@@ -6,6 +6,10 @@ import picocli.CommandLine;
 final class Failures implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
     @Override
     public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
+        if (e instanceof Confirmation.Cancelled) {
+            cmd.getErr().println("athena " + cmd.getCommandName() + ": " + e.getMessage());
+            return 1;
+        }
         if (e instanceof CommandLine.ParameterException wrongUse) {
             // A command that checks its own options after parsing: the same one line and exit code as picocli's own checks.
             return handleParseException(wrongUse, null);

@@ -23,6 +23,12 @@ final class RestoreCli implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    @Option(names = {"-y", "--yes"}, description = "Restore over folders or databases that hold data without asking (scripts, CI).")
+    boolean yes;
+
+    @Option(names = "--dry-run", description = "Run the checks (every pack the restore needs is read back) and print the plan; write nothing.")
+    boolean dryRun;
+
     // Not required to picocli, which would then ask for it before 'restore get' too; call() asks for it.
     @Option(names = "--timestamp", description = "The backup to restore (athena list shows them). Required.")
     String timestamp;
@@ -49,6 +55,33 @@ final class RestoreCli implements Callable<Integer> {
         }
     }
 
+    /**
+     * What the restore would replace: each folder that holds something (it becomes an exact copy,
+     * so what the backup lacks is removed) and each component that is not a folder (databases,
+     * the ConfigMap). An empty or missing folder loses nothing and is not asked about.
+     */
+    static List<String> overwritten(List<dev.athena.component.Component> components) throws java.io.IOException {
+        List<String> out = new java.util.ArrayList<>();
+        for (dev.athena.component.Component c : components) {
+            if (c instanceof dev.athena.component.VolumeComponent v) {
+                java.nio.file.Path folder = v.folder();
+                if (java.nio.file.Files.isDirectory(folder)) {
+                    long entries;
+                    try (var list = java.nio.file.Files.list(folder)) {
+                        entries = list.count();
+                    }
+                    if (entries > 0) {
+                        out.add(c.name() + ": " + folder + " holds " + dev.athena.concurrent.Sizes.count(entries, "entry", "entries")
+                                + "; it becomes an exact copy of the backup, and what the backup lacks is removed");
+                    }
+                }
+            } else {
+                out.add(c.name() + ": replaced by the backup's copy");
+            }
+        }
+        return out;
+    }
+
     @Override
     public Integer call() throws Exception {
         if (timestamp == null) {
@@ -60,12 +93,19 @@ final class RestoreCli implements Callable<Integer> {
             Repository repository = source.repository();
             var held = repository.readManifest(timestamp).components().keySet();
             var components = repo.components(volumes).stream().filter(c -> volumes != null || held.contains(c.name())).toList();
+            if (!dryRun) {
+                Confirmation.ask(spec.commandLine(), "this restore replaces what is there now", overwritten(components), yes);
+            }
             java.util.Map<String, dev.athena.component.RestoreOutcome> restored;
             try (ProgressDisplay progress = ProgressDisplay.start(repository.progress())) {
                 RestoreCommand command = new RestoreCommand(repository, timestamp).componentThreads(repo.settings().tuning().componentThreads())
-                        .listener(new Phases(progress));
+                        .listener(new Phases(progress)).dryRun(dryRun);
                 components.forEach(command::component);
                 restored = command.call();
+                if (dryRun) {
+                    progress.println("dry run: nothing was written; a restore would:");
+                    command.plan().forEach(step -> progress.println("  " + step));
+                }
             }
             restored.forEach((name, r) -> System.out.println("restored " + name + ": " + r.stats()));
         }

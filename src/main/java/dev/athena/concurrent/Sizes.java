@@ -29,7 +29,12 @@ public final class Sizes {
 
     /** "1 file", "12,345 files". */
     public static String count(long n, String singular) {
-        return String.format(Locale.ROOT, "%,d %s", n, n == 1 ? singular : singular + "s");
+        return count(n, singular, singular + "s");
+    }
+
+    /** "1 entry", "3 entries". */
+    public static String count(long n, String singular, String plural) {
+        return String.format(Locale.ROOT, "%,d %s", n, n == 1 ? singular : plural);
     }
 
     /** 0.4 s, 12 s, 2 min 5 s, 1 h 02 min. */

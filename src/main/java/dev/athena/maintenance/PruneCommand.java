@@ -12,6 +12,14 @@ public final class PruneCommand {
         this.repository = repository;
     }
 
+    /** What {@link #call()} would delete now; changes nothing (backups made meanwhile only keep more). */
+    public Pruner.Result plan() {
+        try (RepositoryLock lock = RepositoryLock.sharedForReading(repository, "prune plan")) {
+            repository.reloadIndex();
+            return new Pruner(repository).plan(ReferencedBlobs.of(repository));
+        }
+    }
+
     public Pruner.Result call() {
         try (RepositoryLock lock = RepositoryLock.exclusive(repository, "prune")) {
             // Index files and manifests written before the lock was taken must count.

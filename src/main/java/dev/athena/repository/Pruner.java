@@ -40,12 +40,11 @@ public final class Pruner {
         this.repository = repository;
     }
 
-    public Result prune(BlobIdSet used) {
-        // A damaged index file would make its packs look unreferenced: rebuild from their headers first.
-        if (!repository.damagedIndexFiles().isEmpty()) {
-            repository.repairIndex();
-        }
-        Index index = repository.index();
+    /** Which packs go and which are rewritten, and what that frees: prune's first step, which changes nothing. */
+    private record Fates(byte[] fate, int deleted, int repacked, int removedBlobs, long freed, int[] blobsOfFile) {
+    }
+
+    private Fates decide(Index index, BlobIdSet used) {
         int packs = index.packCount();
         long[] live = new long[packs];
         long[] dead = new long[packs];
@@ -82,6 +81,49 @@ public final class Pruner {
                 }
             }
         }
+        return new Fates(fate, deleted, repacked, removedBlobs, freed, blobsOfFile);
+    }
+
+    /**
+     * What {@link #prune} would do now, without doing it: the packs it would delete and rewrite, the
+     * packs no index names, and the bytes that frees (blobs of rewritten packs counted as they are
+     * dropped, so {@code blobsRemoved} counts only whole deleted packs' blobs here).
+     */
+    public Result plan(BlobIdSet used) {
+        Index index = repository.index();
+        Fates f = decide(index, used);
+        Set<BlobId> named = new HashSet<>();
+        for (int p = 0; p < index.packCount(); p++) {
+            named.add(index.packId(p));
+        }
+        int orphans = 0;
+        long freed = f.freed();
+        if (repository.damagedIndexFiles().isEmpty()) {
+            for (StoredObject o : repository.store().list(repository.layout().packFolder())) {
+                BlobId id = repository.layout().packIdOf(o.key());
+                if (id != null && !named.contains(id)) {
+                    orphans++;
+                    freed += o.size();
+                }
+            }
+        }
+        return new Result(f.deleted(), f.repacked(), orphans, freed, f.removedBlobs(), index.size() - f.removedBlobs());
+    }
+
+    public Result prune(BlobIdSet used) {
+        // A damaged index file would make its packs look unreferenced: rebuild from their headers first.
+        if (!repository.damagedIndexFiles().isEmpty()) {
+            repository.repairIndex();
+        }
+        Index index = repository.index();
+        int packs = index.packCount();
+        Fates decided = decide(index, used);
+        byte[] fate = decided.fate();
+        int deleted = decided.deleted();
+        int repacked = decided.repacked();
+        int removedBlobs = decided.removedBlobs();
+        long freed = decided.freed();
+        int[] blobsOfFile = decided.blobsOfFile();
         Map<BlobId, List<PackWriter.Entry>> repackedUnindexed = new LinkedHashMap<>();
         removedBlobs += repack(index, fate, used, repackedUnindexed);
         Set<Integer> rewrite = filesToRewrite(index, fate, blobsOfFile);

@@ -50,6 +50,8 @@ public final class DisasterRecovery {
                           boolean jenkinsTestRun, Set<String> skipped, boolean requireAll) {
         /** The data only, checked before it is written: what {@code athena restore} does. */
         public static final Options DATA_ONLY = new Options(false, false, false, true, false, false, Set.of(), true);
+        /** The same checks, then only the plan: nothing is written. */
+        public static final Options DATA_ONLY_DRY_RUN = new Options(true, false, false, true, false, false, Set.of(), true);
     }
 
     /** A phase that ended; {@code detail} says what it did, or why it failed or was skipped. */

@@ -26,6 +26,7 @@ public final class RestoreCommand {
     public static final int DEFAULT_COMPONENT_THREADS = 8;
     private int componentThreads = DEFAULT_COMPONENT_THREADS;
     private DisasterRecovery.Listener listener = new DisasterRecovery.Listener() { };
+    private boolean dryRun;
 
     public RestoreCommand(Repository repository, String timestamp) {
         this.repository = repository;
@@ -46,6 +47,19 @@ public final class RestoreCommand {
         return this;
     }
 
+    /** Runs the checks and plans the restore without writing anything; {@link #plan()} is then what it would do. */
+    public RestoreCommand dryRun(boolean dryRun) {
+        this.dryRun = dryRun;
+        return this;
+    }
+
+    private java.util.List<String> plan = java.util.List.of();
+
+    /** What a dry run found it would do, in order. */
+    public java.util.List<String> plan() {
+        return plan;
+    }
+
     /** Told of each phase and check as it ends. */
     public RestoreCommand listener(DisasterRecovery.Listener listener) {
         this.listener = listener;
@@ -58,14 +72,18 @@ public final class RestoreCommand {
 
     public Map<String, RestoreOutcome> call() throws Exception {
         DisasterRecovery.Outcome outcome = new DisasterRecovery(() -> repository, timestamp, components)
-                .options(DisasterRecovery.Options.DATA_ONLY)
+                .options(dryRun ? DisasterRecovery.Options.DATA_ONLY_DRY_RUN : DisasterRecovery.Options.DATA_ONLY)
                 .componentThreads(componentThreads)
                 .listener(listener)
                 .run();
         if (!outcome.succeeded()) {
             throw outcome.failure() != null ? outcome.failure() : new IllegalStateException(outcome.error());
         }
+        plan = outcome.progress().plan();
         Map<String, RestoreOutcome> results = new LinkedHashMap<>();
+        if (dryRun) {
+            return results;
+        }
         components.forEach(c -> results.put(c.name(), outcome.progress().restored().get(c.name())));
         return results;
     }

@@ -182,9 +182,9 @@ class KillLoopTest {
                 case "prune" -> {
                     Repository repo = Repository.open(new LocalStore(backups), "app", null, false);
                     if (repo.timestamps().size() > 1) {
-                        assertThat(cli("forget", "--location", backups.toString(), "--timestamp", repo.timestamps().get(0))).isZero();
+                        assertThat(cli("forget", "--yes", "--location", backups.toString(), "--timestamp", repo.timestamps().get(0))).isZero();
                     }
-                    Process prune = AthenaProcess.builder(List.of(), "prune", "--location", backups.toString())
+                    Process prune = AthenaProcess.builder(List.of(), "prune", "--yes", "--location", backups.toString())
                             .redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("cli.log").toFile())).start();
                     killAfterItStarts(prune, delay);
                 }
@@ -193,10 +193,10 @@ class KillLoopTest {
                     String ts = repo.timestamps().get(repo.timestamps().size() - 1);
                     Path target = tmp.resolve("restore-" + i);
                     Trees.randomFiles(target, 3, 100_000, random.nextLong());
-                    Process restore = AthenaProcess.builder(List.of(), "restore", "--location", backups.toString(), "--timestamp", ts,
+                    Process restore = AthenaProcess.builder(List.of(), "restore", "--yes", "--location", backups.toString(), "--timestamp", ts,
                             "--volume", "metagraph=" + target).redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("cli.log").toFile())).start();
                     killAfterItStarts(restore, delay);
-                    assertThat(cli("restore", "--location", backups.toString(), "--timestamp", ts, "--volume", "metagraph=" + target))
+                    assertThat(cli("restore", "--yes", "--location", backups.toString(), "--timestamp", ts, "--volume", "metagraph=" + target))
                             .as(what + "\n" + log()).isZero();
                     if (expected.containsKey(ts)) {
                         Trees.assertSameTree(expected.get(ts), target);

@@ -99,7 +99,7 @@ class BoundedMemoryTest {
         }
         // Every pack the backup's index names was written: an upload thread that ran out of heap once lost four packs unnoticed.
         assertThat(AthenaProcess.run(log, heap, "verify", "--location", repo)).as(Files.readString(log)).isZero();
-        assertThat(AthenaProcess.run(log, heap, "restore", "--location", repo, "--volume", "data=" + tmp.resolve("target"),
+        assertThat(AthenaProcess.run(log, heap, "restore", "--yes", "--location", repo, "--volume", "data=" + tmp.resolve("target"),
                 "--timestamp", "2023-02-02t16-00-00")).as(Files.readString(log)).isZero();
         Trees.assertSameTree(source, tmp.resolve("target"));
     }
