@@ -73,6 +73,10 @@ public final class ApiServer implements AutoCloseable {
                 service();
                 json(ctx, 200, Map.of("status", "ok"));
             });
+            // The dashboard: a page and its script and style, all from the jar; it reads the API below with the key it is given.
+            config.routes.get("/", ctx -> Dashboard.page(ctx));
+            config.routes.get("/dashboard.js", ctx -> Dashboard.asset(ctx, "dashboard.js", "text/javascript; charset=utf-8"));
+            config.routes.get("/dashboard.css", ctx -> Dashboard.asset(ctx, "dashboard.css", "text/css; charset=utf-8"));
             config.routes.get("/metrics", ctx -> {
                 AthenaService s = service();
                 ctx.contentType(dev.athena.service.Metrics.contentType())
@@ -89,6 +93,10 @@ public final class ApiServer implements AutoCloseable {
             config.routes.post(BASE + "/ondemandrestore", this::onDemandRestore);
             config.routes.get(BASE + "/restorestatus", this::restoreStatus);
             config.routes.get(BASE + "/restorereport", this::restoreReport);
+            config.routes.get(BASE + "/schedule", ctx -> {
+                body(ctx).allowOnly(Set.of());
+                json(ctx, 200, service().schedule());
+            });
             config.routes.get(BASE + "/restorelist", ctx -> {
                 body(ctx).allowOnly(Set.of());
                 json(ctx, 200, service().records().restores());

@@ -125,7 +125,7 @@ public final class ProgressMeter {
             if (bytesPerSecond != null) {
                 s.append(", ").append(Sizes.bytes(bytesPerSecond)).append("/s");
             }
-            if (secondsLeft != null) {
+            if (secondsLeft != null && secondsLeft > 0) {
                 s.append(", about ").append(Sizes.duration(secondsLeft * 1000)).append(" left");
             }
             return s.toString();

@@ -182,6 +182,14 @@ public final class AthenaService implements AutoCloseable {
         return metrics;
     }
 
+    /** The schedule and retention in force, and where backups go. */
+    public Schedule schedule() {
+        java.time.Instant next = scheduler.nextBackup();
+        return new Schedule(config.namespace(), config.regularBackups(), config.frequency().toString(), next == null ? null : next.toString(),
+                config.retentionDays(), config.storage().toString(), components.stream().map(Component::name).toList(), config.platformVersion(),
+                leadership.isLeader());
+    }
+
     /** The metrics as GET /metrics shows them now, the running job's progress included. */
     public String renderMetrics() {
         Map<String, dev.athena.concurrent.ProgressMeter.Snapshot> progress = new java.util.HashMap<>();

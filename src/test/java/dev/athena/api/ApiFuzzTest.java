@@ -34,7 +34,7 @@ class ApiFuzzTest {
     static final String API = "/athena/api/v1";
     static final List<String> ROUTES = List.of(API + "/ondemandbackup", API + "/backup/latest", API + "/backupstatus", API + "/backuplist",
             API + "/ondemandrestore", API + "/restorestatus", API + "/restorereport", "/healthz", "/metrics", API + "/", API + "/nothing",
-            "/", API + "/backup/latest/more", API + "/../../etc/passwd", API + "/backupstatus/..%2f..%2fx", API + "/%00");
+            "/", "/dashboard.js", "/dashboard.css", API + "/schedule", API + "/restorelist", API + "/backup/latest/more", API + "/../../etc/passwd", API + "/backupstatus/..%2f..%2fx", API + "/%00");
     static final List<String> METHODS = List.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "FOO");
     static final List<String> FIELDS = List.of("timestamp", "onlyConfig", "sourceNamespace", "enableReportGeneration", "enableJenkinsTestRun",
             "disableUpgrade", "disablePreRestoreChecks", "disablePostRestoreChecks", "svcs", "dryRun", "allowDowngrade", "dryrun", "x", "");

@@ -108,7 +108,7 @@ class LauncherTest {
         pb.environment().put("JDK_JAVA_OPTIONS", "-XX:+PrintCommandLineFlags");
         pb.environment().remove("ATHENA_JAVA_OPTS");
         String out = run(pb);
-        assertThat(out).contains("-XX:+UseSerialGC").contains("-XX:InitialHeapSize=16777216").contains("-XX:MaxHeapSize=201326592")
+        assertThat(out).contains("-XX:+UseSerialGC").contains("-XX:InitialHeapSize=16777216").contains("-XX:MaxHeapSize=167772160")
                 .contains("athena 0.1.0");
 
         pb.environment().put("ATHENA_JAVA_OPTS", "-Xmx300m");

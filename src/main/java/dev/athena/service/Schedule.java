@@ -1,0 +1,12 @@
+package dev.athena.service;
+
+import java.util.List;
+
+/**
+ * What the service does on its own, as GET /schedule answers it: whether periodic backups run, on
+ * which cron expression and when next, how long backups are kept, and where they go. No secret is
+ * in it (the location is the bucket or folder, never a key).
+ */
+public record Schedule(String namespace, boolean regularBackups, String frequency, String nextBackup, int retentionDays,
+                       String location, List<String> components, String platformVersion, boolean leader) {
+}
