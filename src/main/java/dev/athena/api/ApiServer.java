@@ -34,7 +34,9 @@ public final class ApiServer implements AutoCloseable {
     static final Set<String> TIMESTAMP_FIELDS = Set.of("timestamp");
     static final Set<String> RESTORE_FIELDS = Set.of("timestamp", "sourceNamespace", "enableReportGeneration", "enableJenkinsTestRun",
             "disableUpgrade", "disablePreRestoreChecks", "disablePostRestoreChecks", "svcs", "dryRun", "allowDowngrade");
-    static final Set<String> SERVICE_FIELDS = Set.of("disable");
+    static final Set<String> SERVICE_FIELDS = Set.of("disable", "include");
+    /** At most this many items per component in one item-level restore: a list, not a copy of the volume's index. */
+    static final int MAX_ITEMS = 1000;
 
     private final java.util.concurrent.CompletableFuture<AthenaService> service;
     private final ApiKeys keys;
@@ -258,6 +260,7 @@ public final class ApiServer implements AutoCloseable {
             throw new ApiException(400, "sourceNamespace: " + e.getMessage());
         }
         Set<String> disabled = new HashSet<>();
+        Map<String, java.util.List<String>> items = new java.util.LinkedHashMap<>();
         JsonNode svcs = b.node().get("svcs");
         if (svcs != null && !svcs.isNull()) {
             if (!svcs.isObject()) {
@@ -276,11 +279,37 @@ public final class ApiServer implements AutoCloseable {
                 if (RequestBody.bool(e.getValue(), "disable", "svcs." + e.getKey() + ".disable", false)) {
                     disabled.add(e.getKey());
                 }
+                JsonNode include = e.getValue().get("include");
+                if (include != null && !include.isNull()) {
+                    String field = "svcs." + e.getKey() + ".include";
+                    if (!include.isArray() || include.isEmpty() || include.size() > MAX_ITEMS) {
+                        throw new ApiException(400, "field '" + field + "' must be a list of 1 to " + MAX_ITEMS + " items: paths of a volume,"
+                                + " repositories of the gitserver, databases (NAME or NAME=NEWNAME) or keys of the config");
+                    }
+                    java.util.List<String> list = new java.util.ArrayList<>();
+                    for (JsonNode item : include) {
+                        if (!item.isTextual() || item.asText().isBlank()) {
+                            throw new ApiException(400, "field '" + field + "' must hold non-empty strings");
+                        }
+                        list.add(item.asText());
+                    }
+                    if (e.getKey().equals("metagraph") || e.getKey().equals("gitserver")) {
+                        try {
+                            dev.athena.volume.PathSelection.of(list);
+                        } catch (IllegalArgumentException bad) {
+                            throw new ApiException(400, field + ": " + bad.getMessage());
+                        }
+                    }
+                    if (disabled.contains(e.getKey())) {
+                        throw new ApiException(400, "svcs." + e.getKey() + " is both disabled and given items to include: choose one");
+                    }
+                    items.put(e.getKey(), list);
+                }
             }
         }
         RestoreRequest request = new RestoreRequest(ts, source, b.bool("enableReportGeneration", false), b.bool("enableJenkinsTestRun", false),
                 b.bool("disableUpgrade", false), b.bool("disablePreRestoreChecks", false), b.bool("disablePostRestoreChecks", false),
-                Set.copyOf(disabled), b.bool("dryRun", false), b.bool("allowDowngrade", false));
+                Set.copyOf(disabled), b.bool("dryRun", false), b.bool("allowDowngrade", false), items);
         service().startRestore(request);
         json(ctx, 202, new CodeAndMessage(202, "Request Accepted"));
     }

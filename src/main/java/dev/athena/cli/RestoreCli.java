@@ -26,6 +26,11 @@ final class RestoreCli implements Callable<Integer> {
     @Option(names = {"-y", "--yes"}, description = "Restore over folders or databases that hold data without asking (scripts, CI).")
     boolean yes;
 
+    @Option(names = "--include", paramLabel = "COMPONENT:ITEM", description = "Restore only this item, leaving the rest as it is; repeat"
+            + " for more: a file or folder of a volume (metagraph:projects/a), a repository (gitserver:team/app.git), a database"
+            + " (postgres:sales, or postgres:sales=sales_copy beside it), a key (config:APP_HOST). athena ls shows what a backup holds.")
+    List<String> include;
+
     @Option(names = "--dry-run", description = "Run the checks (every pack the restore needs is read back) and print the plan; write nothing.")
     boolean dryRun;
 
@@ -82,6 +87,13 @@ final class RestoreCli implements Callable<Integer> {
         return out;
     }
 
+    /** What an item-level restore replaces: those items only. */
+    static List<String> replacedItems(java.util.Map<String, List<String>> items) {
+        List<String> out = new java.util.ArrayList<>();
+        items.forEach((component, list) -> list.forEach(item -> out.add(component + ": " + item + " is replaced by the backup's copy")));
+        return out;
+    }
+
     @Override
     public Integer call() throws Exception {
         if (timestamp == null) {
@@ -93,13 +105,15 @@ final class RestoreCli implements Callable<Integer> {
             Repository repository = source.repository();
             var held = repository.readManifest(timestamp).components().keySet();
             var components = repo.components(volumes).stream().filter(c -> volumes != null || held.contains(c.name())).toList();
+            java.util.Map<String, List<String>> items = ItemArgs.parse(include);
             if (!dryRun) {
-                Confirmation.ask(spec.commandLine(), "this restore replaces what is there now", overwritten(components), yes);
+                Confirmation.ask(spec.commandLine(), "this restore replaces what is there now", items.isEmpty() ? overwritten(components)
+                        : replacedItems(items), yes);
             }
             java.util.Map<String, dev.athena.component.RestoreOutcome> restored;
             try (ProgressDisplay progress = ProgressDisplay.start(repository.progress())) {
                 RestoreCommand command = new RestoreCommand(repository, timestamp).componentThreads(repo.settings().tuning().componentThreads())
-                        .listener(new Phases(progress)).dryRun(dryRun);
+                        .listener(new Phases(progress)).dryRun(dryRun).items(items);
                 components.forEach(command::component);
                 restored = command.call();
                 if (dryRun) {

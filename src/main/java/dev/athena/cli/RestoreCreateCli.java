@@ -32,6 +32,10 @@ final class RestoreCreateCli implements Callable<Integer> {
     @Option(names = "--skip", split = ",", paramLabel = "COMPONENT", description = "Components not to restore, e.g. --skip gitserver,metagraph.")
     List<String> skip;
 
+    @Option(names = "--include", paramLabel = "COMPONENT:ITEM", description = "Restore only this item of a component (svcs.<name>.include);"
+            + " repeat for more: metagraph:projects/a, gitserver:team/app.git, postgres:sales or postgres:sales=sales_copy, config:APP_HOST.")
+    List<String> include;
+
     @Option(names = "--no-upgrade", description = "Do not upgrade the platform to the backup's version first.")
     boolean noUpgrade;
 
@@ -62,9 +66,16 @@ final class RestoreCreateCli implements Callable<Integer> {
         }
         request.put("enableReportGeneration", report).put("disableUpgrade", noUpgrade).put("allowDowngrade", allowDowngrade)
                 .put("disablePreRestoreChecks", noPreChecks).put("disablePostRestoreChecks", noPostChecks).put("dryRun", dryRun);
-        if (skip != null && !skip.isEmpty()) {
+        java.util.Map<String, List<String>> items = ItemArgs.parse(include);
+        if ((skip != null && !skip.isEmpty()) || !items.isEmpty()) {
             ObjectNode svcs = request.putObject("svcs");
-            skip.stream().map(String::trim).filter(s -> !s.isEmpty()).forEach(s -> svcs.putObject(s).put("disable", true));
+            if (skip != null) {
+                skip.stream().map(String::trim).filter(s -> !s.isEmpty()).forEach(s -> svcs.putObject(s).put("disable", true));
+            }
+            items.forEach((component, list) -> {
+                ObjectNode svc = svcs.has(component) ? (ObjectNode) svcs.get(component) : svcs.putObject(component);
+                list.forEach(svc.putArray("include")::add);
+            });
         }
         client.startRestore(request);
         // The service records a restore as Running before it accepts it, so the newest one from this backup is this one.

@@ -36,6 +36,15 @@ public interface Component {
     }
 
     /**
+     * The same component restricted to some of its items, for an item-level restore: a volume's files
+     * or folders, the gitserver's repositories, the ConfigMap's keys, PostgreSQL's databases. Its
+     * precheck fails naming an item the backup lacks; its restore changes those items only.
+     */
+    default Component only(java.util.List<String> items) {
+        throw new IllegalArgumentException("component " + name() + " cannot restore single items; restore it whole");
+    }
+
+    /**
      * Restores {@code snapshot} over this cluster's component and returns what was done. Called
      * only after {@link #precheck} passed for every component of the restore.
      */

@@ -34,6 +34,44 @@ public final class GitserverComponent extends VolumeComponent {
         super("gitserver", folder);
     }
 
+    private GitserverComponent(Path folder, dev.athena.volume.PathSelection repositories) {
+        super("gitserver", folder, repositories);
+    }
+
+    /** Some of the repositories, by their path in the volume (as the backup's details list them, e.g. {@code team/app.git}). */
+    @Override
+    public dev.athena.component.Component only(List<String> items) {
+        return new GitserverComponent(folder(), dev.athena.volume.PathSelection.of(items));
+    }
+
+    /** The recorded repositories this restore covers: all of them, or those selected. */
+    private Map<String, RepositoryRefs> covered(Manifest.ComponentSnapshot snapshot) {
+        Map<String, RepositoryRefs> all = repositories(snapshot);
+        if (selection() == null) {
+            return all;
+        }
+        Map<String, RepositoryRefs> out = new TreeMap<>();
+        all.forEach((path, refs) -> {
+            if (selection().covers(path.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+                out.put(path, refs);
+            }
+        });
+        return out;
+    }
+
+    @Override
+    public void precheck(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
+        if (selection() != null) {
+            List<String> notRepositories = selection().paths().stream()
+                    .filter(p -> covered(snapshot).keySet().stream().noneMatch(r -> r.equals(p) || r.startsWith(p + "/"))).toList();
+            if (!notRepositories.isEmpty()) {
+                throw new IllegalArgumentException("backup " + backup + ", component gitserver holds no repository at " + String.join(", ", notRepositories)
+                        + "; it holds " + repositories(snapshot).keySet());
+            }
+        }
+        super.precheck(repository, backup, snapshot);
+    }
+
     @Override
     protected String kind() {
         return KIND;
@@ -83,7 +121,7 @@ public final class GitserverComponent extends VolumeComponent {
     @Override
     public RestoreOutcome restore(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
         Map<String, Long> stats = new LinkedHashMap<>(super.restore(repository, backup, snapshot).stats());
-        Map<String, RepositoryRefs> recorded = repositories(snapshot);
+        Map<String, RepositoryRefs> recorded = covered(snapshot);
         long reset = 0;
         for (Map.Entry<String, RepositoryRefs> e : recorded.entrySet()) {
             Path repo = folder().resolve(e.getKey()).normalize();
@@ -101,8 +139,15 @@ public final class GitserverComponent extends VolumeComponent {
     @Override
     public List<CheckResult> verifyRestored(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
         List<CheckResult> out = new ArrayList<>();
-        Map<String, RepositoryRefs> recorded = repositories(snapshot);
-        List<String> fsck = fsck(folder());
+        Map<String, RepositoryRefs> recorded = covered(snapshot);
+        List<String> fsck = new ArrayList<>();
+        if (selection() == null) {
+            fsck.addAll(fsck(folder()));
+        } else {
+            for (String repo : recorded.keySet()) {
+                fsck.addAll(fsck(folder().resolve(repo)).stream().map(p -> repo + ": " + p).toList());
+            }
+        }
         out.add(new CheckResult(name() + ": every repository passes git fsck --full", fsck.isEmpty(),
                 fsck.isEmpty() ? recorded.size() + " repositories" : String.join("; ", fsck)));
         List<String> refProblems = new ArrayList<>();

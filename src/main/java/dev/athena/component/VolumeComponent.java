@@ -9,6 +9,7 @@ import java.util.Map;
 import dev.athena.repository.BlobId;
 import dev.athena.repository.Manifest;
 import dev.athena.repository.Repository;
+import dev.athena.volume.PathSelection;
 import dev.athena.volume.RestoredTreeCheck;
 import dev.athena.volume.VolumeBackup;
 import dev.athena.volume.VolumeRestore;
@@ -18,10 +19,33 @@ public class VolumeComponent implements Component {
     public static final String KIND = "volume";
     private final String name;
     private final Path folder;
+    /** For an item-level restore, the paths restored; null for the whole volume. */
+    private final PathSelection selection;
 
     public VolumeComponent(String name, Path folder) {
+        this(name, folder, null);
+    }
+
+    protected VolumeComponent(String name, Path folder, PathSelection selection) {
         this.name = name;
         this.folder = folder;
+        this.selection = selection;
+    }
+
+    /** Files or folders of the volume (paths as {@code athena ls} shows them), each with what is under it. */
+    @Override
+    public Component only(List<String> items) {
+        return new VolumeComponent(name, folder, PathSelection.of(items));
+    }
+
+    /** The paths an item-level restore takes, or null for the whole volume. */
+    protected PathSelection selection() {
+        return selection;
+    }
+
+    private VolumeRestore restorer(Repository repository) {
+        VolumeRestore r = new VolumeRestore(repository);
+        return selection == null ? r : r.only(selection);
     }
 
     @Override
@@ -51,9 +75,9 @@ public class VolumeComponent implements Component {
 
     @Override
     public List<CheckResult> verifyRestored(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
-        RestoredTreeCheck.Result r = RestoredTreeCheck.check(repository, snapshot.treeIds(), folder);
+        RestoredTreeCheck.Result r = RestoredTreeCheck.check(repository, snapshot.treeIds(), folder, selection);
         String counts = r.files() + " files (" + r.bytes() + " bytes, content hashed), " + r.dirs() + " folders, " + r.symlinks() + " links";
-        return List.of(new CheckResult(name + ": files match the backup", r.ok(),
+        return List.of(new CheckResult(name + ": files match the backup" + (selection == null ? "" : " (" + String.join(", ", selection.paths()) + ")"), r.ok(),
                 r.ok() ? counts : counts + "; " + r.mismatches().size() + " differ: " + String.join("; ", r.mismatches().subList(0, Math.min(5, r.mismatches().size())))));
     }
 
@@ -72,11 +96,11 @@ public class VolumeComponent implements Component {
             throw new IllegalStateException("component " + name + ": not enough free space at " + folder + ": " + free
                     + " bytes free, the backup holds " + needed);
         }
-        new VolumeRestore(repository).precheck(backup, name, snapshot.treeIds());
+        restorer(repository).precheck(backup, name, snapshot.treeIds());
     }
 
     @Override
     public RestoreOutcome restore(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
-        return RestoreOutcome.of(new VolumeRestore(repository).restoreChecked(backup, name, snapshot.treeIds(), folder).stats());
+        return RestoreOutcome.of(restorer(repository).restoreChecked(backup, name, snapshot.treeIds(), folder).stats());
     }
 }

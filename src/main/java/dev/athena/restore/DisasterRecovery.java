@@ -47,11 +47,20 @@ public final class DisasterRecovery {
      * rather than restoring those the backup has.
      */
     public record Options(boolean dryRun, boolean upgrade, boolean allowDowngrade, boolean healthBefore, boolean checksAfter,
-                          boolean jenkinsTestRun, Set<String> skipped, boolean requireAll) {
+                          boolean jenkinsTestRun, Set<String> skipped, boolean requireAll, Map<String, List<String>> items) {
+        public Options {
+            items = items == null ? Map.of() : Map.copyOf(items);
+        }
+
         /** The data only, checked before it is written: what {@code athena restore} does. */
-        public static final Options DATA_ONLY = new Options(false, false, false, true, false, false, Set.of(), true);
+        public static final Options DATA_ONLY = new Options(false, false, false, true, false, false, Set.of(), true, Map.of());
         /** The same checks, then only the plan: nothing is written. */
-        public static final Options DATA_ONLY_DRY_RUN = new Options(true, false, false, true, false, false, Set.of(), true);
+        public static final Options DATA_ONLY_DRY_RUN = new Options(true, false, false, true, false, false, Set.of(), true, Map.of());
+
+        /** The same, taking only {@code items} of the components named (an item-level restore). */
+        public Options withItems(Map<String, List<String>> chosen) {
+            return new Options(dryRun, upgrade, allowDowngrade, healthBefore, checksAfter, jenkinsTestRun, skipped, requireAll, chosen);
+        }
     }
 
     /** A phase that ended; {@code detail} says what it did, or why it failed or was skipped. */
@@ -317,8 +326,16 @@ public final class DisasterRecovery {
             }
             if (options.skipped().contains(c.name())) {
                 results.put(c.name(), new ComponentResult(true, null, "skipped: svcs." + c.name() + ".disable"));
+            } else if (options.items().containsKey(c.name())) {
+                selected.add(c.only(options.items().get(c.name())));
             } else {
                 selected.add(c);
+            }
+        }
+        for (String named : options.items().keySet()) {
+            if (selected.stream().noneMatch(c -> c.name().equals(named))) {
+                throw new IllegalArgumentException("items to restore are named for component " + named + ", which this restore does not restore"
+                        + " (the backup holds " + manifest.components().keySet() + "; skipped: " + options.skipped() + ")");
             }
         }
         for (String held : manifest.components().keySet()) {
@@ -326,7 +343,8 @@ public final class DisasterRecovery {
                 warnings.add("the backup holds " + held + ", which this cluster does not have configured: not restored");
             }
         }
-        return "backup holds " + manifest.components().keySet() + "; restoring " + selected.stream().map(Component::name).toList();
+        return "backup holds " + manifest.components().keySet() + "; restoring " + selected.stream().map(Component::name).toList()
+                + (options.items().isEmpty() ? "" : ", of them only " + options.items());
     }
 
     private String preRestoreChecks(PlatformUpgrade upgrade, HealthCheck health) throws InterruptedException {

@@ -27,6 +27,7 @@ public final class RestoreCommand {
     private int componentThreads = DEFAULT_COMPONENT_THREADS;
     private DisasterRecovery.Listener listener = new DisasterRecovery.Listener() { };
     private boolean dryRun;
+    private Map<String, List<String>> items = Map.of();
 
     public RestoreCommand(Repository repository, String timestamp) {
         this.repository = repository;
@@ -44,6 +45,12 @@ public final class RestoreCommand {
     /** Components restored at once (the data ones; the configuration goes last); 1 restores them one after another. */
     public RestoreCommand componentThreads(int threads) {
         this.componentThreads = threads;
+        return this;
+    }
+
+    /** Restores only these items of the components named (paths of a volume, repositories, databases, keys); the rest stays. */
+    public RestoreCommand items(Map<String, List<String>> items) {
+        this.items = Map.copyOf(items);
         return this;
     }
 
@@ -72,7 +79,7 @@ public final class RestoreCommand {
 
     public Map<String, RestoreOutcome> call() throws Exception {
         DisasterRecovery.Outcome outcome = new DisasterRecovery(() -> repository, timestamp, components)
-                .options(dryRun ? DisasterRecovery.Options.DATA_ONLY_DRY_RUN : DisasterRecovery.Options.DATA_ONLY)
+                .options((dryRun ? DisasterRecovery.Options.DATA_ONLY_DRY_RUN : DisasterRecovery.Options.DATA_ONLY).withItems(items))
                 .componentThreads(componentThreads)
                 .listener(listener)
                 .run();

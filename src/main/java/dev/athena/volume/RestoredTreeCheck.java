@@ -30,6 +30,11 @@ public final class RestoredTreeCheck {
     }
 
     public static Result check(Repository repository, List<BlobId> tree, Path folder) throws IOException {
+        return check(repository, tree, folder, null);
+    }
+
+    /** Checks only the selected paths (and what is under them), for an item-level restore; null checks everything. */
+    public static Result check(Repository repository, List<BlobId> tree, Path folder, PathSelection only) throws IOException {
         long files = 0;
         long dirs = 0;
         long links = 0;
@@ -39,6 +44,9 @@ public final class RestoredTreeCheck {
         for (TreeReader r = new TreeReader(repository, tree); r.hasNext(); ) {
             TreeEntry e = r.next();
             byte[] rel = e.pathBytes();
+            if (only != null && !only.covers(rel)) {
+                continue;
+            }
             Path p = rel.length == 0 ? folder : FileNames.resolve(folder, rel);
             String where = rel.length == 0 ? "/" : e.displayPath();
             if (e.isDir()) {

@@ -54,7 +54,20 @@ public final class VolumeRestore {
      * A folder being filled; {@code fresh} when this restore created it (or found it empty), so
      * nothing can be in its way and nothing is left to remove: then no {@code children} are kept.
      */
-    private record Dir(byte[] rel, Path path, TreeEntry entry, Set<String> children, boolean fresh) {
+    private record Dir(byte[] rel, Path path, TreeEntry entry, Set<String> children, boolean fresh, boolean ancestor) {
+    }
+
+    /** With a selection, only those paths are restored, and nothing else in the target is removed or changed. */
+    private PathSelection selection;
+
+    /**
+     * Restores only {@code paths} (files or folders, each with what is under it) into a target that
+     * keeps everything else: the folders on the way are made when missing and otherwise left as they
+     * are, and nothing the backup lacks is removed.
+     */
+    public VolumeRestore only(PathSelection paths) {
+        this.selection = paths;
+        return this;
     }
 
     private final Repository repository;
@@ -78,6 +91,13 @@ public final class VolumeRestore {
 
     /** Checks the snapshot's data; throws {@link DamagedBackupException} before touching {@code target}. */
     public void precheck(String backup, String component, List<BlobId> tree) {
+        if (selection != null) {
+            List<String> missing = selection.missingFrom(new TreeReader(repository, tree));
+            if (!missing.isEmpty()) {
+                throw new IllegalArgumentException("backup " + backup + ", component " + component + " holds no " + String.join(", ", missing)
+                        + " (athena ls " + backup + " " + component + " lists what it holds)");
+            }
+        }
         List<String> problems = TreeCheck.check(repository, backup, component, tree, Verifier.Depth.PACKS,
                 new TreeShape("backup " + backup + ", component " + component));
         if (!problems.isEmpty()) {
@@ -128,6 +148,9 @@ public final class VolumeRestore {
             while (true) {
                 while (ahead.size() < LOOKAHEAD_ENTRIES && reader.hasNext() && fetcher.plannedCount() < CHUNKS_AHEAD) {
                     TreeEntry e = reader.next();
+                    if (selection != null && !selection.covers(e.pathBytes()) && !selection.leadsTo(e.pathBytes())) {
+                        continue;
+                    }
                     planChunks(e, fetcher);
                     ahead.addLast(e);
                 }
@@ -138,7 +161,8 @@ public final class VolumeRestore {
                 shape.accept(e);
                 byte[] rel = e.pathBytes();
                 if (rel.length == 0) {
-                    stack.push(new Dir(rel, target, e, targetWasEmpty ? null : new HashSet<>(), targetWasEmpty));
+                    stack.push(new Dir(rel, target, e, targetWasEmpty || selection != null ? null : new HashSet<>(), targetWasEmpty,
+                            selection != null));
                     bump("dirs");
                     continue;
                 }
@@ -153,8 +177,10 @@ public final class VolumeRestore {
                 }
                 Path path = FileNames.resolve(parent.path(), name);
                 if (e.isDir()) {
-                    boolean fresh = makeDir(path, parent.fresh());
-                    stack.push(new Dir(rel, path, e, fresh ? null : new HashSet<>(), fresh));
+                    boolean ancestor = selection != null && !selection.covers(rel);
+                    boolean fresh = ancestor ? makeDirOnTheWay(path) : makeDir(path, parent.fresh());
+                    // An item-level restore removes nothing: the folder keeps what the backup lacks.
+                    stack.push(new Dir(rel, path, e, fresh || selection != null ? null : new HashSet<>(), fresh, ancestor));
                     bump("dirs");
                 } else if (e.isFile()) {
                     writeFile(e, path, fetcher, parent.fresh());
@@ -198,6 +224,21 @@ public final class VolumeRestore {
             return;
         }
         e.chunks().forEach(c -> fetcher.plan(BlobId.parse(c)));
+    }
+
+    /**
+     * A folder on the way to a restored item: made when missing (true), kept when there (false). Something
+     * else in its place (a file, a link) is an error: an item-level restore replaces only what it restores.
+     */
+    private boolean makeDirOnTheWay(Path path) throws IOException {
+        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(path)) {
+            throw new IOException(path + " is not a folder here, but the backup's path to the restored items runs through it: move it away");
+        }
+        Files.createDirectory(path);
+        return true;
     }
 
     /** Makes sure a folder is at {@code path}; true when it was created (so it starts empty). */
@@ -303,7 +344,11 @@ public final class VolumeRestore {
     }
 
     private void finishDir(Dir dir) throws IOException {
-        if (dir.fresh()) {
+        if (dir.ancestor() && !dir.fresh()) {
+            // A folder on the way to a restored item is the cluster's own: its owner, mode and times stay.
+            return;
+        }
+        if (dir.fresh() || dir.children() == null) {
             setMetadata(dir.path(), dir.entry(), false, false);
             return;
         }

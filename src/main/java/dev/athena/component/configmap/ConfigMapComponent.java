@@ -21,10 +21,37 @@ public final class ConfigMapComponent implements Component {
     public static final String KIND = "configmap";
     private final ConfigSource source;
     private final Set<String> preserveKeys;
+    /** For an item-level restore, the keys restored (the others keep this cluster's values); null for all. */
+    private final Set<String> onlyKeys;
 
     public ConfigMapComponent(ConfigSource source, Set<String> preserveKeys) {
+        this(source, preserveKeys, null);
+    }
+
+    private ConfigMapComponent(ConfigSource source, Set<String> preserveKeys, Set<String> onlyKeys) {
         this.source = source;
         this.preserveKeys = Set.copyOf(preserveKeys);
+        this.onlyKeys = onlyKeys == null ? null : Set.copyOf(onlyKeys);
+    }
+
+    /** Some keys: each gets the backup's value, and every other key of the ConfigMap stays as it is. */
+    @Override
+    public dev.athena.component.Component only(List<String> keys) {
+        if (keys == null || keys.isEmpty() || keys.stream().anyMatch(k -> k == null || k.isBlank())) {
+            throw new IllegalArgumentException("no key given to restore: name keys of the ConfigMap, e.g. APP_HOST");
+        }
+        return new ConfigMapComponent(source, preserveKeys, new java.util.LinkedHashSet<>(keys));
+    }
+
+    /** What this cluster's ConfigMap becomes: the backup's keys (all, or the selected ones over the current map). */
+    private ConfigData target(Repository repository, Manifest.ComponentSnapshot snapshot, ConfigData current) {
+        ConfigData stored = stored(repository, snapshot);
+        if (onlyKeys == null) {
+            return stored.restoredOver(current, preserveKeys);
+        }
+        Map<String, byte[]> entries = new java.util.TreeMap<>(current == null ? Map.of() : current.entries());
+        onlyKeys.forEach(k -> entries.put(k, stored.entries().get(k)));
+        return new ConfigData(entries);
     }
 
     @Override
@@ -65,9 +92,9 @@ public final class ConfigMapComponent implements Component {
     @Override
     public List<dev.athena.component.CheckResult> verifyRestored(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
         ConfigData current = source.read();
-        ConfigData expected = stored(repository, snapshot).restoredOver(current, preserveKeys);
+        ConfigData expected = target(repository, snapshot, current);
         boolean same = current != null && expected.sameAs(current);
-        return List.of(new dev.athena.component.CheckResult(name() + ": keys match the backup", same,
+        return List.of(new dev.athena.component.CheckResult(name() + ": keys match the backup" + (onlyKeys == null ? "" : " (" + String.join(", ", onlyKeys) + ")"), same,
                 expected.entries().size() + " keys" + (preserveKeys.isEmpty() ? "" : ", " + preserveKeys + " kept from this cluster")
                         + (same ? "" : "; differ: " + (current == null ? "the ConfigMap is missing" : "values or keys"))));
     }
@@ -75,12 +102,20 @@ public final class ConfigMapComponent implements Component {
     @Override
     public void precheck(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
         source.checkWritable();
+        if (onlyKeys != null) {
+            Set<String> held = stored(repository, snapshot).entries().keySet();
+            List<String> missing = onlyKeys.stream().filter(k -> !held.contains(k)).toList();
+            if (!missing.isEmpty()) {
+                throw new IllegalArgumentException("backup " + backup + ", component config holds no key " + String.join(", ", missing)
+                        + "; it holds " + new java.util.TreeSet<>(held));
+            }
+        }
         new VolumeRestore(repository).precheck(backup, name(), snapshot.treeIds());
     }
 
     @Override
     public RestoreOutcome restore(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
-        ConfigData restored = stored(repository, snapshot).restoredOver(source.read(), preserveKeys);
+        ConfigData restored = target(repository, snapshot, source.read());
         source.write(restored);
         Map<String, Long> stats = new LinkedHashMap<>();
         stats.put("keys", (long) restored.entries().size());

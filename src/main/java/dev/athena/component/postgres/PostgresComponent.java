@@ -65,6 +65,12 @@ public final class PostgresComponent implements Component {
             streams = streams == null ? List.of() : List.copyOf(streams);
         }
 
+        /** The same database restored under another name (an item-level restore beside the original). */
+        Database named(String newName) {
+            return new Database(newName, encoding, collate, ctype, localeProvider, iculocale, owner, connectionLimit, sizeBytes, tables, file,
+                    dumpBytes, streams);
+        }
+
         /** Bytes of pg_dump's archive alone: what a restore stages on disk (streamed tables go straight to the server). */
         long archiveBytes() {
             return dumpBytes - streams.stream().mapToLong(TableStream::bytes).sum();
@@ -73,9 +79,54 @@ public final class PostgresComponent implements Component {
 
     private final PostgresSettings settings;
     private Runnable afterSnapshots = () -> { };
+    /** For an item-level restore: the databases restored, each to the name it gets here; null for all. */
+    private final Map<String, String> onlyDatabases;
 
     public PostgresComponent(PostgresSettings settings) {
+        this(settings, null);
+    }
+
+    private PostgresComponent(PostgresSettings settings, Map<String, String> onlyDatabases) {
         this.settings = settings;
+        this.onlyDatabases = onlyDatabases;
+    }
+
+    /**
+     * Some databases: {@code sales} over the database of that name (loaded beside it and swapped in,
+     * as a whole restore does), {@code sales=sales_restored} into a new one beside it. The cluster's
+     * roles are left as they are.
+     */
+    @Override
+    public dev.athena.component.Component only(List<String> items) {
+        if (items == null || items.isEmpty()) {
+            throw new IllegalArgumentException("no database given to restore: name one, or NAME=NEWNAME to restore it beside the original");
+        }
+        Map<String, String> chosen = new LinkedHashMap<>();
+        for (String item : items) {
+            String[] parts = (item == null ? "" : item.strip()).split("=", -1);
+            String from = parts[0].strip();
+            String to = parts.length > 1 ? parts[1].strip() : from;
+            if (parts.length > 2 || from.isEmpty() || to.isEmpty()) {
+                throw new IllegalArgumentException("'" + item + "' is not a database to restore: write NAME, or NAME=NEWNAME");
+            }
+            chosen.put(from, to);
+        }
+        return new PostgresComponent(settings, chosen);
+    }
+
+    /** The backup's databases this restore covers, each under the name it gets here. */
+    private List<Database> covered(List<Database> all) {
+        if (onlyDatabases == null) {
+            return all;
+        }
+        List<Database> out = new ArrayList<>();
+        for (Database db : all) {
+            String to = onlyDatabases.get(db.name());
+            if (to != null) {
+                out.add(db.named(to));
+            }
+        }
+        return out;
     }
 
     @Override
@@ -270,7 +321,7 @@ public final class PostgresComponent implements Component {
 
     // ---- restore -------------------------------------------------------------------------------
 
-    static Metadata metadata(Manifest.ComponentSnapshot snapshot) {
+    public static Metadata metadata(Manifest.ComponentSnapshot snapshot) {
         Object dbs = snapshot.details().get("databases");
         List<Database> databases = Json.MAPPER.convertValue(dbs, Json.MAPPER.getTypeFactory().constructCollectionType(List.class, Database.class));
         String version = String.valueOf(snapshot.details().get("serverVersion"));
@@ -282,7 +333,7 @@ public final class PostgresComponent implements Component {
     @Override
     public List<dev.athena.component.CheckResult> verifyRestored(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
         List<dev.athena.component.CheckResult> out = new ArrayList<>();
-        for (Database db : metadata(snapshot).databases()) {
+        for (Database db : covered(metadata(snapshot).databases())) {
             List<String> differ = new ArrayList<>();
             Map<String, Long> now;
             try (Connection c = connect(db.name())) {
@@ -304,6 +355,15 @@ public final class PostgresComponent implements Component {
     @Override
     public void precheck(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
         Metadata m = metadata(snapshot);
+        if (onlyDatabases != null) {
+            java.util.Set<String> held = new java.util.TreeSet<>();
+            m.databases().forEach(d -> held.add(d.name()));
+            List<String> missing = onlyDatabases.keySet().stream().filter(d -> !held.contains(d)).toList();
+            if (!missing.isEmpty()) {
+                throw new IllegalArgumentException("backup " + backup + ", component postgres holds no database " + String.join(", ", missing)
+                        + "; it holds " + held);
+            }
+        }
         try (Connection admin = connect("postgres")) {
             int destMajor = queryInt(admin, "SHOW server_version_num") / 10000;
             if (destMajor < m.serverMajor()) {
@@ -340,17 +400,21 @@ public final class PostgresComponent implements Component {
                     "PostgreSQL metadata of backup " + backup);
             // Everything staged before the first write: a full scratch disk then changes nothing, not even the roles.
             Path globals = stage(repository, files, GLOBALS, scratch);
+            List<Database> restoring = covered(stored.databases());
             Map<String, Path> archives = new LinkedHashMap<>();
-            for (Database db : stored.databases()) {
+            for (Database db : restoring) {
                 archives.put(db.name(), stage(repository, files, db.file(), scratch));
             }
             try (Connection admin = connect("postgres")) {
                 int destMajor = queryInt(admin, "SHOW server_version_num") / 10000;
                 PostgresTools tools = PostgresTools.find(settings, Math.max(destMajor, m.serverMajor()));
-                restoreGlobals(tools, admin, globals);
+                if (onlyDatabases == null) {
+                    // Roles are the cluster's, shared by every database: a restore of some databases leaves them alone.
+                    restoreGlobals(tools, admin, globals);
+                }
                 long tables = 0;
                 long streamed = 0;
-                for (Database db : stored.databases()) {
+                for (Database db : restoring) {
                     Path archive = archives.get(db.name());
                     new DatabaseSwap(this, tools, settings).restore(db, archive, t -> VirtualTree.open(repository, file(files, t.file())));
                     Files.delete(archive);
@@ -358,7 +422,7 @@ public final class PostgresComponent implements Component {
                     streamed += db.streams().stream().map(TableStream::display).distinct().count();
                 }
                 Map<String, Long> stats = new LinkedHashMap<>();
-                stats.put("databases", (long) stored.databases().size());
+                stats.put("databases", (long) restoring.size());
                 stats.put("tables", tables);
                 stats.put("streamedTables", streamed);
                 return RestoreOutcome.of(stats);
