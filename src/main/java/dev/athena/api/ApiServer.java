@@ -236,7 +236,8 @@ public final class ApiServer implements AutoCloseable {
         String id = restoreId(ctx);
         String format = ctx.queryParam("format") == null ? "html" : ctx.queryParam("format");
         RestoreRecord record = service().records().restore(ts, id).orElseThrow(() -> new ApiException(404, "no restore from backup " + ts));
-        RecoveryReport report = new RecoveryReport(record);
+        var recovery = service().config().recovery();
+        RecoveryReport report = new RecoveryReport(record, recovery.rtoTarget(), recovery.rpoTarget());
         switch (format) {
             case "html" -> ctx.status(200).contentType("text/html; charset=utf-8").result(report.html());
             case "json" -> json(ctx, 200, report.json());

@@ -36,7 +36,7 @@ final class BackupCli implements Callable<Integer> {
             RepositoryLayout.checkTimestamp(timestamp);
         }
         // The components first: a configuration error must not create the repository.
-        List<dev.athena.component.Component> components = repo.components(volumes);
+        List<dev.athena.component.Component> components = repo.components(volumes, "back up");
         Repository repository = repo.open(true);
         BackupCommand command = new BackupCommand(repository).timestamp(timestamp)
                 .platformVersion(repo.settings().platformVersion())

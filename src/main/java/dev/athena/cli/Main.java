@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import org.slf4j.LoggerFactory;
 
 /** {@code java -jar athena.jar <command>}: the entry point. */
-@Command(name = "athena", mixinStandardHelpOptions = true, version = "athena 0.1.0",
+@Command(name = "athena", mixinStandardHelpOptions = true, version = "athena " + dev.athena.config.AthenaVersion.NUMBER,
         description = "Backup and disaster recovery for a data platform.",
         subcommands = {ServeCli.class, DemoCli.class, BackupCli.class, RestoreCli.class, VerifyCli.class, PruneCli.class, ListCli.class, ForgetCli.class, RepairCli.class,
                 SelftestCli.class, ReportCli.class, CompletionCli.class, LsCli.class, FindCli.class, DiffCli.class, DumpCli.class})

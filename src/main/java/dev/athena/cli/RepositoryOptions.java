@@ -40,14 +40,14 @@ final class RepositoryOptions {
         return settings().storage(location);
     }
 
-    /** The given folders, or without any, the platform's components configured in the environment. */
-    List<Component> components(List<VolumeArg> volumes) {
+    /** The given folders, or without any, the platform's components configured in the environment; {@code doing}: "back up" or "restore". */
+    List<Component> components(List<VolumeArg> volumes, String doing) {
         if (volumes != null && !volumes.isEmpty()) {
             return volumes.stream().map(v -> (Component) new VolumeComponent(v.name(), v.folder())).toList();
         }
         List<Component> configured = settings().platformComponents();
         if (configured.isEmpty()) {
-            throw new IllegalArgumentException("nothing to back up: give --volume NAME=FOLDER, or configure components "
+            throw new IllegalArgumentException("nothing to " + doing + ": give --volume NAME=FOLDER, or configure components "
                     + "(POSTGRES_HOST, METAGRAPH_VOLUME_PATH, GITSERVER_VOLUME_PATH, CONFIGMAP_PATH)");
         }
         return configured;

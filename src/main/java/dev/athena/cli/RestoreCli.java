@@ -104,7 +104,7 @@ final class RestoreCli implements Callable<Integer> {
         try (RestoreSource source = repo.openForRestore()) {
             Repository repository = source.repository();
             var held = repository.readManifest(timestamp).components().keySet();
-            var components = repo.components(volumes).stream().filter(c -> volumes != null || held.contains(c.name())).toList();
+            var components = repo.components(volumes, "restore into").stream().filter(c -> volumes != null || held.contains(c.name())).toList();
             java.util.Map<String, List<String>> items = ItemArgs.parse(include);
             if (!dryRun) {
                 Confirmation.ask(spec.commandLine(), "this restore replaces what is there now", items.isEmpty() ? overwritten(components)

@@ -110,7 +110,27 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
                 Optional.ofNullable(StorageConfig.blankToNull(env.get("UPGRADE_COMMAND"))),
                 java.time.Duration.ofSeconds(integer(env, "UPGRADE_TIMEOUT_SECONDS", 1800, 1, 86_400)),
                 Optional.ofNullable(StorageConfig.blankToNull(env.get("POST_RESTORE_COMMAND"))),
-                java.time.Duration.ofSeconds(integer(env, "POST_RESTORE_TIMEOUT_SECONDS", 1800, 1, 86_400)), jenkins);
+                java.time.Duration.ofSeconds(integer(env, "POST_RESTORE_TIMEOUT_SECONDS", 1800, 1, 86_400)), jenkins,
+                target(env, "RTO_TARGET"), target(env, "RPO_TARGET"));
+    }
+
+    /** A recovery objective: {@code 90s}, {@code 15m}, {@code 4h}, {@code 1d}, or whole seconds; unset: none. */
+    static Optional<java.time.Duration> target(Map<String, String> env, String name) {
+        String v = StorageConfig.blankToNull(env.get(name));
+        if (v == null) {
+            return Optional.empty();
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})\\s*([smhd]?)").matcher(v.trim().toLowerCase(java.util.Locale.ROOT));
+        if (m.matches() && Long.parseLong(m.group(1)) > 0) {
+            long n = Long.parseLong(m.group(1));
+            return Optional.of(switch (m.group(2)) {
+                case "m" -> java.time.Duration.ofMinutes(n);
+                case "h" -> java.time.Duration.ofHours(n);
+                case "d" -> java.time.Duration.ofDays(n);
+                default -> java.time.Duration.ofSeconds(n);
+            });
+        }
+        throw new ConfigException(name + "='" + v + "' is not a duration: write it like 90s, 15m, 4h or 1d");
     }
 
     private static java.net.URI url(String variable, String value) {

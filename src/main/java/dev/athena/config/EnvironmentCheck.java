@@ -34,12 +34,12 @@ public final class EnvironmentCheck {
             "METAGRAPH_VOLUME_PATH", "METAGRAPH_PRE_BACKUP_COMMAND", "METAGRAPH_POST_BACKUP_COMMAND", "GITSERVER_VOLUME_PATH",
             "CONFIGMAP_PATH", "CONFIGMAP_NAME", "CONFIG_PRESERVE_KEYS", "PLATFORM_VERSION",
             "HEALTH_CHECK_URLS", "HEALTH_CHECK_TIMEOUT_SECONDS", "UPGRADE_COMMAND", "UPGRADE_TIMEOUT_SECONDS",
-            "POST_RESTORE_COMMAND", "POST_RESTORE_TIMEOUT_SECONDS",
+            "POST_RESTORE_COMMAND", "POST_RESTORE_TIMEOUT_SECONDS", "RTO_TARGET", "RPO_TARGET",
             "JENKINS_URL", "JENKINS_JOB", "JENKINS_USER", "JENKINS_TOKEN", "JENKINS_TIMEOUT_SECONDS");
 
     /** Prefixes of Athena's variables: an unknown variable with one of them is reported. */
     static final List<String> PREFIXES = List.of("ATHENA_", "BACKUP_", "LOCAL_BACKUP", "AWS_S3_", "AWS_RDS_", "POSTGRES_", "METAGRAPH_",
-            "GITSERVER_", "CONFIGMAP_", "DRILL_", "RETENTION_", "JENKINS_", "HEALTH_CHECK_", "UPGRADE_", "POST_RESTORE_");
+            "GITSERVER_", "CONFIGMAP_", "DRILL_", "RETENTION_", "JENKINS_", "HEALTH_CHECK_", "UPGRADE_", "POST_RESTORE_", "RTO_", "RPO_");
 
     /** Names Kubernetes gives service-link variables (docker-links style, plus SERVICE_HOST/SERVICE_PORT). */
     private static final Pattern SERVICE_LINK_NAME = Pattern.compile(

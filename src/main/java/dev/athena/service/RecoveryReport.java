@@ -19,15 +19,81 @@ import com.github.mustachejava.Mustache;
  */
 public final class RecoveryReport {
     private final RestoreRecord r;
+    private final java.util.Optional<Duration> rtoTarget;
+    private final java.util.Optional<Duration> rpoTarget;
+    private final Instant generatedAt;
 
+    /** A report without recovery objectives to hold the restore to. */
     public RecoveryReport(RestoreRecord record) {
+        this(record, java.util.Optional.empty(), java.util.Optional.empty());
+    }
+
+    /** A report that says whether the restore met {@code rtoTarget} and its backup {@code rpoTarget} (RTO_TARGET, RPO_TARGET). */
+    public RecoveryReport(RestoreRecord record, java.util.Optional<Duration> rtoTarget, java.util.Optional<Duration> rpoTarget) {
         this.r = record;
+        this.rtoTarget = rtoTarget;
+        this.rpoTarget = rpoTarget;
+        this.generatedAt = Instant.now();
+    }
+
+    private boolean dryRun() {
+        return r.request() != null && r.request().dryRun();
+    }
+
+    private static boolean skipped(RestoreRecord.Phase p) {
+        return p.detail() != null && p.detail().startsWith("skipped");
+    }
+
+    /**
+     * The one line an operator reads first: what failed (the phase and why) for a failed restore;
+     * the recovery time and the backup's age, against their targets when set, for a successful one.
+     */
+    String headline() {
+        if (r.status() == JobStatus.Running) {
+            return "Restore running since " + r.startedAt();
+        }
+        if (r.status() != JobStatus.Success) {
+            String phase = r.phases().stream().filter(p -> p.status() == JobStatus.Failed).map(RestoreRecord.Phase::name).findFirst().orElse(null);
+            return "Restore failed" + (phase == null ? "" : " in its " + phase) + ": " + (r.error() == null ? "no reason recorded" : r.error());
+        }
+        if (dryRun()) {
+            return "Dry run passed: every check before a restore passed, and nothing was written";
+        }
+        StringBuilder s = new StringBuilder("Recovered in ").append(duration(r.rtoSeconds() == null ? null : r.rtoSeconds() * 1000));
+        rtoTarget.ifPresent(t -> s.append(" (target ").append(duration(t.toMillis())).append(": ").append(met(r.rtoSeconds(), t)).append(')'));
+        s.append(" from a backup ").append(duration(r.rpoSeconds() == null ? null : r.rpoSeconds() * 1000)).append(" old");
+        rpoTarget.ifPresent(t -> s.append(" (target ").append(duration(t.toMillis())).append(": ").append(met(r.rpoSeconds(), t)).append(')'));
+        return s.toString();
+    }
+
+    private static String met(Long seconds, Duration target) {
+        return seconds == null ? "not measured" : seconds <= target.getSeconds() ? "met" : "missed by " + duration((seconds - target.getSeconds()) * 1000);
+    }
+
+    private Map<String, Object> targets() {
+        if (rtoTarget.isEmpty() && rpoTarget.isEmpty()) {
+            return null;
+        }
+        Map<String, Object> t = new LinkedHashMap<>();
+        rtoTarget.ifPresent(d -> {
+            t.put("rtoSeconds", d.getSeconds());
+            t.put("rtoMet", r.status() == JobStatus.Success && !dryRun() && r.rtoSeconds() != null ? r.rtoSeconds() <= d.getSeconds() : null);
+        });
+        rpoTarget.ifPresent(d -> {
+            t.put("rpoSeconds", d.getSeconds());
+            t.put("rpoMet", r.rpoSeconds() == null ? null : r.rpoSeconds() <= d.getSeconds());
+        });
+        return t;
     }
 
     /** The report's content, in the order the HTML shows it. */
     public Map<String, Object> json() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("title", "Disaster recovery report");
+        m.put("headline", headline());
+        m.put("athenaVersion", dev.athena.config.AthenaVersion.NUMBER);
+        m.put("generatedAt", generatedAt.toString());
+        m.put("generatedOn", dev.athena.repository.RepositoryLock.hostname());
         m.put("restoreId", r.restoreId());
         m.put("status", r.status());
         m.put("sourceNamespace", r.namespace());
@@ -39,6 +105,7 @@ public final class RecoveryReport {
         m.put("finishedAt", r.finishedAt());
         m.put("rtoSeconds", r.rtoSeconds());
         m.put("rpoSeconds", r.rpoSeconds());
+        m.put("targets", targets());
         m.put("backupWindows", r.backupWindows());
         m.put("request", r.request());
         m.put("phases", r.phases());
@@ -96,6 +163,14 @@ public final class RecoveryReport {
         v.put("timestamp", orDash(r.timestamp()));
         v.put("status", orDash(r.status()));
         v.put("statusClass", outcomeClass(r.status()));
+        v.put("headline", headline());
+        // A failed restore recovered nothing: its duration is how long it ran, not a recovery time.
+        v.put("rtoLabel", r.status() == JobStatus.Success && !dryRun() ? "RTO (restore duration)" : "Ran for");
+        v.put("rtoTarget", rtoTarget.map(t -> "target " + duration(t.toMillis())).orElse(null));
+        v.put("rpoTarget", rpoTarget.map(t -> "target " + duration(t.toMillis())).orElse(null));
+        v.put("athenaVersion", dev.athena.config.AthenaVersion.NUMBER);
+        v.put("generatedAt", generatedAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        v.put("generatedOn", dev.athena.repository.RepositoryLock.hostname());
         v.put("rto", orDash(r.rtoSeconds() == null ? null : duration(r.rtoSeconds() * 1000)));
         v.put("rpo", orDash(r.rpoSeconds() == null ? null : duration(r.rpoSeconds() * 1000)));
         List<Map<String, String>> summary = new ArrayList<>();
@@ -113,8 +188,8 @@ public final class RecoveryReport {
         row.accept("Error", r.error());
         v.put("summary", summary);
         v.put("timeline", timeline());
-        v.put("phases", r.phases().stream().map(p -> Map.of("name", orDash(p.name()), "status", orDash(p.status()),
-                "statusClass", outcomeClass(p.status()), "startedAt", orDash(p.startedAt()), "finishedAt", orDash(p.finishedAt()),
+        v.put("phases", r.phases().stream().map(p -> Map.of("name", orDash(p.name()), "status", skipped(p) ? "Skipped" : orDash(p.status()),
+                "statusClass", skipped(p) ? "" : outcomeClass(p.status()), "startedAt", orDash(p.startedAt()), "finishedAt", orDash(p.finishedAt()),
                 "duration", duration(p.durationMs()), "detail", orDash(p.detail()))).toList());
         List<Map<String, Object>> components = new ArrayList<>();
         for (Map.Entry<String, RestoreRecord.ComponentOutcome> e : r.components().entrySet()) {

@@ -99,7 +99,7 @@ final class RestoreJob implements Runnable {
         Instant reportStart = clock.instant();
         try {
             RestoreRecord draft = build(status, error);
-            RecoveryReport report = new RecoveryReport(draft);
+            RecoveryReport report = report(draft);
             String detail;
             if (record.request().enableReportGeneration()) {
                 records.saveReport(draft, Json.write(report.json()), report.html());
@@ -119,7 +119,7 @@ final class RestoreJob implements Runnable {
         save(status, error);
         // The stored report must show the report phase too: write it once more with the final record.
         if (record.request().enableReportGeneration()) {
-            RecoveryReport report = new RecoveryReport(record);
+            RecoveryReport report = report(record);
             records.saveReport(record, Json.write(report.json()), report.html());
         }
         metrics.restoreFinished(status == JobStatus.Success);
@@ -128,6 +128,10 @@ final class RestoreJob implements Runnable {
         } else {
             log.error("restore {} Failed after {} ms: {}", record.restoreId(), record.durationMs(), error);
         }
+    }
+
+    private RecoveryReport report(RestoreRecord of) {
+        return new RecoveryReport(of, config.recovery().rtoTarget(), config.recovery().rpoTarget());
     }
 
     private String reportUrl() {

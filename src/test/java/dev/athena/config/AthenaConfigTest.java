@@ -52,11 +52,25 @@ class AthenaConfigTest {
             "ATHENA_LEADER_ELECTION|sometimes",
             "ATHENA_LEASE_SECONDS|1",
             "ATHENA_ADVERTISE_URL|10.0.0.7:8080",
+            "RTO_TARGET|soon",
+            "RPO_TARGET|0m",
+            "RPO_TARGET|-4h",
     })
     void aBadValueIsOneErrorNamingItsVariable(String variable, String value) throws Exception {
         Map<String, String> env = new HashMap<>(Map.of("POSTGRES_HOST", "db.example.com"));
         env.put(variable, value);
         assertThatThrownBy(() -> AthenaConfig.fromEnv(env)).isInstanceOf(ConfigException.class).hasMessageContaining(variable);
+    }
+
+    @Test
+    void recoveryTargetsReadAsAPersonWritesThem() {
+        Map<String, String> env = new HashMap<>(Map.of("RTO_TARGET", "15m", "RPO_TARGET", "4h"));
+        AthenaConfig config = AthenaConfig.fromEnv(env);
+        assertThat(config.recovery().rtoTarget()).contains(java.time.Duration.ofMinutes(15));
+        assertThat(config.recovery().rpoTarget()).contains(java.time.Duration.ofHours(4));
+        assertThat(AthenaConfig.target(Map.of("X", "90"), "X")).contains(java.time.Duration.ofSeconds(90));
+        assertThat(AthenaConfig.target(Map.of("X", "1d"), "X")).contains(java.time.Duration.ofDays(1));
+        assertThat(AthenaConfig.fromEnv(Map.of()).recovery().rtoTarget()).isEmpty();
     }
 
     @Test
