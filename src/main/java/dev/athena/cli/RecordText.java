@@ -113,8 +113,14 @@ final class RecordText {
         if (r.path("phases").size() > 0) {
             lines.add("Phases:");
             for (JsonNode ph : r.get("phases")) {
+                String detail = text(ph, "detail");
+                if (detail != null && detail.startsWith("skipped: ")) {
+                    // Not run: "Success" would say it did.
+                    lines.add("  " + text(ph, "name") + ": skipped (" + detail.substring("skipped: ".length()) + ")");
+                    continue;
+                }
                 lines.add("  " + text(ph, "name") + ": " + text(ph, "status") + (ph.hasNonNull("durationMs") ? " in "
-                        + Sizes.duration(ph.get("durationMs").asLong()) : "") + (ph.hasNonNull("detail") ? ": " + text(ph, "detail") : ""));
+                        + Sizes.duration(ph.get("durationMs").asLong()) : "") + (detail != null ? ": " + detail : ""));
             }
         }
         if (r.path("checks").size() > 0) {
