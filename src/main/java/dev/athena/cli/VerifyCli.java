@@ -41,7 +41,8 @@ final class VerifyCli implements Callable<Integer> {
                     "problems", report.problems().stream().map(Object::toString).toList()));
         } else {
             report.problems().forEach(p -> System.out.println("DAMAGED " + p));
-            System.out.println("verified " + report.backups().size() + " backups: " + (report.ok() ? "all intact" : report.problems().size() + " problems"));
+            System.out.println("verified " + dev.athena.concurrent.Sizes.count(report.backups().size(), "backup") + ": "
+                    + (report.ok() ? "all intact" : dev.athena.concurrent.Sizes.count(report.problems().size(), "problem")));
         }
         return report.ok() ? 0 : 3;
     }
