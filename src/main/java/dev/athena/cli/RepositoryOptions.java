@@ -64,6 +64,19 @@ final class RepositoryOptions {
                 settings().tuning().repositoryOptions(settings().scratchDir()));
     }
 
+    /**
+     * The second location {@code athena copy} writes (a folder or {@code s3://BUCKET} with the
+     * environment's S3 settings), in the same namespace, with ATHENA_COPY_ENCRYPTION_KEY or the same key.
+     */
+    Repository openCopyTarget(String to) {
+        StorageConfig target = settings().storage(to);
+        if (target.toString().equals(storage().toString())) {
+            throw new IllegalArgumentException("--to " + to + " is the backup location itself: name a second folder or bucket");
+        }
+        return Repository.open(target.open(), namespace(), settings().copyEncryptionKey(), true,
+                settings().tuning().repositoryOptions(settings().scratchDir()));
+    }
+
     /** For commands that only look: the store refuses every write, so they cannot change a backup. */
     Repository openReadOnly() {
         return Repository.open(new ReadOnlyStore(storage().open()), namespace(), settings().encryptionKey(), false,

@@ -22,6 +22,7 @@ public final class CommandSettings {
     private final String platformVersion;
     private final String serviceUrl;
     private final String apiKey;
+    private final String copyEncryptionKey;
 
     private CommandSettings(Map<String, String> env) {
         this.env = Map.copyOf(env);
@@ -40,6 +41,13 @@ public final class CommandSettings {
             key = env.get("ATHENA_API_KEYS").split(",")[0].trim();
         }
         this.apiKey = key;
+        String copyKey = StorageConfig.blankToNull(env.get("ATHENA_COPY_ENCRYPTION_KEY"));
+        this.copyEncryptionKey = copyKey != null ? copyKey : encryptionKey;
+    }
+
+    /** The key of the second location that athena copy writes: ATHENA_COPY_ENCRYPTION_KEY, else ATHENA_ENCRYPTION_KEY. */
+    public String copyEncryptionKey() {
+        return copyEncryptionKey;
     }
 
     /** The running service the CLI's service commands talk to: ATHENA_URL, else this host at ATHENA_PORT (8080). */

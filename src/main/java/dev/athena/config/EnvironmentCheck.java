@@ -26,7 +26,7 @@ public final class EnvironmentCheck {
             "ATHENA_ENCRYPTION_KEY", "ATHENA_COMPRESSION_LEVEL", "ATHENA_TRANSFER_THREADS", "ATHENA_COMPONENT_THREADS", "ATHENA_SCRATCH_DIR",
             "ATHENA_LEADER_ELECTION", "ATHENA_LEASE_SECONDS", "ATHENA_ADVERTISE_URL",
             // Read by the CLI's commands that talk to a running service.
-            "ATHENA_URL", "ATHENA_API_KEY",
+            "ATHENA_URL", "ATHENA_API_KEY", "ATHENA_COPY_ENCRYPTION_KEY",
             // Read by bin/athena, before the JVM starts.
             "ATHENA_JAVA_OPTS", "ATHENA_JAR", "ATHENA_CLASS_ARCHIVE",
             "POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_SSLMODE", "POSTGRES_SSLROOTCERT",
@@ -83,7 +83,7 @@ public final class EnvironmentCheck {
     }
 
     /** Variables that hold secrets: a placeholder left in is refused, a short key is warned about. */
-    static final List<String> SECRETS = List.of("ATHENA_API_KEYS", "ATHENA_API_KEY", "ATHENA_ENCRYPTION_KEY", "POSTGRES_PASSWORD", "AWS_SECRET_KEY", "JENKINS_TOKEN");
+    static final List<String> SECRETS = List.of("ATHENA_API_KEYS", "ATHENA_API_KEY", "ATHENA_ENCRYPTION_KEY", "ATHENA_COPY_ENCRYPTION_KEY", "POSTGRES_PASSWORD", "AWS_SECRET_KEY", "JENKINS_TOKEN");
     static final int STRONG_KEY = 16;
 
     /**
@@ -103,7 +103,7 @@ public final class EnvironmentCheck {
                     throw new ConfigException(name + " still holds the manifest's placeholder ('change-me...'): put a real secret in the"
                             + " Secret (for example: openssl rand -base64 32)");
                 }
-                if ((name.equals("ATHENA_API_KEYS") || name.equals("ATHENA_ENCRYPTION_KEY")) && !v.isEmpty() && v.length() < STRONG_KEY) {
+                if ((name.equals("ATHENA_API_KEYS") || name.endsWith("ENCRYPTION_KEY")) && !v.isEmpty() && v.length() < STRONG_KEY) {
                     warnings.add(name + (parts.size() > 1 ? " holds a key" : " is") + " shorter than " + STRONG_KEY
                             + " characters: easy to guess; use a long random one (openssl rand -base64 32)");
                 }

@@ -1,0 +1,163 @@
+package dev.athena.maintenance;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+import dev.athena.repository.BlobId;
+import dev.athena.repository.BlobIdSet;
+import dev.athena.repository.BlobType;
+import dev.athena.repository.Manifest;
+import dev.athena.repository.Repository;
+import dev.athena.repository.RepositoryLock;
+import dev.athena.repository.Verifier;
+import dev.athena.storage.ObjectNotFoundException;
+import dev.athena.volume.TreeEntry;
+import dev.athena.volume.TreeReader;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies backups of a namespace to a second repository (another folder or bucket: 3-2-1). Blobs
+ * are named by the SHA-256 of their content in every repository, so only those the destination
+ * lacks are read, opened and stored again, sealed with the destination's own key. Each backup's
+ * blobs are flushed and read back from the destination, hash by hash, before its manifest is
+ * written there, last: a copy that stops midway leaves no half backup, and the next run carries
+ * on with what is missing.
+ */
+public final class CopyCommand {
+    private static final Logger log = LoggerFactory.getLogger(CopyCommand.class);
+    private final Repository source;
+    private final Repository destination;
+    private List<String> timestamps;
+
+    public CopyCommand(Repository source, Repository destination) {
+        this.source = source;
+        this.destination = destination;
+    }
+
+    /** Only these backups; null (the default) copies every backup of the namespace. */
+    public CopyCommand timestamps(List<String> only) {
+        this.timestamps = only;
+        return this;
+    }
+
+    /** Per backup: copied (with the blobs and bytes it took) or already there. */
+    public record Copied(String timestamp, boolean alreadyThere, long blobsCopied, long bytesCopied) {
+    }
+
+    public record Result(List<Copied> backups) {
+        public long blobsCopied() {
+            return backups.stream().mapToLong(Copied::blobsCopied).sum();
+        }
+
+        public long bytesCopied() {
+            return backups.stream().mapToLong(Copied::bytesCopied).sum();
+        }
+    }
+
+    public Result call() {
+        List<String> all = source.timestamps();
+        List<String> chosen = timestamps == null ? all : timestamps;
+        for (String ts : chosen) {
+            if (!all.contains(ts)) {
+                throw new IllegalArgumentException("no backup " + ts + " in namespace " + source.namespace() + " to copy (athena list shows them)");
+            }
+        }
+        List<Copied> out = new ArrayList<>();
+        try (RepositoryLock reading = RepositoryLock.sharedForReading(source, "copy");
+             RepositoryLock writing = RepositoryLock.shared(destination, "copy")) {
+            // Oldest first: each backup finds the data it shares with the one before already there.
+            for (String ts : all.stream().filter(chosen::contains).toList()) {
+                out.add(copy(ts));
+            }
+        } finally {
+            destination.close();
+        }
+        return new Result(out);
+    }
+
+    private Copied copy(String ts) {
+        if (destination.store().exists(destination.layout().manifest(ts))) {
+            log.info("copy: backup {} is already at the destination", ts);
+            return new Copied(ts, true, 0, 0);
+        }
+        Manifest m = source.readManifest(ts);
+        destination.progress().phase("copying " + ts);
+        BlobIdSet needed = new BlobIdSet(destination.options().spillFolder());
+        long[] copied = new long[2];
+        for (Map.Entry<String, Manifest.ComponentSnapshot> c : m.components().entrySet()) {
+            destination.progress().componentStarted(c.getKey());
+            for (BlobId tree : c.getValue().treeIds()) {
+                copyBlob(BlobType.TREE, tree, needed, copied);
+            }
+            for (TreeReader r = new TreeReader(source, c.getValue().treeIds()); r.hasNext(); ) {
+                TreeEntry e = r.next();
+                if (e.chunks() != null) {
+                    for (String chunk : e.chunks()) {
+                        copyBlob(BlobType.DATA, BlobId.parse(chunk), needed, copied);
+                    }
+                }
+            }
+            destination.progress().componentEnded(c.getKey());
+        }
+        destination.flush();
+        // What the destination now holds for this backup is read back before the backup exists there.
+        destination.progress().phase("verifying the copy of " + ts);
+        Map<BlobId, String> damaged = new Verifier(destination).check(() -> iterator(needed), Verifier.Depth.BLOBS);
+        if (!damaged.isEmpty()) {
+            Map.Entry<BlobId, String> first = damaged.entrySet().iterator().next();
+            throw new IllegalStateException("the copy of backup " + ts + " does not read back: " + damaged.size() + " blobs damaged, the first "
+                    + first.getKey().hex() + ": " + first.getValue() + "; nothing of it was published, run copy again");
+        }
+        copyStatusRecord(ts);
+        destination.writeManifest(m);
+        log.info("copy: backup {} copied, {} blobs ({} bytes) new at the destination", ts, copied[0], copied[1]);
+        return new Copied(ts, false, copied[0], copied[1]);
+    }
+
+    private void copyBlob(BlobType type, BlobId id, BlobIdSet needed, long[] copied) {
+        if (needed.contains(id)) {
+            return;
+        }
+        needed.add(id);
+        if (destination.has(id)) {
+            return;
+        }
+        byte[] data = source.load(id);
+        BlobId stored = destination.save(type, data);
+        if (!stored.equals(id)) {
+            throw new IllegalStateException("blob " + id.hex() + " of the source reads back as " + stored.hex() + ": the source is damaged there");
+        }
+        destination.progress().addBytes(data.length);
+        copied[0]++;
+        copied[1] += data.length;
+    }
+
+    /** The service's record of the backup (its status and request counts), when it has one; CLI backups have none. */
+    private void copyStatusRecord(String ts) {
+        try {
+            destination.putSealed(destination.layout().status(ts), source.getSealed(source.layout().status(ts)));
+        } catch (ObjectNotFoundException e) {
+            // made by the CLI: the manifest alone describes it
+        }
+    }
+
+    private static Iterator<BlobId> iterator(BlobIdSet set) {
+        return new Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                return next < set.size();
+            }
+
+            @Override
+            public BlobId next() {
+                return set.get(next++);
+            }
+        };
+    }
+}
