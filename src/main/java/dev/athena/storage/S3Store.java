@@ -98,9 +98,9 @@ public final class S3Store implements ObjectStore, AutoCloseable {
                 throw new StorageException("access to S3 bucket '" + settings.bucket() + "' denied (HTTP " + status
                         + "): check AWS_ACCESS_KEY and AWS_SECRET_KEY, or the role's permissions", e);
             }
-            throw translate("check bucket", settings.bucket(), e);
+            throw translate("check bucket", "", e);
         } catch (SdkException e) {
-            throw translate("reach", settings.bucket(), e);
+            throw translate("reach", "", e);
         }
     }
 
@@ -327,8 +327,15 @@ public final class S3Store implements ObjectStore, AutoCloseable {
                 .orElse("s3://" + settings.bucket() + "/" + key);
     }
 
+    /** The SDK's message when no provider of its credential chain had credentials: it lists every provider, over a thousand characters. */
+    private static final String NO_CREDENTIALS = "Unable to load credentials";
+
     private StorageException translate(String action, String key, SdkException e) {
-        String where = "s3://" + settings.bucket() + "/" + key;
+        String where = "s3://" + settings.bucket() + (key.isEmpty() ? "" : "/" + key);
+        if (e instanceof SdkClientException && e.getMessage() != null && e.getMessage().startsWith(NO_CREDENTIALS)) {
+            return new StorageException("cannot " + action + " " + where + ": no AWS credentials found: set AWS_ACCESS_KEY and AWS_SECRET_KEY,"
+                    + " or give the pod an IAM role (IRSA) or the machine an instance profile", e, false);
+        }
         if (e instanceof NoSuchKeyException) {
             return new ObjectNotFoundException(key);
         }

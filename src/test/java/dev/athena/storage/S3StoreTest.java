@@ -57,6 +57,18 @@ class S3StoreTest {
                 .hasMessageNotContaining("wrong-secret");
     }
 
+    /** Without any credentials the SDK's error lists its whole provider chain (1,400 characters); Athena says what to set. */
+    @Test
+    void noCredentialsAtAllIsOneLineSayingWhatToSet() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("AWS_ACCESS_KEY_ID") == null && System.getenv("AWS_PROFILE") == null
+                && !java.nio.file.Files.exists(java.nio.file.Path.of(System.getProperty("user.home"), ".aws")), "this machine has AWS credentials");
+        S3Server.createBucket(proxy, "open");
+        S3Settings none = new S3Settings("open", "us-east-1", Optional.of(proxy.getUri()), Optional.empty(), Optional.empty());
+        assertThatThrownBy(() -> new S3Store(none)).isInstanceOf(StorageException.class)
+                .hasMessage("cannot reach s3://open: no AWS credentials found: set AWS_ACCESS_KEY and AWS_SECRET_KEY, or give the pod an IAM role"
+                        + " (IRSA) or the machine an instance profile");
+    }
+
     @Test
     void aFolderWithEveryKindOfEntryRoundTripsThroughS3Encrypted() throws Exception {
         S3Server.createBucket(proxy, "athena-ondemand-backup");
