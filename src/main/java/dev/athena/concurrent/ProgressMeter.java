@@ -1,6 +1,5 @@
 package dev.athena.concurrent;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -92,7 +91,7 @@ public final class ProgressMeter {
                 secondsLeft = (long) Math.ceil((total - done) / (double) rate);
             }
         }
-        return new Snapshot(phase, List.copyOf(new ArrayList<>(working)), done, total, doneFiles, filesTotal >= 0 ? filesTotal : null,
+        return new Snapshot(phase, List.copyOf(working), done, total, doneFiles, filesTotal >= 0 ? filesTotal : null,
                 total == null && filesTotal < 0 ? null : estimated, elapsedNanos / 1_000_000, rate, percent, secondsLeft);
     }
 

@@ -3,6 +3,7 @@ package dev.athena.maintenance;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -11,6 +12,7 @@ import dev.athena.component.postgres.PostgresComponent;
 import dev.athena.repository.Manifest;
 import dev.athena.repository.Repository;
 import dev.athena.volume.FileNames;
+import dev.athena.volume.PathSelection;
 import dev.athena.volume.TreeEntry;
 import dev.athena.volume.TreeReader;
 import dev.athena.volume.VirtualTree;
@@ -49,10 +51,10 @@ public final class BackupContents {
             if (component != null && !component.equals(c.getKey())) {
                 continue;
             }
-            byte[] prefix = under == null ? null : normalize(under).getBytes(StandardCharsets.UTF_8);
+            PathSelection only = under == null || under.replace("/", "").isBlank() ? null : PathSelection.of(List.of(under));
             for (TreeReader r = new TreeReader(repository, c.getValue().treeIds()); r.hasNext(); ) {
                 TreeEntry e = r.next();
-                if (prefix != null && prefix.length > 0 && !within(e.pathBytes(), prefix)) {
+                if (only != null && !only.covers(e.pathBytes())) {
                     continue;
                 }
                 out.accept(item(c.getKey(), e));
@@ -67,10 +69,10 @@ public final class BackupContents {
         if (c == null) {
             throw new IllegalArgumentException("backup " + timestamp + " has no component '" + component + "'; it holds " + m.components().keySet());
         }
-        byte[] wanted = normalize(path).getBytes(StandardCharsets.UTF_8);
+        PathSelection wanted = PathSelection.of(List.of(path));
         for (TreeReader r = new TreeReader(repository, c.treeIds()); r.hasNext(); ) {
             TreeEntry e = r.next();
-            if (java.util.Arrays.equals(e.pathBytes(), wanted)) {
+            if (wanted.names(e.pathBytes())) {
                 if (!e.isFile()) {
                     throw new IllegalArgumentException(component + "/" + path + " in backup " + timestamp + " is a " + e.type() + ", not a file");
                 }
@@ -155,21 +157,5 @@ public final class BackupContents {
 
     private static String display(TreeEntry e) {
         return e.pathBytes().length == 0 ? "/" : e.displayPath();
-    }
-
-    private static String normalize(String path) {
-        String p = path.strip();
-        while (p.startsWith("/")) {
-            p = p.substring(1);
-        }
-        while (p.endsWith("/")) {
-            p = p.substring(0, p.length() - 1);
-        }
-        return p;
-    }
-
-    private static boolean within(byte[] rel, byte[] prefix) {
-        return java.util.Arrays.equals(rel, prefix)
-                || rel.length > prefix.length && rel[prefix.length] == '/' && java.util.Arrays.equals(rel, 0, prefix.length, prefix, 0, prefix.length);
     }
 }

@@ -269,21 +269,40 @@ public final class JobRecords {
         return out;
     }
 
-    /** Every restore record of this namespace, for the crash recovery at start-up. */
+    /**
+     * Finished restore records read before, by their key: they never change, and the dashboard and
+     * {@code restore get} list them every few seconds (on S3 a GET each). The listing still decides
+     * which exist.
+     */
+    private final Map<String, RestoreRecord> finishedRestores = new ConcurrentHashMap<>();
+
+    /** Every restore record of this namespace (for the crash recovery at start-up, and the list of restores). */
     public List<RestoreRecord> allRestores() {
         List<RestoreRecord> out = new ArrayList<>();
+        java.util.Set<String> listed = new java.util.HashSet<>();
         for (StoredObject o : repository.store().list(repository.layout().restoresFolder())) {
             if (!RepositoryLayout.isRestoreRecord(o.key())) {
                 continue;
             }
+            listed.add(o.key());
+            RestoreRecord cached = finishedRestores.get(o.key());
+            if (cached != null) {
+                out.add(cached);
+                continue;
+            }
             try {
-                out.add(Json.read(repository.getSealed(o.key()), RestoreRecord.class, "restore record"));
+                RestoreRecord r = Json.read(repository.getSealed(o.key()), RestoreRecord.class, "restore record");
+                if (r.status().finished()) {
+                    finishedRestores.put(o.key(), r);
+                }
+                out.add(r);
             } catch (ObjectNotFoundException e) {
                 // gone meanwhile
             } catch (CorruptDataException | RepositoryException e) {
                 warnOnce("skipping damaged restore record " + o.key() + ": " + e.getMessage());
             }
         }
+        finishedRestores.keySet().retainAll(listed);
         return out;
     }
 }

@@ -6,8 +6,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The files and folders of a volume an item-level restore takes out of a backup: each given path
- * with everything under it. Paths are relative to the volume's root ("projects/a", "graph.db");
+ * Files and folders of a volume named by their paths, each with everything under it: what an
+ * item-level restore takes out of a backup, or what a look inside one lists. Paths are relative to the volume's root ("projects/a", "graph.db");
  * a leading or trailing slash is ignored, and "." or ".." anywhere is refused, so a selection
  * cannot reach outside the volume.
  */
@@ -33,7 +33,7 @@ public final class PathSelection {
                 p = p.substring(0, p.length() - 1);
             }
             if (p.isEmpty()) {
-                throw new IllegalArgumentException("'" + item + "' names the whole volume: restore the component without items for that");
+                throw new IllegalArgumentException("'" + item + "' names the whole volume, not a file or folder in it");
             }
             for (String part : p.split("/", -1)) {
                 if (part.isEmpty() || part.equals(".") || part.equals("..")) {
@@ -44,6 +44,16 @@ public final class PathSelection {
             out.add(p.getBytes(StandardCharsets.UTF_8));
         }
         return new PathSelection(List.copyOf(out));
+    }
+
+    /** True when {@code rel} is one of the paths itself. */
+    public boolean names(byte[] rel) {
+        for (byte[] p : paths) {
+            if (Arrays.equals(rel, p)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** True when {@code rel} is a selected path or lies under one. */

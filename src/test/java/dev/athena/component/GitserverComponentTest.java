@@ -18,37 +18,28 @@ import dev.athena.restore.RestoreCommand;
 import dev.athena.storage.LocalStore;
 
 /** Real git repositories receiving real pushes while they are backed up. */
+import dev.athena.testing.Git;
+
 class GitserverComponentTest {
     @TempDir
     Path tmp;
-
-    private static String git(Path dir, String... args) throws Exception {
-        String[] cmd = new String[args.length + 3];
-        cmd[0] = "git";
-        cmd[1] = "-C";
-        cmd[2] = dir.toString();
-        System.arraycopy(args, 0, cmd, 3, args.length);
-        ExternalCommand.Result r = new ExternalCommand(java.util.List.of(cmd), Map.of("GIT_AUTHOR_NAME", "t", "GIT_AUTHOR_EMAIL", "t@e",
-                "GIT_COMMITTER_NAME", "t", "GIT_COMMITTER_EMAIL", "t@e")).check();
-        return r.stdout().strip();
-    }
 
     /** A bare repository on the server and a working clone that pushes to it. */
     private Path repository(Path server, String name) throws Exception {
         Path bare = server.resolve(name + ".git");
         Files.createDirectories(bare);
-        git(bare, "init", "-q", "--bare", "-b", "main");
+        Git.run(bare, "init", "-q", "--bare", "-b", "main");
         Path work = tmp.resolve("work/" + name);
         Files.createDirectories(work);
-        git(work, "init", "-q", "-b", "main");
-        git(work, "remote", "add", "origin", bare.toString());
+        Git.run(work, "init", "-q", "-b", "main");
+        Git.run(work, "remote", "add", "origin", bare.toString());
         for (int i = 0; i < 5; i++) {
             Files.writeString(work.resolve("file" + i + ".txt"), ("content " + i + "\n").repeat(200));
-            git(work, "add", ".");
-            git(work, "commit", "-q", "-m", "commit " + i);
+            Git.run(work, "add", ".");
+            Git.run(work, "commit", "-q", "-m", "commit " + i);
         }
-        git(work, "tag", "-a", "v1", "-m", "release 1");
-        git(work, "push", "-q", "origin", "main", "v1");
+        Git.run(work, "tag", "-a", "v1", "-m", "release 1");
+        Git.run(work, "push", "-q", "origin", "main", "v1");
         return work;
     }
 
@@ -71,9 +62,9 @@ class GitserverComponentTest {
                 Path work = clones[n % clones.length];
                 try {
                     Files.writeString(work.resolve("live-" + n + ".txt"), ("pushed while backing up " + n + "\n").repeat(1000));
-                    git(work, "add", ".");
-                    git(work, "commit", "-q", "-m", "live " + n);
-                    git(work, "push", "-q", "origin", "main", "HEAD:refs/heads/feature-" + n);
+                    Git.run(work, "add", ".");
+                    Git.run(work, "commit", "-q", "-m", "live " + n);
+                    Git.run(work, "push", "-q", "origin", "main", "HEAD:refs/heads/feature-" + n);
                     pushes.incrementAndGet();
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
@@ -103,9 +94,9 @@ class GitserverComponentTest {
             GitserverComponent.RepositoryRefs now = GitserverComponent.readRefs(r);
             assertThat(now.refs().keySet()).as(e.getKey()).containsAll(e.getValue().refs().keySet());
             for (String ref : now.refs().keySet()) {
-                assertThat(git(r, "rev-parse", "--verify", "-q", ref + "^{commit}")).as(ref).hasSize(40);
+                assertThat(Git.run(r, "rev-parse", "--verify", "-q", ref + "^{commit}")).as(ref).hasSize(40);
             }
-            assertThat(git(r, "log", "--oneline", "main")).contains("commit 4");
+            assertThat(Git.run(r, "log", "--oneline", "main")).contains("commit 4");
         }
     }
 }

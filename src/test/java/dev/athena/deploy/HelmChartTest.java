@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,30 +120,7 @@ class HelmChartTest {
         Deployment deployment = only(items, Deployment.class);
         Secret secret = only(items, Secret.class);
         Container athena = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
-        List<String> mounts = athena.getVolumeMounts().stream().map(VolumeMount::getMountPath).toList();
-        String readme = Files.readString(Path.of("README.md"));
-        Map<String, String> env = new HashMap<>();
-        for (EnvVar v : athena.getEnv()) {
-            assertThat(readme).as("README documents " + v.getName()).contains("`" + v.getName() + "`");
-            String value;
-            if (v.getValueFrom() == null) {
-                value = v.getValue();
-            } else if (v.getValueFrom().getSecretKeyRef() != null) {
-                assertThat(v.getValueFrom().getSecretKeyRef().getName()).isEqualTo(secret.getMetadata().getName());
-                String encoded = secret.getData().get(v.getValueFrom().getSecretKeyRef().getKey());
-                assertThat(encoded).as("the Secret holds " + v.getName()).isNotNull();
-                value = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
-            } else {
-                assertThat(v.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
-                value = "platform";
-            }
-            if (value.startsWith("/")) {
-                String inPod = value;
-                assertThat(mounts).as(v.getName() + " is on a mounted volume").anyMatch(m -> inPod.equals(m) || inPod.startsWith(m + "/"));
-                value = Files.createDirectories(root.resolve(inPod.substring(1))).toString();
-            }
-            env.put(v.getName(), value);
-        }
+        Map<String, String> env = ContainerEnvironment.of(athena, secret, root);
         assertThat(env).containsEntry("POSTGRES_PASSWORD", "s3cret-password").containsEntry("ATHENA_TRANSFER_THREADS", "8")
                 .containsKeys("POSTGRES_HOST", "METAGRAPH_VOLUME_PATH", "GITSERVER_VOLUME_PATH", "CONFIGMAP_NAME", "ATHENA_API_KEYS",
                         "ATHENA_ENCRYPTION_KEY", "PLATFORM_VERSION");

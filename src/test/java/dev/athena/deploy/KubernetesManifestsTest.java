@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -16,10 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.athena.config.AthenaConfig;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -95,31 +92,7 @@ class KubernetesManifestsTest {
         Deployment deployment = only(items, Deployment.class);
         Secret secret = only(load(SECRET), Secret.class);
         Container athena = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
-        List<String> mounts = athena.getVolumeMounts().stream().map(VolumeMount::getMountPath).toList();
-
-        String readme = Files.readString(Path.of("README.md"));
-        Map<String, String> env = new HashMap<>();
-        for (EnvVar v : athena.getEnv()) {
-            assertThat(readme).as("README documents " + v.getName()).contains("`" + v.getName() + "`");
-            String value;
-            if (v.getValueFrom() == null) {
-                value = v.getValue();
-            } else if (v.getValueFrom().getSecretKeyRef() != null) {
-                assertThat(v.getValueFrom().getSecretKeyRef().getName()).isEqualTo(secret.getMetadata().getName());
-                value = secret.getStringData().get(v.getValueFrom().getSecretKeyRef().getKey());
-                assertThat(value).as("the Secret holds " + v.getName()).isNotNull();
-            } else {
-                assertThat(v.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
-                value = "platform";
-            }
-            // A path the pod reads must be on a mounted volume; here the pod's filesystem is a folder.
-            if (value.startsWith("/")) {
-                String inPod = value;
-                assertThat(mounts).as(v.getName() + " is on a mounted volume").anyMatch(m -> inPod.equals(m) || inPod.startsWith(m + "/"));
-                value = Files.createDirectories(root.resolve(inPod.substring(1))).toString();
-            }
-            env.put(v.getName(), value);
-        }
+        Map<String, String> env = ContainerEnvironment.of(athena, secret, root);
         assertThat(env).containsKeys("POSTGRES_HOST", "METAGRAPH_VOLUME_PATH", "GITSERVER_VOLUME_PATH", "CONFIGMAP_NAME", "ATHENA_API_KEYS")
                 .containsEntry("BACKUP_LOCATION_TYPE", "s3");
 

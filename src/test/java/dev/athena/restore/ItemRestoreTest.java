@@ -13,8 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.athena.component.ExternalCommand;
 import dev.athena.component.GitserverComponent;
+import dev.athena.testing.Git;
 import dev.athena.testing.AthenaProcess;
 import dev.athena.testing.ServiceFixture;
 
@@ -30,32 +30,22 @@ class ItemRestoreTest {
     @TempDir
     Path tmp;
 
-    private static String git(Path dir, String... args) throws Exception {
-        String[] cmd = new String[args.length + 3];
-        cmd[0] = "git";
-        cmd[1] = "-C";
-        cmd[2] = dir.toString();
-        System.arraycopy(args, 0, cmd, 3, args.length);
-        return new ExternalCommand(List.of(cmd), Map.of("GIT_AUTHOR_NAME", "t", "GIT_AUTHOR_EMAIL", "t@e", "GIT_COMMITTER_NAME", "t",
-                "GIT_COMMITTER_EMAIL", "t@e")).check().stdout().strip();
-    }
-
     /** A bare repository in the gitserver volume and a clone that pushes to it. */
     private Path repository(Path server, String name) throws Exception {
         Path bare = Files.createDirectories(server.resolve(name));
-        git(bare, "init", "-q", "--bare", "-b", "main");
+        Git.run(bare, "init", "-q", "--bare", "-b", "main");
         Path work = Files.createDirectories(tmp.resolve("work/" + name));
-        git(work, "init", "-q", "-b", "main");
-        git(work, "remote", "add", "origin", bare.toString());
+        Git.run(work, "init", "-q", "-b", "main");
+        Git.run(work, "remote", "add", "origin", bare.toString());
         push(work, "first");
         return work;
     }
 
     private static void push(Path work, String what) throws Exception {
         Files.writeString(work.resolve(what + ".txt"), what + "\n");
-        git(work, "add", ".");
-        git(work, "commit", "-q", "-m", what);
-        git(work, "push", "-q", "origin", "main");
+        Git.run(work, "add", ".");
+        Git.run(work, "commit", "-q", "-m", what);
+        Git.run(work, "push", "-q", "origin", "main");
     }
 
     private static void write(Path file, String content) throws Exception {
@@ -89,7 +79,7 @@ class ItemRestoreTest {
 
             String ts = ServiceFixture.timestampOf(athena.call("POST", API + "/ondemandbackup", "{}"));
             assertThat(athena.awaitFinished(API + "/backupstatus", ts).get("status").asText()).isEqualTo("Success");
-            String appHead = git(athena.gitserver.resolve("team/app.git"), "rev-parse", "main");
+            String appHead = Git.run(athena.gitserver.resolve("team/app.git"), "rev-parse", "main");
 
             // After the backup: everything changes.
             write(meta.resolve("projects/a/graph.db"), "a damaged");
@@ -99,7 +89,7 @@ class ItemRestoreTest {
             Files.writeString(meta.resolve("graph.db"), "top changed on purpose");
             push(app, "bad-change");
             push(lib, "wanted-change");
-            String libHead = git(athena.gitserver.resolve("team/lib.git"), "rev-parse", "main");
+            String libHead = Git.run(athena.gitserver.resolve("team/lib.git"), "rev-parse", "main");
             Files.writeString(athena.configMap.resolve("APP_HOST"), "broken.example.com");
             Files.writeString(athena.configMap.resolve("DB_URL"), "postgres://db/changed-on-purpose");
 
@@ -134,9 +124,9 @@ class ItemRestoreTest {
             assertThat(meta.resolve("projects/b/graph.db")).hasContent("b changed on purpose");
             assertThat(meta.resolve("graph.db")).hasContent("top changed on purpose");
 
-            assertThat(git(athena.gitserver.resolve("team/app.git"), "rev-parse", "main")).isEqualTo(appHead);
+            assertThat(Git.run(athena.gitserver.resolve("team/app.git"), "rev-parse", "main")).isEqualTo(appHead);
             assertThat(GitserverComponent.fsck(athena.gitserver.resolve("team/app.git"))).isEmpty();
-            assertThat(git(athena.gitserver.resolve("team/lib.git"), "rev-parse", "main")).as("the other repository keeps its push").isEqualTo(libHead);
+            assertThat(Git.run(athena.gitserver.resolve("team/lib.git"), "rev-parse", "main")).as("the other repository keeps its push").isEqualTo(libHead);
 
             assertThat(athena.configMap.resolve("APP_HOST")).hasContent("app.example.com");
             assertThat(athena.configMap.resolve("DB_URL")).hasContent("postgres://db/changed-on-purpose");
