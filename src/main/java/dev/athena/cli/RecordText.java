@@ -103,7 +103,9 @@ final class RecordText {
         field(lines, "Error", text(r, "error"));
         field(lines, "Started", text(r, "startedAt"));
         field(lines, "Finished", text(r, "finishedAt"));
-        field(lines, "RTO", r.hasNonNull("rtoSeconds") ? Sizes.duration(r.get("rtoSeconds").asLong() * 1000) : null);
+        // Only a restore that wrote the platform back recovered it: a failed one or a dry run merely ran that long.
+        boolean recovered = "Success".equals(text(r, "status")) && !r.path("request").path("dryRun").asBoolean();
+        field(lines, recovered ? "RTO" : "Ran for", r.hasNonNull("rtoSeconds") ? Sizes.duration(r.get("rtoSeconds").asLong() * 1000) : null);
         field(lines, "RPO", r.hasNonNull("rpoSeconds") ? Sizes.duration(r.get("rpoSeconds").asLong() * 1000) + " (the backup's age when the restore"
                 + " began)" : null);
         field(lines, "Versions", r.hasNonNull("backupVersion") || r.hasNonNull("versionBefore") ? "backup " + text(r, "backupVersion")
