@@ -33,7 +33,7 @@ public final class ApiServer implements AutoCloseable {
     static final Set<String> BACKUP_FIELDS = Set.of("onlyConfig");
     static final Set<String> TIMESTAMP_FIELDS = Set.of("timestamp");
     static final Set<String> RESTORE_FIELDS = Set.of("timestamp", "sourceNamespace", "enableReportGeneration", "enableJenkinsTestRun",
-            "disableUpgrade", "disablePreRestoreChecks", "disablePostRestoreChecks", "svcs", "dryRun", "allowDowngrade");
+            "disableUpgrade", "disablePreRestoreChecks", "disablePostRestoreChecks", "svcs", "dryRun", "allowDowngrade", "location");
     static final Set<String> SERVICE_FIELDS = Set.of("disable", "include");
     /** At most this many items per component in one item-level restore: a list, not a copy of the volume's index. */
     static final int MAX_ITEMS = 1000;
@@ -310,9 +310,25 @@ public final class ApiServer implements AutoCloseable {
         }
         RestoreRequest request = new RestoreRequest(ts, source, b.bool("enableReportGeneration", false), b.bool("enableJenkinsTestRun", false),
                 b.bool("disableUpgrade", false), b.bool("disablePreRestoreChecks", false), b.bool("disablePostRestoreChecks", false),
-                Set.copyOf(disabled), b.bool("dryRun", false), b.bool("allowDowngrade", false), items);
+                Set.copyOf(disabled), b.bool("dryRun", false), b.bool("allowDowngrade", false), items, location(b));
         service().startRestore(request);
         json(ctx, 202, new CodeAndMessage(202, "Request Accepted"));
+    }
+
+    /** "primary" (the default) or "secondary": the copy COPY_TO keeps, for when the backup location is lost or slow. */
+    private String location(RequestBody b) {
+        String location = b.string("location");
+        if (location == null) {
+            return null;
+        }
+        if (!RestoreRequest.LOCATIONS.contains(location)) {
+            throw new ApiException(400, "field 'location' must be primary or secondary, got '" + location + "'"
+                    + Spelling.hint(location, RestoreRequest.LOCATIONS));
+        }
+        if (location.equals("secondary") && service().config().copy().isEmpty()) {
+            throw new ApiException(400, "location 'secondary': no second location is configured; set COPY_TO to where the copies are");
+        }
+        return location;
     }
 
     private static void json(Context ctx, int status, Object value) {

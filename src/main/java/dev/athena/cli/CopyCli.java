@@ -22,7 +22,7 @@ final class CopyCli implements Callable<Integer> {
     @Mixin
     OutputOption output;
 
-    @Option(names = "--to", required = true, paramLabel = "FOLDER|s3://BUCKET", description = "The second location.")
+    @Option(names = "--to", paramLabel = "FOLDER|s3://BUCKET", description = "The second location; default: COPY_TO.")
     String to;
 
     @Option(names = "--timestamp", description = "Only this backup; repeat for several. Default: all.")
@@ -34,22 +34,32 @@ final class CopyCli implements Callable<Integer> {
             timestamps.forEach(RepositoryLayout::checkTimestamp);
         }
         // Opened for writing only to hold a shared lock, so no prune deletes what is being copied.
+        if (to == null) {
+            to = repo.settings().copyTo();
+            if (to == null) {
+                throw new IllegalArgumentException("no second location: give --to FOLDER|s3://BUCKET, or set COPY_TO");
+            }
+        }
         Repository source = repo.open(false);
         Repository target = repo.openCopyTarget(to);
         CopyCommand.Result result;
         try (ProgressDisplay progress = ProgressDisplay.start(target.progress())) {
             result = new CopyCommand(source, target).timestamps(timestamps).call();
         }
+        int exit = result.failures().isEmpty() ? 0 : 1;
         if (output.json()) {
             OutputOption.printJson(result);
-            return 0;
+            return exit;
         }
         for (CopyCommand.Copied c : result.backups()) {
-            System.out.println(c.alreadyThere() ? "backup " + c.timestamp() + ": already there"
+            System.out.println(c.failed() ? "backup " + c.timestamp() + ": NOT copied: " + c.error()
+                    : c.alreadyThere() ? "backup " + c.timestamp() + ": already there"
                     : "backup " + c.timestamp() + ": copied, " + Sizes.count(c.blobsCopied(), "blob") + " (" + Sizes.bytes(c.bytesCopied())
                     + ") new there, read back intact");
         }
-        System.out.println(Sizes.count(result.backups().size(), "backup") + " at " + to + "; " + Sizes.bytes(result.bytesCopied()) + " sent");
-        return 0;
+        int there = result.backups().size() - result.failures().size();
+        System.out.println(Sizes.count(there, "backup") + " at " + to + "; " + Sizes.bytes(result.bytesCopied()) + " sent"
+                + (exit == 0 ? "" : "; " + Sizes.count(result.failures().size(), "backup") + " could not be copied (see above)"));
+        return exit;
     }
 }

@@ -69,7 +69,7 @@ final class RepositoryOptions {
      * environment's S3 settings), in the same namespace, with ATHENA_COPY_ENCRYPTION_KEY or the same key.
      */
     Repository openCopyTarget(String to) {
-        StorageConfig target = settings().storage(to);
+        StorageConfig target = settings().copyStorage(to);
         if (target.toString().equals(storage().toString())) {
             throw new IllegalArgumentException("--to " + to + " is the backup location itself: name a second folder or bucket");
         }

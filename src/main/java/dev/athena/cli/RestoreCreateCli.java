@@ -54,6 +54,10 @@ final class RestoreCreateCli implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Check the backup and the destination and show the plan; write nothing.")
     boolean dryRun;
 
+    @Option(names = "--from-copy", description = "Read the backup from the second location the service keeps in step (COPY_TO),"
+            + " for when the backup location is lost or slow (\"location\": \"secondary\").")
+    boolean fromCopy;
+
     @Option(names = "--wait", description = "Follow the restore, with its progress, until it ends; exit 1 if it failed.")
     boolean waitForEnd;
 
@@ -66,6 +70,9 @@ final class RestoreCreateCli implements Callable<Integer> {
         }
         request.put("enableReportGeneration", report).put("disableUpgrade", noUpgrade).put("allowDowngrade", allowDowngrade)
                 .put("disablePreRestoreChecks", noPreChecks).put("disablePostRestoreChecks", noPostChecks).put("dryRun", dryRun);
+        if (fromCopy) {
+            request.put("location", "secondary");
+        }
         java.util.Map<String, List<String>> items = ItemArgs.parse(include);
         if ((skip != null && !skip.isEmpty()) || !items.isEmpty()) {
             ObjectNode svcs = request.putObject("svcs");

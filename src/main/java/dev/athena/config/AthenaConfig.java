@@ -24,7 +24,8 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
                            Path stateDir, int shutdownGraceSeconds, Optional<PostgresSettings> postgres,
                            Optional<String> configMapName, java.util.Set<String> configPreserveKeys,
                            Optional<String> metagraphPreHook, Optional<String> metagraphPostHook, Optional<RdsSettings> rds,
-                           RecoverySettings recovery, Path scratchDir, HighAvailability ha, Tuning tuning) {
+                           RecoverySettings recovery, Path scratchDir, HighAvailability ha, Tuning tuning,
+                           Optional<CopySettings> copy) {
 
     /**
      * ATHENA_LEADER_ELECTION and its settings: several replicas of serve on one namespace, of which
@@ -69,14 +70,16 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
         }
         int retention = integer(env, "BACKUP_RETENTION_PERIOD", 90, 0, 100_000);
         Tuning tuning = Tuning.fromEnv(env);
-        return new AthenaConfig(namespace, port, List.copyOf(keys), StorageConfig.fromEnv(env), regular, frequency, retention,
+        StorageConfig storage = StorageConfig.fromEnv(env);
+        return new AthenaConfig(namespace, port, List.copyOf(keys), storage, regular, frequency, retention,
                 StorageConfig.blankToNull(env.get("ATHENA_ENCRYPTION_KEY")), StorageConfig.blankToNull(env.get("PLATFORM_VERSION")),
                 folder(env, "METAGRAPH_VOLUME_PATH"), folder(env, "GITSERVER_VOLUME_PATH"), path(env, "CONFIGMAP_PATH"),
                 Path.of(env.getOrDefault("ATHENA_STATE_DIR", Path.of(System.getProperty("user.home"), ".athena").toString())),
                 integer(env, "ATHENA_SHUTDOWN_GRACE_SECONDS", 60, 0, 86_400), postgres(env), configMapName(env),
                 list(env, "CONFIG_PRESERVE_KEYS"), Optional.ofNullable(StorageConfig.blankToNull(env.get("METAGRAPH_PRE_BACKUP_COMMAND"))),
                 Optional.ofNullable(StorageConfig.blankToNull(env.get("METAGRAPH_POST_BACKUP_COMMAND"))), rds(env), recovery(env),
-                scratchFolder(env), highAvailability(env, keys), tuning);
+                scratchFolder(env), highAvailability(env, keys), tuning,
+                CopySettings.fromEnv(env, storage, retention));
     }
 
     private static HighAvailability highAvailability(Map<String, String> env, List<String> keys) {
@@ -286,6 +289,7 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
                 + ", metagraph=" + metagraphPath.orElse(null) + ", gitserver=" + gitserverPath.orElse(null)
                 + ", configMap=" + configMapPath.map(Path::toString).or(() -> configMapName.map(n -> "ConfigMap " + n)).orElse(null)
                 + ", postgres=" + rds.map(Object::toString).orElse(postgres.map(Object::toString).orElse(null))
-                + (ha.enabled() ? ", leaderElection=lease " + ha.lease().toSeconds() + " s" : "");
+                + (ha.enabled() ? ", leaderElection=lease " + ha.lease().toSeconds() + " s" : "")
+                + copy.map(c -> ", copyTo=" + c).orElse("");
     }
 }

@@ -1,7 +1,6 @@
 package dev.athena.config;
 
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -41,8 +40,7 @@ public final class CommandSettings {
             key = env.get("ATHENA_API_KEYS").split(",")[0].trim();
         }
         this.apiKey = key;
-        String copyKey = StorageConfig.blankToNull(env.get("ATHENA_COPY_ENCRYPTION_KEY"));
-        this.copyEncryptionKey = copyKey != null ? copyKey : encryptionKey;
+        this.copyEncryptionKey = CopySettings.key(env);
     }
 
     /** The key of the second location that athena copy writes: ATHENA_COPY_ENCRYPTION_KEY, else ATHENA_ENCRYPTION_KEY. */
@@ -93,17 +91,17 @@ public final class CommandSettings {
      * environment's S3 settings), else the environment's.
      */
     public StorageConfig storage(String location) {
-        Map<String, String> with = new HashMap<>(env);
-        if (location != null) {
-            if (location.startsWith("s3://")) {
-                with.put("BACKUP_LOCATION_TYPE", "s3");
-                with.put("AWS_S3_BUCKET_NAME", location.substring(5).replaceAll("/+$", ""));
-            } else {
-                with.put("BACKUP_LOCATION_TYPE", "local");
-                with.put("LOCAL_BACKUP_LOCATION", Path.of(location).toAbsolutePath().toString());
-            }
-        }
-        return StorageConfig.fromEnv(with);
+        return StorageConfig.fromEnv(location == null ? env : StorageConfig.at(env, location));
+    }
+
+    /** The second location athena copy writes, with COPY_S3_* and COPY_AWS_* when they are set. */
+    public StorageConfig copyStorage(String to) {
+        return CopySettings.storage(env, to);
+    }
+
+    /** COPY_TO, the second location serve keeps in step, or null. */
+    public String copyTo() {
+        return StorageConfig.blankToNull(env.get("COPY_TO"));
     }
 
     /** The platform's components as {@code serve} would see them. */

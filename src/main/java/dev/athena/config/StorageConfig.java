@@ -90,6 +90,22 @@ public record StorageConfig(String type, Path localRoot, S3Settings s3) {
         return remote() ? new S3Store(s3, timeout) : new LocalStore(localRoot);
     }
 
+    /**
+     * {@code env} with the location set to {@code location}: a folder, or {@code s3://BUCKET} with
+     * the environment's other S3 settings (endpoint, region, credentials).
+     */
+    static Map<String, String> at(Map<String, String> env, String location) {
+        Map<String, String> with = new java.util.HashMap<>(env);
+        if (location.startsWith("s3://")) {
+            with.put("BACKUP_LOCATION_TYPE", "s3");
+            with.put("AWS_S3_BUCKET_NAME", location.substring(5).replaceAll("/+$", ""));
+        } else {
+            with.put("BACKUP_LOCATION_TYPE", "local");
+            with.put("LOCAL_BACKUP_LOCATION", Path.of(location).toAbsolutePath().toString());
+        }
+        return with;
+    }
+
     static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s.trim();
     }

@@ -32,6 +32,7 @@ public final class CopyCommand {
     private final Repository source;
     private final Repository destination;
     private List<String> timestamps;
+    private java.util.function.BooleanSupplier stopRequested = () -> false;
 
     public CopyCommand(Repository source, Repository destination) {
         this.source = source;
@@ -44,11 +45,36 @@ public final class CopyCommand {
         return this;
     }
 
-    /** Per backup: copied (with the blobs and bytes it took) or already there. */
-    public record Copied(String timestamp, boolean alreadyThere, long blobsCopied, long bytesCopied) {
+    /**
+     * Asked between blobs: when true, the copy stops there and {@link Result#stopped()} says so
+     * (the service lets a request for a backup or restore go first; the next run carries on).
+     */
+    public CopyCommand stopWhen(java.util.function.BooleanSupplier stop) {
+        this.stopRequested = stop;
+        return this;
     }
 
-    public record Result(List<Copied> backups) {
+    /**
+     * Per backup: copied (with the blobs and bytes it took), already there, or failed with
+     * {@code error} (a damaged backup in the source is reported and the others are still copied).
+     */
+    public record Copied(String timestamp, boolean alreadyThere, long blobsCopied, long bytesCopied,
+                         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String error) {
+        public Copied(String timestamp, boolean alreadyThere, long blobsCopied, long bytesCopied) {
+            this(timestamp, alreadyThere, blobsCopied, bytesCopied, null);
+        }
+
+        public boolean failed() {
+            return error != null;
+        }
+    }
+
+    /** {@code stopped}: it stopped when asked to, before the backups after the last one listed. */
+    public record Result(List<Copied> backups, boolean stopped) {
+        public List<Copied> failures() {
+            return backups.stream().filter(Copied::failed).toList();
+        }
+
         public long blobsCopied() {
             return backups.stream().mapToLong(Copied::blobsCopied).sum();
         }
@@ -67,16 +93,36 @@ public final class CopyCommand {
             }
         }
         List<Copied> out = new ArrayList<>();
+        boolean stopped = false;
         try (RepositoryLock reading = RepositoryLock.sharedForReading(source, "copy");
              RepositoryLock writing = RepositoryLock.shared(destination, "copy")) {
             // Oldest first: each backup finds the data it shares with the one before already there.
             for (String ts : all.stream().filter(chosen::contains).toList()) {
-                out.add(copy(ts));
+                try {
+                    out.add(copy(ts));
+                } catch (Stopped e) {
+                    stopped = true;
+                    // What was sent is kept (stored and indexed, with no manifest naming it yet): the next run does not send it again.
+                    destination.flush();
+                    log.info("copy: stopped before backup {} was complete, as asked; the next run carries on", ts);
+                    break;
+                } catch (dev.athena.repository.CorruptDataException e) {
+                    // Damage in the source stays with its backup: the others are still copied.
+                    log.error("copy: backup {} was not copied: {}", ts, e.getMessage());
+                    out.add(new Copied(ts, false, 0, 0, e.getMessage()));
+                }
             }
         } finally {
             destination.close();
         }
-        return new Result(out);
+        return new Result(out, stopped);
+    }
+
+    /** Thrown between blobs when {@link #stopWhen} says to stop. */
+    private static final class Stopped extends RuntimeException {
+        Stopped() {
+            super("stopped", null, false, false);
+        }
     }
 
     private Copied copy(String ts) {
@@ -122,6 +168,9 @@ public final class CopyCommand {
         if (needed.contains(id)) {
             return;
         }
+        if (stopRequested.getAsBoolean()) {
+            throw new Stopped();
+        }
         needed.add(id);
         if (destination.has(id)) {
             return;
@@ -129,7 +178,8 @@ public final class CopyCommand {
         byte[] data = source.load(id);
         BlobId stored = destination.save(type, data);
         if (!stored.equals(id)) {
-            throw new IllegalStateException("blob " + id.hex() + " of the source reads back as " + stored.hex() + ": the source is damaged there");
+            throw new dev.athena.repository.CorruptDataException("blob " + id.hex() + " of the source reads back as " + stored.hex()
+                    + ": the source is damaged there (athena verify finds what else is)");
         }
         destination.progress().addBytes(data.length);
         copied[0]++;

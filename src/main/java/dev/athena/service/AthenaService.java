@@ -45,6 +45,10 @@ public final class AthenaService implements AutoCloseable {
     private final ProgressBoard board = new ProgressBoard();
     private final RetentionSweep sweep;
     private final BackupScheduler scheduler;
+    /** The copy to the second location (COPY_TO), or null. */
+    private final CopyJob copy;
+    /** With COPY_FREQUENCY: when the next copy is due (it waits for a running job); otherwise null. */
+    private Instant nextCopy;
     private ScheduledExecutorService ticker;
     private Leadership leadership = Leadership.alone();
     private Runnable fence = () -> { };
@@ -63,6 +67,13 @@ public final class AthenaService implements AutoCloseable {
         this.sweep = new RetentionSweep(records, this::repository, new RetentionPolicy(config.retentionDays()), clock, this.components);
         this.scheduler = new BackupScheduler(config.frequency(), config.regularBackups(), clock,
                 this::tryScheduledBackup, this::trySweep, Duration.ofHours(1));
+        this.copy = config.copy().map(c -> new CopyJob(c, this::repository, config.namespace(), config.tuning().repositoryOptions(config.scratchDir()),
+                clock, metrics, jobs::shouldYield)).orElse(null);
+        if (copy != null) {
+            metrics.copyConfigured();
+            nextCopy = config.copy().get().frequency().flatMap(f -> f.next(clock.instant().atZone(java.time.ZoneOffset.UTC)))
+                    .map(java.time.ZonedDateTime::toInstant).orElse(null);
+        }
     }
 
     /**
@@ -103,6 +114,7 @@ public final class AthenaService implements AutoCloseable {
                     }
                     if (tookOver) {
                         scheduler.tick();
+                        copyTick();
                     }
                 }
                 board.logDue(System.nanoTime());
@@ -166,6 +178,47 @@ public final class AthenaService implements AutoCloseable {
         }
     }
 
+    /** With COPY_FREQUENCY: starts a due copy once no job runs (a copy is catch-up work: it waits rather than being skipped). */
+    private void copyTick() {
+        Instant due = nextCopy;
+        if (due == null || clock.instant().isBefore(due)) {
+            return;
+        }
+        if (jobs.startSweep("copy to " + config.copy().get().to(), this::runCopy)) {
+            nextCopy = config.copy().get().frequency().get().next(clock.instant().atZone(java.time.ZoneOffset.UTC))
+                    .map(java.time.ZonedDateTime::toInstant).orElse(null);
+        }
+    }
+
+    private void runCopy() {
+        String id = "to " + config.copy().get().to();
+        board.track(ProgressBoard.Kind.copy, id, copy::meter);
+        try {
+            copy.run();
+        } finally {
+            board.untrack(ProgressBoard.Kind.copy, id);
+        }
+    }
+
+    /**
+     * After a backup's end is recorded: the retention sweep, then (without COPY_FREQUENCY) the copy
+     * to the second location. With the sweep's hourly run too, so a copy that failed or let a job go
+     * first is taken up again within the hour.
+     */
+    private void afterBackup() {
+        sweepQuietly();
+        if (copy != null && config.copy().get().frequency().isEmpty() && !jobs.stopping()) {
+            runCopy();
+        }
+    }
+
+    private void maintenance() {
+        sweepQuietly();
+        if (copy != null && config.copy().get().frequency().isEmpty() && !"Success".equals(copy.status().lastResult()) && !jobs.stopping()) {
+            runCopy();
+        }
+    }
+
     public Leadership leadership() {
         return leadership;
     }
@@ -187,7 +240,7 @@ public final class AthenaService implements AutoCloseable {
         java.time.Instant next = scheduler.nextBackup();
         return new Schedule(config.namespace(), config.regularBackups(), config.frequency().toString(), next == null ? null : next.toString(),
                 config.retentionDays(), config.storage().toString(), components.stream().map(Component::name).toList(), config.platformVersion(),
-                leadership.isLeader());
+                leadership.isLeader(), copy == null ? null : copy.status());
     }
 
     /** The metrics as GET /metrics shows them now, the running job's progress included. */
@@ -262,7 +315,7 @@ public final class AthenaService implements AutoCloseable {
 
         void run() {
             BackupJob job = new BackupJob(AthenaService.this::repository, () -> CountingStore.countsOf(store), records, metrics, clock, selected,
-                    running, jobs::yieldToNext, AthenaService.this::sweepQuietly, config.tuning().componentThreads());
+                    running, jobs::yieldToNext, AthenaService.this::afterBackup, config.tuning().componentThreads());
             board.track(ProgressBoard.Kind.backup, timestamp, job::meter);
             try {
                 job.run();
@@ -289,25 +342,31 @@ public final class AthenaService implements AutoCloseable {
     public void startRestore(RestoreRequest request) {
         checkLeader();
         String sourceNs = request.sourceNamespace();
-        Supplier<Repository> source = () -> Repository.open(store, sourceNs, config.encryptionKey(), false, config.tuning().repositoryOptions(config.scratchDir()));
-        if (!Repository.exists(store, sourceNs)) {
-            throw new NotFoundException("no backups of namespace '" + sourceNs + "' in " + config.storage());
+        Location from = location(request);
+        Supplier<Repository> source = () -> Repository.open(from.store(), sourceNs, from.encryptionKey(), false,
+                config.tuning().repositoryOptions(config.scratchDir()));
+        if (!Repository.exists(from.store(), sourceNs)) {
+            throw new NotFoundException("no backups of namespace '" + sourceNs + "' in " + from.storage()
+                    + (request.fromSecondary() ? " (the second location; athena copy or COPY_TO puts them there)" : ""));
         }
-        JobRecords sourceRecords = sourceNs.equals(config.namespace()) ? records
-                : new JobRecords(source.get(), new BackupUrls(config.storage()));
+        JobRecords sourceRecords = sourceNs.equals(config.namespace()) && !request.fromSecondary() ? records
+                : new JobRecords(source.get(), new BackupUrls(from.storage()));
         BackupRecord backup = sourceRecords.find(request.timestamp())
-                .orElseThrow(() -> new NotFoundException("no backup " + request.timestamp() + " in namespace " + sourceNs));
+                .orElseThrow(() -> new NotFoundException("no backup " + request.timestamp() + " in namespace " + sourceNs
+                        + (request.fromSecondary() ? " at the second location " + from.storage() : "")));
         if (backup.status() != JobStatus.Success) {
             throw new ConflictException("backup " + request.timestamp() + " of namespace " + sourceNs + " is " + backup.status()
                     + (Boolean.TRUE.equals(backup.damaged()) ? " (" + backup.error() + ")" : "") + "; only a successful backup can be restored");
         }
         Instant now = clock.instant();
         String id = Timestamps.of(now) + "-" + String.format("%03d", now.getNano() / 1_000_000);
-        RestoreRecord running = RestoreRecord.running(backup.backupurl(), sourceNs, request.timestamp(), config.namespace(), id,
+        // A copy's status record still names the first location: the record names where the backup is read.
+        String backupUrl = sourceRecords.url(sourceNs, request.timestamp());
+        RestoreRecord running = RestoreRecord.running(backupUrl, sourceNs, request.timestamp(), config.namespace(), id,
                 now.toString(), request, backup.platformVersion(), config.platformVersion());
         // The job reads the backup through a RestoreSource (one download per pack from S3), closed when it ends.
-        SourceForRestore reading = new SourceForRestore(sourceNs);
-        RestoreJob job = new RestoreJob(reading, () -> CountingStore.countsOf(store), records, metrics, clock, components, config, running);
+        SourceForRestore reading = new SourceForRestore(sourceNs, from);
+        RestoreJob job = new RestoreJob(reading, () -> CountingStore.countsOf(from.store()), records, metrics, clock, components, config, running);
         Runnable work = () -> {
             board.track(ProgressBoard.Kind.restore, id, job::meter);
             try (reading) {
@@ -324,19 +383,34 @@ public final class AthenaService implements AutoCloseable {
         }
     }
 
+    /** Where a restore reads: the backup location, or the second location with its own key. */
+    private record Location(dev.athena.config.StorageConfig storage, ObjectStore store, String encryptionKey) {
+    }
+
+    private Location location(RestoreRequest request) {
+        if (!request.fromSecondary()) {
+            return new Location(config.storage(), store, config.encryptionKey());
+        }
+        dev.athena.config.CopySettings c = config.copy()
+                .orElseThrow(() -> new ConflictException("location 'secondary': no second location is configured; set COPY_TO"));
+        return new Location(c.storage(), c.storage().open(), c.encryptionKey());
+    }
+
     /** The repository a restore reads, opened when the job first asks for it, through a download cache when remote. */
     private final class SourceForRestore implements Supplier<Repository>, AutoCloseable {
         private final String namespace;
+        private final Location from;
         private RestoreSource opened;
 
-        SourceForRestore(String namespace) {
+        SourceForRestore(String namespace, Location from) {
             this.namespace = namespace;
+            this.from = from;
         }
 
         @Override
         public Repository get() {
             try {
-                opened = RestoreSource.open(store, config.storage().remote(), namespace, config.encryptionKey(), config.scratchDir(),
+                opened = RestoreSource.open(from.store(), from.storage().remote(), namespace, from.encryptionKey(), config.scratchDir(),
                         config.tuning().repositoryOptions(config.scratchDir()));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot prepare the scratch folder " + config.scratchDir() + ": " + e.getMessage(), e);
@@ -377,7 +451,7 @@ public final class AthenaService implements AutoCloseable {
     }
 
     private boolean trySweep() {
-        return jobs.startSweep("retention sweep", this::sweepQuietly);
+        return jobs.startSweep("retention sweep", this::maintenance);
     }
 
     private void sweepQuietly() {

@@ -109,6 +109,14 @@ public final class JobRunner implements AutoCloseable {
         }
     }
 
+    /**
+     * True when what runs should make way: a request waits behind it, or the service is stopping.
+     * A copy to the second location asks this between blobs.
+     */
+    public synchronized boolean shouldYield() {
+        return next != null || stopping;
+    }
+
     /** True once {@link #shutdown} has begun: nothing new starts. */
     synchronized boolean stopping() {
         return stopping;

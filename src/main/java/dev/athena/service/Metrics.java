@@ -47,6 +47,11 @@ public final class Metrics {
             .labelNames("job").register(registry);
     private final Gauge secondsLeft = Gauge.builder().name("athena_job_remaining_seconds")
             .help("Estimated seconds left in the running job's phase, at its rate so far").labelNames("job").register(registry);
+    private final Counter copies = Counter.builder().name("athena_copies_total")
+            .help("Runs of the copy to the second location (COPY_TO), by result: Success, Failed, Paused (let a job go first)")
+            .labelNames("result").register(registry);
+    private final Gauge lastCopy = Gauge.builder().name("athena_copy_last_success_timestamp_seconds")
+            .help("Unix time the second location (COPY_TO) was last brought fully in step").register(registry);
     private final PrometheusTextFormatWriter text = PrometheusTextFormatWriter.create();
 
     public Metrics() {
@@ -75,6 +80,20 @@ public final class Metrics {
         restores.labelValues(success ? "Success" : "Failed").inc();
     }
 
+    void copyFinished(String result, long epochSeconds) {
+        copies.labelValues(result).inc();
+        if (result.equals("Success")) {
+            lastCopy.set(epochSeconds);
+        }
+    }
+
+    /** Only a service with COPY_TO shows the copy's series, from the start. */
+    void copyConfigured() {
+        for (String result : new String[] {"Success", "Failed", "Paused"}) {
+            copies.initLabelValues(result);
+        }
+    }
+
     public void runSkipped() {
         skippedRuns.inc();
     }
@@ -83,7 +102,7 @@ public final class Metrics {
     public String render(boolean jobRunningNow, boolean leaderNow, Map<String, ProgressMeter.Snapshot> progress) {
         jobRunning.set(jobRunningNow ? 1 : 0);
         leader.set(leaderNow ? 1 : 0);
-        for (String job : new String[] {"backup", "restore"}) {
+        for (String job : new String[] {"backup", "restore", "copy"}) {
             ProgressMeter.Snapshot p = progress.get(job);
             // A series exists only while its kind of job runs: a stale "90% done" would read as a stuck job.
             if (p == null) {

@@ -10,16 +10,37 @@ import dev.athena.restore.DisasterRecovery;
 
 /**
  * The seed's restore request, validated; {@code dryRun}, {@code allowDowngrade} and {@code items}
- * (from {@code svcs.<name>.include}: what an item-level restore takes of each component) are
- * Athena's additions.
+ * (from {@code svcs.<name>.include}: what an item-level restore takes of each component) and
+ * {@code location} (primary, or secondary: the copy COPY_TO keeps) are Athena's additions.
  */
 public record RestoreRequest(String timestamp, String sourceNamespace, boolean enableReportGeneration,
                              boolean enableJenkinsTestRun, boolean disableUpgrade, boolean disablePreRestoreChecks,
                              boolean disablePostRestoreChecks, Set<String> disabledServices, boolean dryRun, boolean allowDowngrade,
-                             @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, List<String>> items) {
+                             @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, List<String>> items,
+                             @JsonInclude(JsonInclude.Include.NON_NULL) String location) {
+    /** Where a restore may read its backup: the backup location, or the second one that COPY_TO keeps. */
+    public static final List<String> LOCATIONS = List.of("primary", "secondary");
 
     public RestoreRequest {
         items = items == null ? Map.of() : Map.copyOf(items);
+        if (location != null && !LOCATIONS.contains(location)) {
+            throw new IllegalArgumentException("location must be primary or secondary, got '" + location + "'");
+        }
+        // The usual case is left out of the record, as before there was a second location.
+        location = "primary".equals(location) ? null : location;
+    }
+
+    /** An item-level (or whole) restore from the backup location. */
+    public RestoreRequest(String timestamp, String sourceNamespace, boolean enableReportGeneration, boolean enableJenkinsTestRun,
+                          boolean disableUpgrade, boolean disablePreRestoreChecks, boolean disablePostRestoreChecks, Set<String> disabledServices,
+                          boolean dryRun, boolean allowDowngrade, Map<String, List<String>> items) {
+        this(timestamp, sourceNamespace, enableReportGeneration, enableJenkinsTestRun, disableUpgrade, disablePreRestoreChecks,
+                disablePostRestoreChecks, disabledServices, dryRun, allowDowngrade, items, null);
+    }
+
+    /** True when the backup is read from the second location (COPY_TO). */
+    public boolean fromSecondary() {
+        return "secondary".equals(location);
     }
 
     /** A request for whole components. */

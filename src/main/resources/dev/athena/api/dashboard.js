@@ -100,6 +100,14 @@ function renderSchedule(s) {
     ["Components", s.components.join(", ") || "none configured"],
     ["Platform version", s.platformVersion || "not set"],
   ];
+  if (s.copy) {
+    const c = s.copy;
+    const last = c.lastResult ? "; last copy " + c.lastResult + (c.lastFinishedAt ? " at " + c.lastFinishedAt.replace("T", " ").replace(/\.\d+Z$|Z$/, " UTC") : "")
+      + (c.backupsThere != null ? ", " + c.backupsThere + (c.backupsThere === 1 ? " backup" : " backups") + " there" : "")
+      + (c.lastError ? ": " + c.lastError : "") : "; no copy yet since the service started";
+    rows.push(["Second location", c.location + ", " + c.when + ", kept " + c.retentionDays + " days" + last]);
+  }
+  $("restore-from-copy-label").hidden = !s.copy;
   for (const [k, v] of rows) { dl.append(el("dt", k), el("dd", v)); }
   const skip = $("restore-skip");
   if (skip.querySelectorAll("input").length === 0) {
@@ -254,6 +262,7 @@ document.addEventListener("DOMContentLoaded", () => {
       disablePostRestoreChecks: $("restore-no-post-checks").checked,
       enableReportGeneration: $("restore-report").checked,
     };
+    if (!$("restore-from-copy-label").hidden && $("restore-from-copy").checked) body.location = "secondary";
     const source = $("restore-source").value.trim();
     if (source) body.sourceNamespace = source;
     const skipped = [...document.querySelectorAll("#restore-skip input:checked")].map(i => i.value);

@@ -54,7 +54,8 @@ class DashboardTest {
 
     @Test
     void anOperatorLogsInBacksUpWatchesItRunTriesARestoreAndReadsTheReport() throws Exception {
-        try (ServiceFixture athena = new ServiceFixture(tmp.resolve("service"))) {
+        try (ServiceFixture athena = new ServiceFixture(tmp.resolve("service"), java.time.Clock.systemUTC(),
+                java.util.Map.of("COPY_TO", tmp.resolve("offsite").toString()))) {
             byte[] data = new byte[2_000_000];
             new Random(5).nextBytes(data);
             Files.write(athena.metagraph.resolve("big.bin"), data);
@@ -99,9 +100,14 @@ class DashboardTest {
                 assertThat(browser.findElements(By.cssSelector("#backups [role=progressbar]"))).isEmpty();
                 assertThat(browser.findElement(By.cssSelector("#backups tbody tr")).getText()).contains("MiB");
                 screenshot(browser, "3-backups");
+                // COPY_TO: the schedule shows the second location, and the restore may read from it once both backups are there.
+                wait.until(d -> d.findElement(By.id("schedule")).getText().contains("2 backups there"));
+                assertThat(browser.findElement(By.id("schedule")).getText()).contains("Second location", "after each backup", "last copy Success");
 
                 browser.findElement(By.cssSelector("#backups tbody tr button")).click();
                 assertThat(browser.findElement(By.id("restore-dry-run")).isSelected()).as("a dry run first").isTrue();
+                assertThat(browser.findElement(By.id("restore-from-copy")).isDisplayed()).isTrue();
+                browser.findElement(By.id("restore-from-copy")).click();
                 String newest = browser.findElement(By.cssSelector("#backups tbody tr")).getAttribute("data-timestamp");
                 assertThat(new Select(browser.findElement(By.id("restore-timestamp"))).getFirstSelectedOption().getAttribute("value"))
                         .isEqualTo(newest);
@@ -109,6 +115,8 @@ class DashboardTest {
                 wait.until(d -> d.findElements(By.cssSelector("#restores tbody tr .status-Success")).size() == 1);
                 WebElement restore = browser.findElement(By.cssSelector("#restores tbody tr"));
                 assertThat(restore.getText()).contains("Success (dry run)", "pre-restore checks: Success", "restore: skipped");
+                assertThat(athena.call("GET", "/athena/api/v1/restorestatus?timestamp=" + newest, null).json().path("request").path("location").asText())
+                        .as("read from the second location").isEqualTo("secondary");
                 screenshot(browser, "4-restore");
 
                 String dashboard = browser.getWindowHandle();

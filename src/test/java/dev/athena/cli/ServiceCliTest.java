@@ -155,6 +155,10 @@ class ServiceCliTest {
             assertThat(badSkip.code()).isEqualTo(1);
             assertThat(errorLines(badSkip)).singleElement().asString().contains("gitsever", "gitserver");
 
+            Run noCopy = athena(env, "restore", "create", "2020-01-01t00-00-00", "--from-copy");
+            assertThat(noCopy.code()).isEqualTo(1);
+            assertThat(errorLines(noCopy)).singleElement().asString().contains("no second location is configured", "set COPY_TO");
+
             Run noKey = athena(Map.of("ATHENA_URL", service.url("")), "backup", "get");
             assertThat(noKey.code()).isEqualTo(1);
             assertThat(errorLines(noKey)).singleElement().asString().contains("no API key", "ATHENA_API_KEY");

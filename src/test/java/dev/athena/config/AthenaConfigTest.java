@@ -74,6 +74,35 @@ class AthenaConfigTest {
     }
 
     @Test
+    void aSecondLocationIsCheckedLikeTheFirst() {
+        assertThatThrownBy(() -> AthenaConfig.fromEnv(Map.of("COPY_FREQUENCY", "0 0 3 * * *")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("COPY_FREQUENCY is set but COPY_TO is not");
+        assertThatThrownBy(() -> AthenaConfig.fromEnv(Map.of("COPY_TO", "second")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("COPY_TO must be an absolute folder or s3://BUCKET");
+        assertThatThrownBy(() -> AthenaConfig.fromEnv(Map.of("COPY_TO", "/backup")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("is the backup location itself");
+        assertThatThrownBy(() -> AthenaConfig.fromEnv(Map.of("COPY_TO", "s3://Bad_Bucket")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("COPY_TO 's3://Bad_Bucket'", "not a valid bucket name");
+        assertThatThrownBy(() -> AthenaConfig.fromEnv(Map.of("COPY_TO", "/second", "COPY_FREQUENCY", "daily")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("COPY_FREQUENCY 'daily' is not a valid cron expression");
+
+        AthenaConfig c = AthenaConfig.fromEnv(Map.of("COPY_TO", "s3://offsite-copies", "AWS_S3_REGION", "eu-west-1",
+                "BACKUP_RETENTION_PERIOD", "30", "ATHENA_ENCRYPTION_KEY", "first-key-0123456789", "ATHENA_COPY_ENCRYPTION_KEY", "second-key-0123456789"));
+        assertThat(c.copy()).hasValueSatisfying(copy -> {
+            assertThat(copy.storage().remote()).isTrue();
+            assertThat(copy.storage().s3().bucket()).isEqualTo("offsite-copies");
+            assertThat(copy.retentionDays()).as("the first location's by default").isEqualTo(30);
+            assertThat(copy.encryptionKey()).isEqualTo("second-key-0123456789");
+            assertThat(copy.when()).isEqualTo("after each backup");
+            assertThat(copy.toString()).doesNotContain("second-key");
+        });
+        assertThat(c.toString()).contains("copyTo=").doesNotContain("second-key");
+        assertThat(AthenaConfig.fromEnv(Map.of("COPY_TO", "/second", "ATHENA_ENCRYPTION_KEY", "first-key-0123456789")).copy().get().encryptionKey())
+                .as("the same key when the copy has none of its own").isEqualTo("first-key-0123456789");
+        assertThat(AthenaConfig.fromEnv(Map.of()).copy()).isEmpty();
+    }
+
+    @Test
     void leaderElectionNeedsKeysSharedByEveryReplica() {
         assertThatThrownBy(() -> AthenaConfig.fromEnv(Map.of("ATHENA_LEADER_ELECTION", "true")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("ATHENA_API_KEYS is not set", "same keys on every replica");

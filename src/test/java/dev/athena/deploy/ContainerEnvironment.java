@@ -38,6 +38,9 @@ final class ContainerEnvironment {
             } else if (v.getValueFrom().getSecretKeyRef() != null) {
                 assertThat(v.getValueFrom().getSecretKeyRef().getName()).isEqualTo(secret.getMetadata().getName());
                 value = secretValue(secret, v.getValueFrom().getSecretKeyRef().getKey());
+                if (value == null && Boolean.TRUE.equals(v.getValueFrom().getSecretKeyRef().getOptional())) {
+                    continue; // as Kubernetes does: an optional key the Secret lacks sets no variable
+                }
                 assertThat(value).as("the Secret holds " + v.getName()).isNotNull();
             } else {
                 assertThat(v.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");

@@ -172,6 +172,28 @@ class HelmChartTest {
     }
 
     @Test
+    void aSecondLocationWithItsOwnKeysIsAValidConfiguration() throws Exception {
+        List<HasMetadata> items = render(with(PLATFORM, "copy.to", "s3://offsite-backups", "copy.endpoint", "https://s3.other.example",
+                "copy.retentionDays", "365", "secrets.copyEncryptionKey", "copy-encryption-key-0123456789",
+                "secrets.copyAwsAccessKey", "copy-access", "secrets.copyAwsSecretKey", "copy-secret-0123456789"));
+        Secret secret = only(items, Secret.class);
+        Container athena = only(items, Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+        Map<String, String> env = ContainerEnvironment.of(athena, secret, root);
+        assertThat(env).containsEntry("COPY_TO", "s3://offsite-backups").containsEntry("COPY_RETENTION_PERIOD", "365")
+                .containsEntry("ATHENA_COPY_ENCRYPTION_KEY", "copy-encryption-key-0123456789").containsEntry("COPY_AWS_SECRET_KEY", "copy-secret-0123456789")
+                .doesNotContainKey("COPY_FREQUENCY");
+        AthenaConfig config = AthenaConfig.fromEnv(env);
+        assertThat(config.copy()).hasValueSatisfying(c -> {
+            assertThat(c.storage().s3().endpoint()).contains(java.net.URI.create("https://s3.other.example"));
+            assertThat(c.storage().s3().accessKey()).contains("copy-access");
+            assertThat(c.retentionDays()).isEqualTo(365);
+        });
+        assertThat(ContainerEnvironment.of(only(render(PLATFORM), Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0),
+                only(render(PLATFORM), Secret.class), root)).doesNotContainKeys("COPY_TO", "ATHENA_COPY_ENCRYPTION_KEY");
+        assertThatThrownBy(() -> render(with(PLATFORM, "copy.to", "offsite"))).as("neither a bucket nor a folder").hasMessageContaining("copy.to");
+    }
+
+    @Test
     void monitoringObjectsComeOnRequest() {
         List<HasMetadata> items = render(with(PLATFORM, "metrics.serviceMonitor.enabled", "true", "metrics.prometheusRule.enabled", "true"));
         assertThat(items).extracting(HasMetadata::getKind).contains("ServiceMonitor", "PrometheusRule");

@@ -127,6 +127,55 @@ class CopyTest {
     }
 
     @Test
+    void aCopyAskedToStopLetsGoBetweenBlobsAndTheNextRunCarriesOn() throws Exception {
+        Path data = volume("data", 40, 4);
+        Repository local = Repository.open(new LocalStore(tmp.resolve("primary")), "app", null, true);
+        backup(local, "2026-12-01t00-00-00", data);
+        AtomicInteger asked = new AtomicInteger();
+        CopyCommand.Result stopped = new CopyCommand(local, Repository.open(new LocalStore(tmp.resolve("second")), "app", null, true))
+                .stopWhen(() -> asked.incrementAndGet() > 10).call();
+        assertThat(stopped.stopped()).isTrue();
+        assertThat(stopped.backups()).as("nothing finished").isEmpty();
+        assertThat(Repository.open(new LocalStore(tmp.resolve("second")), "app", null, false).timestamps()).isEmpty();
+
+        CopyCommand.Result rest = new CopyCommand(local, Repository.open(new LocalStore(tmp.resolve("second")), "app", null, false)).call();
+        assertThat(rest.stopped()).isFalse();
+        assertThat(rest.backups()).singleElement().satisfies(c -> assertThat(c.blobsCopied()).isLessThan(41));
+        assertRestores(Repository.open(new LocalStore(tmp.resolve("second")), "app", null, false), "2026-12-01t00-00-00", data);
+    }
+
+    @Test
+    void aDamagedBackupIsReportedAndTheOthersAreStillCopied() throws Exception {
+        Path primary = tmp.resolve("primary");
+        Path first = volume("first", 5, 5);
+        Repository local = Repository.open(new LocalStore(primary), "app", null, true);
+        backup(local, "2026-12-01t00-00-00", first);
+        java.util.List<Path> firstPacks;
+        try (var files = Files.walk(primary.resolve("app/repository/data"))) {
+            firstPacks = files.filter(Files::isRegularFile).toList();
+        }
+        Path second = volume("second", 5, 6);
+        backup(Repository.open(new LocalStore(primary), "app", null, false), "2026-12-02t00-00-00", second);
+        for (Path pack : firstPacks) {
+            byte[] bytes = Files.readAllBytes(pack);
+            bytes[bytes.length / 2] ^= 0x5a;
+            Files.write(pack, bytes);
+        }
+
+        CopyCommand.Result result = new CopyCommand(Repository.open(new LocalStore(primary), "app", null, false),
+                Repository.open(new LocalStore(tmp.resolve("copy")), "app", null, true)).call();
+        assertThat(result.failures()).singleElement().satisfies(c -> {
+            assertThat(c.timestamp()).isEqualTo("2026-12-01t00-00-00");
+            assertThat(c.error()).isNotBlank();
+        });
+        Repository copy = Repository.open(new LocalStore(tmp.resolve("copy")), "app", null, false);
+        assertThat(copy.timestamps()).containsExactly("2026-12-02t00-00-00");
+        Path out = tmp.resolve("second-restored");
+        new RestoreCommand(copy, "2026-12-02t00-00-00").volume("data", out).call();
+        Trees.assertSameTree(second, out);
+    }
+
+    @Test
     void theCliCopiesWithTheSecondLocationsOwnKey() throws Exception {
         Path data = volume("data", 5, 3);
         Path primary = tmp.resolve("primary");
