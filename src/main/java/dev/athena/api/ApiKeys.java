@@ -60,19 +60,29 @@ public final class ApiKeys {
 
     /** Checks an Authorization header ({@code <key>} or {@code Bearer <key>}) in constant time. */
     public boolean accepts(String authorization) {
+        return which(authorization) > 0;
+    }
+
+    /**
+     * Which key of ATHENA_API_KEYS the header holds, counting from 1 (0: none), so a record can say
+     * who asked without holding the key. Every key is compared, in constant time.
+     */
+    public int which(String authorization) {
         if (authorization == null) {
-            return false;
+            return 0;
         }
         String key = authorization.trim();
         if (key.regionMatches(true, 0, "Bearer ", 0, 7)) {
             key = key.substring(7).trim();
         }
         byte[] d = digest(key);
-        boolean ok = false;
-        for (byte[] known : digests) {
-            ok |= MessageDigest.isEqual(d, known);
+        int found = 0;
+        for (int i = 0; i < digests.size(); i++) {
+            if (MessageDigest.isEqual(d, digests.get(i)) && found == 0) {
+                found = i + 1;
+            }
         }
-        return ok;
+        return found;
     }
 
     private static byte[] digest(String key) {

@@ -310,9 +310,39 @@ public final class ApiServer implements AutoCloseable {
         }
         RestoreRequest request = new RestoreRequest(ts, source, b.bool("enableReportGeneration", false), b.bool("enableJenkinsTestRun", false),
                 b.bool("disableUpgrade", false), b.bool("disablePreRestoreChecks", false), b.bool("disablePostRestoreChecks", false),
-                Set.copyOf(disabled), b.bool("dryRun", false), b.bool("allowDowngrade", false), items, location(b));
+                Set.copyOf(disabled), b.bool("dryRun", false), b.bool("allowDowngrade", false), items, location(b)).requestedBy(requestedBy(ctx));
         service().startRestore(request);
         json(ctx, 202, new CodeAndMessage(202, "Request Accepted"));
+    }
+
+    /** Names a client may give itself (the CLI sends user@host): shown in records and reports, never trusted for access. */
+    static final String REQUESTED_BY = "X-Athena-Requested-By";
+
+    /**
+     * Who asked, as far as the request says: the name the client gave (or its User-Agent), which
+     * key it used (its place in ATHENA_API_KEYS) and its address (the original client's, for a
+     * request a follower passed on).
+     */
+    private String requestedBy(Context ctx) {
+        String name = printable(ctx.header(REQUESTED_BY));
+        String agent = printable(ctx.header("User-Agent"));
+        String from = ctx.header(LeaderForwarding.FORWARDED) != null && ctx.header(LeaderForwarding.CLIENT) != null
+                ? printable(ctx.header(LeaderForwarding.CLIENT)) : ctx.ip();
+        StringBuilder who = new StringBuilder(name != null ? name : agent != null ? agent : "an API client");
+        if (name != null && agent != null) {
+            who.append(" (").append(agent).append(")");
+        }
+        int key = keys.which(ctx.header("Authorization"));
+        return who.append(", API key #").append(key).append(", from ").append(from).toString();
+    }
+
+    /** A header's value fit for a record: printable ASCII, at most 100 characters; null when there is none. */
+    private static String printable(String value) {
+        if (value == null) {
+            return null;
+        }
+        String clean = value.replaceAll("[^\\x20-\\x7e]", "").trim();
+        return clean.isEmpty() ? null : clean.length() > 100 ? clean.substring(0, 100) : clean;
     }
 
     /** "primary" (the default) or "secondary": the copy COPY_TO keeps, for when the backup location is lost or slow. */

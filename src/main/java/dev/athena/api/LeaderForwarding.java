@@ -24,6 +24,8 @@ final class LeaderForwarding {
     /** Marks a forwarded request, so that two replicas that each think the other leads cannot pass it back and forth. */
     static final String FORWARDED = "X-Athena-Forwarded-By";
     static final String LEADER = "X-Athena-Leader";
+    /** The address of the client a follower passes a request on for, read by the leader only beside {@link #FORWARDED}. */
+    static final String CLIENT = "X-Athena-Client-Address";
     /** Asked at each request: the service, and so its leadership, may still be starting when the API is made. */
     private final java.util.function.Supplier<Leadership> leadership;
     /** Made on the first forward: building a client sets up TLS (0.3-0.5 s of a fresh service's start), and one replica never forwards. */
@@ -53,8 +55,9 @@ final class LeaderForwarding {
         }
         String target = leader.get() + ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target)).timeout(Duration.ofSeconds(30))
-                .header(FORWARDED, "athena").method(ctx.method().name(), HttpRequest.BodyPublishers.ofByteArray(ctx.bodyAsBytes()));
-        for (String h : new String[] {"Authorization", "Content-Type"}) {
+                .header(FORWARDED, "athena").header(CLIENT, ctx.ip())
+                .method(ctx.method().name(), HttpRequest.BodyPublishers.ofByteArray(ctx.bodyAsBytes()));
+        for (String h : new String[] {"Authorization", "Content-Type", "User-Agent", ApiServer.REQUESTED_BY}) {
             if (ctx.header(h) != null) {
                 request.header(h, ctx.header(h));
             }

@@ -124,9 +124,22 @@ public final class ServiceClient {
         }
     }
 
+    /** Who runs this CLI, for the records of the jobs it starts: user@host. */
+    private static final String REQUESTER = System.getProperty("user.name", "unknown") + "@" + hostname();
+
+    private static String hostname() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "unknown host";
+        }
+    }
+
     private String exchange(String method, String path, JsonNode body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(url.resolve(url.getPath() + path)).timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
+                .header("User-Agent", "athena-cli")
+                .header("X-Athena-Requested-By", REQUESTER)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.toString()));
         if (apiKey != null) {
             b.header("Authorization", apiKey);
@@ -157,6 +170,9 @@ public final class ServiceClient {
     }
 
     private static String describe(IOException e) {
+        if (e instanceof ConnectException && (e.getMessage() == null || e.getMessage().isBlank())) {
+            return "connection refused";
+        }
         return e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
     }
 

@@ -65,7 +65,7 @@ public final class HealthCheck {
                     HttpResponse.BodyHandlers.discarding());
             return r.statusCode() / 100 == 2 ? null : "HTTP " + r.statusCode();
         } catch (java.io.IOException e) {
-            return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            return NetworkFailure.describe(e, url);
         }
     }
 }

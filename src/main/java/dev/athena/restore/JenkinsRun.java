@@ -51,7 +51,7 @@ public final class JenkinsRun {
 
     public Build run(String restoreId) throws IOException, InterruptedException {
         URI trigger = URI.create(base(jenkins.url()) + "job/" + jenkins.job() + "/buildWithParameters?ATHENA_RESTORE=" + restoreId);
-        HttpResponse<String> queued = http.send(request(trigger).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> queued = send(request(trigger).POST(HttpRequest.BodyPublishers.noBody()).build(), trigger);
         if (queued.statusCode() / 100 != 2) {
             throw new IOException("Jenkins refused to start job " + jenkins.job() + ": HTTP " + queued.statusCode());
         }
@@ -87,8 +87,17 @@ public final class JenkinsRun {
         Thread.sleep(poll.toMillis());
     }
 
+    /** The call, with a failure to reach Jenkins said in words (the HTTP client's ConnectException has none). */
+    private HttpResponse<String> send(HttpRequest request, URI uri) throws IOException, InterruptedException {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IOException("Jenkins (JENKINS_URL): " + NetworkFailure.describe(e, uri), e);
+        }
+    }
+
     private JsonNode get(URI uri) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(request(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = send(request(uri).GET().build(), uri);
         if (r.statusCode() / 100 != 2) {
             throw new IOException("Jenkins answered HTTP " + r.statusCode() + " for " + uri);
         }

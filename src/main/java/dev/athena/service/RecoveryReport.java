@@ -179,6 +179,7 @@ public final class RecoveryReport {
         row.accept("Destination namespace", r.destinationNamespace());
         row.accept("Backup", r.timestamp());
         row.accept("Backup location", r.backupurl());
+        row.accept("Requested by", r.request() == null ? null : r.request().requestedBy());
         row.accept("Backup captured", captured());
         row.accept("Platform version of the backup", r.backupVersion());
         row.accept("Destination version before", r.versionBefore());

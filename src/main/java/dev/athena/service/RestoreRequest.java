@@ -17,7 +17,8 @@ public record RestoreRequest(String timestamp, String sourceNamespace, boolean e
                              boolean enableJenkinsTestRun, boolean disableUpgrade, boolean disablePreRestoreChecks,
                              boolean disablePostRestoreChecks, Set<String> disabledServices, boolean dryRun, boolean allowDowngrade,
                              @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, List<String>> items,
-                             @JsonInclude(JsonInclude.Include.NON_NULL) String location) {
+                             @JsonInclude(JsonInclude.Include.NON_NULL) String location,
+                             @JsonInclude(JsonInclude.Include.NON_NULL) String requestedBy) {
     /** Where a restore may read its backup: the backup location, or the second one that COPY_TO keeps. */
     public static final List<String> LOCATIONS = List.of("primary", "secondary");
 
@@ -35,7 +36,24 @@ public record RestoreRequest(String timestamp, String sourceNamespace, boolean e
                           boolean disableUpgrade, boolean disablePreRestoreChecks, boolean disablePostRestoreChecks, Set<String> disabledServices,
                           boolean dryRun, boolean allowDowngrade, Map<String, List<String>> items) {
         this(timestamp, sourceNamespace, enableReportGeneration, enableJenkinsTestRun, disableUpgrade, disablePreRestoreChecks,
-                disablePostRestoreChecks, disabledServices, dryRun, allowDowngrade, items, null);
+                disablePostRestoreChecks, disabledServices, dryRun, allowDowngrade, items, null, null);
+    }
+
+    /** From the backup location or the second one. */
+    public RestoreRequest(String timestamp, String sourceNamespace, boolean enableReportGeneration, boolean enableJenkinsTestRun,
+                          boolean disableUpgrade, boolean disablePreRestoreChecks, boolean disablePostRestoreChecks, Set<String> disabledServices,
+                          boolean dryRun, boolean allowDowngrade, Map<String, List<String>> items, String location) {
+        this(timestamp, sourceNamespace, enableReportGeneration, enableJenkinsTestRun, disableUpgrade, disablePreRestoreChecks,
+                disablePostRestoreChecks, disabledServices, dryRun, allowDowngrade, items, location, null);
+    }
+
+    /**
+     * The same request, saying who made it: the name the client gave, which API key (by its place
+     * in ATHENA_API_KEYS, never the key) and from where. The report shows it.
+     */
+    public RestoreRequest requestedBy(String who) {
+        return new RestoreRequest(timestamp, sourceNamespace, enableReportGeneration, enableJenkinsTestRun, disableUpgrade,
+                disablePreRestoreChecks, disablePostRestoreChecks, disabledServices, dryRun, allowDowngrade, items, location, who);
     }
 
     /** True when the backup is read from the second location (COPY_TO). */

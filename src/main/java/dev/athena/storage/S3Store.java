@@ -352,6 +352,17 @@ public final class S3Store implements ObjectStore, AutoCloseable {
             return new StorageException("cannot " + action + " " + where + ": HTTP " + status + " " + detail, e, retry);
         }
         // Client-side failures are connection problems and timeouts: worth another try.
+        String endpoint = settings.endpoint().map(u -> u.toString() + " (AWS_S3_ENDPOINT)").orElse("AWS S3");
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.UnknownHostException) {
+                return new StorageException("cannot " + action + " " + where + ": the host of " + endpoint + " is unknown here ("
+                        + t.getMessage() + "): check the address, and this machine's DNS", e, true);
+            }
+            if (t instanceof java.net.ConnectException) {
+                return new StorageException("cannot " + action + " " + where + ": " + endpoint + " refused the connection or could not be"
+                        + " reached: check the address and port, and that the store is up and reachable from here", e, true);
+            }
+        }
         return new StorageException("cannot " + action + " " + where + ": " + e.getMessage(), e, e instanceof SdkClientException);
     }
 

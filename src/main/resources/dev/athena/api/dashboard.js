@@ -41,7 +41,7 @@ async function call(method, path, body) {
   const key = sessionStorage.getItem(KEY);
   const r = await fetch(API + path, {
     method,
-    headers: { "Authorization": key || "", "Content-Type": "application/json" },
+    headers: { "Authorization": key || "", "Content-Type": "application/json", "X-Athena-Requested-By": "the dashboard" },
     body: body === undefined ? undefined : JSON.stringify(body),
     cache: "no-store",
   });

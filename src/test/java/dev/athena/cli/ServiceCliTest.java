@@ -107,6 +107,8 @@ class ServiceCliTest {
             assertThat(dry.json().get("status").asText()).isEqualTo("Success");
             assertThat(dry.json().get("request").get("dryRun").asBoolean()).isTrue();
             assertThat(dry.json().get("plan")).isNotEmpty();
+            assertThat(dry.json().get("request").get("requestedBy").asText()).as("who asked, never the key")
+                    .startsWith(System.getProperty("user.name") + "@").contains("(athena-cli)", "API key #1, from ").doesNotContain(ServiceFixture.KEY);
 
             Files.writeString(service.metagraph.resolve("graph.db"), "changed after the backup");
             Run restored = athena(env, "restore", "create", ts, "--no-upgrade", "--skip", "gitserver", "--wait");

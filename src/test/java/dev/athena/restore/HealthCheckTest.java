@@ -35,4 +35,19 @@ class HealthCheckTest {
             assertThat(pacer.sleeps.get()).isZero();
         }
     }
+
+    @Test
+    void anEndpointNobodyListensAtIsReportedInWordsNotAsABareException() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        URI nobody = URI.create("http://127.0.0.1:" + closed + "/health");
+        URI unknown = URI.create("http://no-such-host.invalid/health");
+        VirtualPacer pacer = new VirtualPacer(Instant.parse("2026-01-01T00:00:00Z"));
+        List<String> failing = new HealthCheck(List.of(nobody, unknown), Duration.ofSeconds(1), Duration.ofSeconds(2), pacer).awaitHealthy();
+        assertThat(failing).hasSize(2);
+        assertThat(failing.get(0)).contains("connection to 127.0.0.1:" + closed + " refused", "nothing listens there").doesNotEndWith("ConnectException");
+        assertThat(failing.get(1)).contains("unknown host 'no-such-host.invalid'");
+    }
 }

@@ -79,6 +79,7 @@ class SecondLocationTest {
             assertThat(restore.get("status").asText()).as(restore.toString()).isEqualTo("Success");
             assertThat(restore.get("backupurl").asText()).as("the record names where the backup was read").contains("second-copy");
             assertThat(restore.path("request").path("location").asText()).isEqualTo("secondary");
+            assertThat(athena.call("GET", API + "/restorereport?timestamp=" + ts, null).body()).contains("Requested by", "API key #1, from 127.0.0.1");
             assertThat(Files.readString(athena.metagraph.resolve("graph.db"))).isEqualTo("nodes and edges");
             Files.move(hidden, packs);
 
