@@ -146,4 +146,11 @@ class EnvironmentCheckTest {
             p.destroyForcibly().waitFor();
         }
     }
+
+    /** A variable Athena reads but README.md does not name is one a user cannot find. */
+    @Test
+    void everyVariableAthenaReadsIsDocumented() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        assertThat(EnvironmentCheck.KNOWN).allSatisfy(name -> assertThat(readme).as("README.md documents " + name).contains("`" + name + "`"));
+    }
 }
