@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Copies backups of a namespace to a second repository (another folder or bucket: 3-2-1). Blobs
  * are named by the SHA-256 of their content in every repository, so only those the destination
- * lacks are read, opened and stored again, sealed with the destination's own key. Each backup's
- * blobs are flushed and read back from the destination, hash by hash, before its manifest is
- * written there, last: a copy that stops midway leaves no half backup, and the next run carries
+ * lacks are read, opened and stored again, sealed with the destination's own key. The blobs a
+ * run writes are flushed and read back from the destination, hash by hash, before the backup's
+ * manifest is written there, last: a copy that stops midway leaves no half backup, and the next run carries
  * on with what is missing.
  */
 public final class CopyCommand {
@@ -102,8 +102,6 @@ public final class CopyCommand {
                     out.add(copy(ts));
                 } catch (Stopped e) {
                     stopped = true;
-                    // What was sent is kept (stored and indexed, with no manifest naming it yet): the next run does not send it again.
-                    destination.flush();
                     log.info("copy: stopped before backup {} was complete, as asked; the next run carries on", ts);
                     break;
                 } catch (dev.athena.repository.CorruptDataException e) {
@@ -133,38 +131,52 @@ public final class CopyCommand {
         Manifest m = source.readManifest(ts);
         destination.progress().phase("copying " + ts);
         BlobIdSet needed = new BlobIdSet(destination.options().spillFolder());
+        BlobIdSet written = new BlobIdSet(destination.options().spillFolder());
         long[] copied = new long[2];
-        for (Map.Entry<String, Manifest.ComponentSnapshot> c : m.components().entrySet()) {
-            destination.progress().componentStarted(c.getKey());
-            for (BlobId tree : c.getValue().treeIds()) {
-                copyBlob(BlobType.TREE, tree, needed, copied);
-            }
-            for (TreeReader r = new TreeReader(source, c.getValue().treeIds()); r.hasNext(); ) {
-                TreeEntry e = r.next();
-                if (e.chunks() != null) {
-                    for (String chunk : e.chunks()) {
-                        copyBlob(BlobType.DATA, BlobId.parse(chunk), needed, copied);
+        try {
+            for (Map.Entry<String, Manifest.ComponentSnapshot> c : m.components().entrySet()) {
+                destination.progress().componentStarted(c.getKey());
+                for (BlobId tree : c.getValue().treeIds()) {
+                    copyBlob(BlobType.TREE, tree, needed, written, copied);
+                }
+                for (TreeReader r = new TreeReader(source, c.getValue().treeIds()); r.hasNext(); ) {
+                    TreeEntry e = r.next();
+                    if (e.chunks() != null) {
+                        for (String chunk : e.chunks()) {
+                            copyBlob(BlobType.DATA, BlobId.parse(chunk), needed, written, copied);
+                        }
                     }
                 }
+                destination.progress().componentEnded(c.getKey());
             }
-            destination.progress().componentEnded(c.getKey());
+        } catch (Stopped e) {
+            // What was sent is kept, stored and indexed (no manifest names it yet), so the next run
+            // does not send it again; it is read back now, since the next run will take it as there.
+            destination.flush();
+            verifyWritten(ts, written);
+            throw e;
         }
         destination.flush();
-        // What the destination now holds for this backup is read back before the backup exists there.
-        destination.progress().phase("verifying the copy of " + ts);
-        Map<BlobId, String> damaged = new Verifier(destination).check(() -> iterator(needed), Verifier.Depth.BLOBS);
-        if (!damaged.isEmpty()) {
-            Map.Entry<BlobId, String> first = damaged.entrySet().iterator().next();
-            throw new IllegalStateException("the copy of backup " + ts + " does not read back: " + damaged.size() + " blobs damaged, the first "
-                    + first.getKey().hex() + ": " + first.getValue() + "; nothing of it was published, run copy again");
-        }
+        // What this run wrote is read back before the backup exists there. What the destination held
+        // already was read back by the run that wrote it, as a backup trusts the data it deduplicates against.
+        verifyWritten(ts, written);
         copyStatusRecord(ts);
         destination.writeManifest(m);
         log.info("copy: backup {} copied, {} blobs ({} bytes) new at the destination", ts, copied[0], copied[1]);
         return new Copied(ts, false, copied[0], copied[1]);
     }
 
-    private void copyBlob(BlobType type, BlobId id, BlobIdSet needed, long[] copied) {
+    private void verifyWritten(String ts, BlobIdSet written) {
+        destination.progress().phase("verifying the copy of " + ts);
+        Map<BlobId, String> damaged = new Verifier(destination).check(() -> iterator(written), Verifier.Depth.BLOBS);
+        if (!damaged.isEmpty()) {
+            Map.Entry<BlobId, String> first = damaged.entrySet().iterator().next();
+            throw new IllegalStateException("the copy of backup " + ts + " does not read back: " + damaged.size() + " blobs damaged, the first "
+                    + first.getKey().hex() + ": " + first.getValue() + "; nothing of it was published, run copy again");
+        }
+    }
+
+    private void copyBlob(BlobType type, BlobId id, BlobIdSet needed, BlobIdSet written, long[] copied) {
         if (needed.contains(id)) {
             return;
         }
@@ -181,6 +193,7 @@ public final class CopyCommand {
             throw new dev.athena.repository.CorruptDataException("blob " + id.hex() + " of the source reads back as " + stored.hex()
                     + ": the source is damaged there (athena verify finds what else is)");
         }
+        written.add(id);
         destination.progress().addBytes(data.length);
         copied[0]++;
         copied[1] += data.length;

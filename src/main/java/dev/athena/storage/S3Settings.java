@@ -27,7 +27,7 @@ public record S3Settings(String bucket, String region, Optional<URI> endpoint,
 
     @Override
     public String toString() {
-        return "s3://" + bucket + " (region " + region + endpoint.map(e -> ", endpoint " + e).orElse("")
+        return "s3://" + bucket + " (region " + (region == null ? "from the SDK's chain" : region) + endpoint.map(e -> ", endpoint " + e).orElse("")
                 + (pathStyle == endpoint.isPresent() ? "" : pathStyle ? ", path-style" : ", virtual-host style") + ")";
     }
 }
