@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import dev.athena.backup.BackupCommand;
+import dev.athena.concurrent.Sizes;
 import dev.athena.repository.Manifest;
 import dev.athena.repository.Repository;
 import dev.athena.repository.RepositoryLayout;
@@ -68,12 +69,12 @@ final class BackupCli implements Callable<Integer> {
             return 0;
         }
         System.out.println("backup " + m.timestamp() + " of namespace " + m.namespace() + ": Success");
-        m.components().forEach((name, c) -> System.out.println("  " + name + ": " + c.stats()));
+        m.components().forEach((name, c) -> System.out.println("  " + name + ": " + StatsText.of(c.stats())));
         if (m.components().size() > 1) {
             System.out.println("  the components' captures started within " + Manifest.Window.spread(m.windows()).toMillis() + " ms of each other");
         }
         m.warnings().stream().limit(20).forEach(w -> System.out.println("  warning: " + w));
-        System.out.println("  stored " + repository.storedBytes() + " new bytes at " + repository.store().locate(repository.layout().backupFolder(m.timestamp())));
+        System.out.println("  stored " + Sizes.bytes(repository.storedBytes()) + " of new data at " + repository.store().locate(repository.layout().backupFolder(m.timestamp())));
         System.out.println("  the store got " + dev.athena.storage.CountingStore.countsOf(repository.store()));
         return 0;
     }

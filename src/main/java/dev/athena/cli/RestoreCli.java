@@ -121,7 +121,7 @@ final class RestoreCli implements Callable<Integer> {
                     command.plan().forEach(step -> progress.println("  " + step));
                 }
             }
-            restored.forEach((name, r) -> System.out.println("restored " + name + ": " + r.stats()));
+            restored.forEach((name, r) -> System.out.println("restored " + name + ": " + StatsText.of(r.stats())));
         }
         return 0;
     }
