@@ -54,10 +54,15 @@ public final class Repository implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicReference<byte[]> spareBuffer = new java.util.concurrent.atomic.AtomicReference<>();
     private PackWriter current = new PackWriter(budget.packBytes());
     private final AtomicLong storedBytes = new AtomicLong();
-    private final AtomicLong packsVerified = new AtomicLong();
+    /**
+     * Packs this process read whole and found intact, with their lengths: a pack that holds both a
+     * component's file list and its files, or data of two components, is read and counted once.
+     */
+    private final Map<BlobId, Long> intactPacks = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The packs the current piece of evidence covers (see {@link #startEvidence()}). */
+    private volatile Map<BlobId, Long> evidence = new java.util.concurrent.ConcurrentHashMap<>();
     /** How far the job working on this repository has got: its parts add what they read, write and check. */
     private final ProgressMeter progress = new ProgressMeter();
-    private final AtomicLong bytesVerified = new AtomicLong();
     private final Options options;
     private final PackUploader uploader;
     private BlobPipeline pipeline;
@@ -543,26 +548,44 @@ public final class Repository implements AutoCloseable {
         return key;
     }
 
-    /** A pack read whole whose hash matched its name (counted for the evidence of pre-restore checks). */
-    void countVerified(long bytes) {
-        packsVerified.incrementAndGet();
-        bytesVerified.addAndGet(bytes);
+    /** A pack read whole whose hash matched its name: remembered, so no later check reads it again, and counted as evidence. */
+    void packIntact(BlobId pack, long bytes) {
+        intactPacks.put(pack, bytes);
+        evidence.put(pack, bytes);
         progress.addBytes(bytes);
+    }
+
+    /** The length of a pack this process has already read whole and found intact, or -1; counted as evidence when found. */
+    long alreadyIntact(BlobId pack) {
+        Long bytes = intactPacks.get(pack);
+        if (bytes == null) {
+            return -1;
+        }
+        evidence.put(pack, bytes);
+        return bytes;
+    }
+
+    /**
+     * Begins a new piece of evidence: from now, each distinct pack a check covers (read now, or
+     * found intact by an earlier check) is counted once in {@link #evidence()}. The pre-restore
+     * checks start one per component, so each says exactly which packs it needs and how large they are.
+     */
+    public void startEvidence() {
+        evidence = new java.util.concurrent.ConcurrentHashMap<>();
+    }
+
+    /** Distinct packs, and their bytes, found intact since {@link #startEvidence()}. */
+    public record Evidence(long packs, long bytes) {
+    }
+
+    public Evidence evidence() {
+        Map<BlobId, Long> e = evidence;
+        return new Evidence(e.size(), e.values().stream().mapToLong(Long::longValue).sum());
     }
 
     /** The progress of the job working on this repository (one job per opened repository). */
     public ProgressMeter progress() {
         return progress;
-    }
-
-    /** Packs read whole and found intact by this process so far. */
-    public long packsVerified() {
-        return packsVerified.get();
-    }
-
-    /** Their bytes. */
-    public long bytesVerified() {
-        return bytesVerified.get();
     }
 
     /** Bytes of packs uploaded by this process so far. */

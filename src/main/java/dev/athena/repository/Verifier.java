@@ -86,10 +86,13 @@ public final class Verifier {
     private void checkPack(BlobId pack, Depth depth, java.util.concurrent.Semaphore whole, Map<BlobId, String> badPacks,
                            Map<BlobId, String> badBlobs) {
         if (depth == Depth.PACKS) {
+            if (repository.alreadyIntact(pack) >= 0) {
+                return;
+            }
             try {
                 long length = streamedLength(pack);
                 if (length >= 0) {
-                    repository.countVerified(length);
+                    repository.packIntact(pack, length);
                     return;
                 }
             } catch (ObjectNotFoundException e) {
@@ -126,7 +129,7 @@ public final class Verifier {
         }
         boolean packIntact = BlobId.of(bytes).equals(pack);
         if (packIntact) {
-            repository.countVerified(bytes.length);
+            repository.packIntact(pack, bytes.length);
         }
         if (packIntact && depth == Depth.PACKS) {
             return;

@@ -352,20 +352,20 @@ public final class DisasterRecovery {
         preconditions.forEach(c -> check(PRE_RESTORE_CHECKS, c));
         for (Component c : selected) {
             try {
-                long packs = repository.packsVerified();
-                long bytes = repository.bytesVerified();
+                repository.startEvidence();
                 repository.progress().componentStarted(c.name());
                 try {
                     c.precheck(repository, timestamp, manifest.components().get(c.name()));
                 } finally {
                     repository.progress().componentEnded(c.name());
                 }
-                packs = repository.packsVerified() - packs;
-                bytes = repository.bytesVerified() - bytes;
-                // Evidence with numbers: how much was read back and hash-checked before anything was written.
+                Repository.Evidence read = repository.evidence();
+                // Evidence with numbers, each pack counted once: how much was read back and hash-checked before anything was written.
                 check(PRE_RESTORE_CHECKS, new CheckResult(c.name() + what, true,
-                        packs == 0 ? "no data of it in the repository to read (it is kept outside, e.g. an RDS snapshot)"
-                                : "all " + packs + " packs it needs (" + bytes + " bytes) read back, each one's SHA-256 matching its name"));
+                        read.packs() == 0 ? "no data of it in the repository to read (it is kept outside, e.g. an RDS snapshot)"
+                                : (read.packs() == 1 ? "the 1 pack it needs (" : "all " + read.packs() + " packs it needs (")
+                                + dev.athena.concurrent.Sizes.bytes(read.bytes()) + ", " + read.bytes() + " bytes) read back, "
+                                + (read.packs() == 1 ? "its" : "each one's") + " SHA-256 matching its name"));
             } catch (Exception e) {
                 if (firstFailure == null) {
                     firstFailure = e;
