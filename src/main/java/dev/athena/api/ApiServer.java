@@ -95,6 +95,10 @@ public final class ApiServer implements AutoCloseable {
             config.routes.post(BASE + "/ondemandrestore", this::onDemandRestore);
             config.routes.get(BASE + "/restorestatus", this::restoreStatus);
             config.routes.get(BASE + "/restorereport", this::restoreReport);
+            config.routes.get(BASE + "/retentionplan", ctx -> {
+                body(ctx).allowOnly(Set.of());
+                json(ctx, 200, service().retentionPlan());
+            });
             config.routes.get(BASE + "/schedule", ctx -> {
                 body(ctx).allowOnly(Set.of());
                 json(ctx, 200, service().schedule());

@@ -93,6 +93,11 @@ public final class ServiceClient {
         return list(send("GET", BASE + "/restorelist", null));
     }
 
+    /** What the retention in force keeps and why (GET /retentionplan). */
+    public JsonNode retentionPlan() {
+        return send("GET", BASE + "/retentionplan", null);
+    }
+
     /** A restore's disaster-recovery report, as {@code html} or {@code json}. */
     public String report(String timestamp, String restoreId, String format) {
         String path = BASE + "/restorereport?timestamp=" + query(timestamp) + (restoreId == null ? "" : "&restoreId=" + query(restoreId))

@@ -25,7 +25,7 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
                            Optional<String> configMapName, java.util.Set<String> configPreserveKeys,
                            Optional<String> metagraphPreHook, Optional<String> metagraphPostHook, Optional<RdsSettings> rds,
                            RecoverySettings recovery, Path scratchDir, HighAvailability ha, Tuning tuning,
-                           Optional<CopySettings> copy) {
+                           Optional<CopySettings> copy, dev.athena.schedule.RetentionPolicy.Keep retentionKeep) {
 
     /**
      * ATHENA_LEADER_ELECTION and its settings: several replicas of serve on one namespace, of which
@@ -79,7 +79,14 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
                 list(env, "CONFIG_PRESERVE_KEYS"), Optional.ofNullable(StorageConfig.blankToNull(env.get("METAGRAPH_PRE_BACKUP_COMMAND"))),
                 Optional.ofNullable(StorageConfig.blankToNull(env.get("METAGRAPH_POST_BACKUP_COMMAND"))), rds(env), recovery(env),
                 scratchFolder(env), highAvailability(env, keys), tuning,
-                CopySettings.fromEnv(env, storage, retention));
+                CopySettings.fromEnv(env, storage, retention), retentionKeep(env));
+    }
+
+    /** RETENTION_KEEP_*: backups kept by calendar besides BACKUP_RETENTION_PERIOD. */
+    private static dev.athena.schedule.RetentionPolicy.Keep retentionKeep(Map<String, String> env) {
+        return new dev.athena.schedule.RetentionPolicy.Keep(integer(env, "RETENTION_KEEP_HOURLY", 0, 0, 100_000),
+                integer(env, "RETENTION_KEEP_DAILY", 0, 0, 100_000), integer(env, "RETENTION_KEEP_WEEKLY", 0, 0, 100_000),
+                integer(env, "RETENTION_KEEP_MONTHLY", 0, 0, 100_000), integer(env, "RETENTION_KEEP_YEARLY", 0, 0, 100_000));
     }
 
     private static HighAvailability highAvailability(Map<String, String> env, List<String> keys) {
@@ -285,6 +292,7 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
     public String toString() {
         return "namespace=" + namespace + ", port=" + port + ", location=" + storage + ", apiKeys=" + apiKeys.size()
                 + ", regularBackups=" + regularBackups + " (" + frequency + "), retentionDays=" + retentionDays
+                + (retentionKeep.any() ? " " + retentionKeep : "")
                 + ", encryption=" + (encryptionKey != null) + ", platformVersion=" + platformVersion
                 + ", metagraph=" + metagraphPath.orElse(null) + ", gitserver=" + gitserverPath.orElse(null)
                 + ", configMap=" + configMapPath.map(Path::toString).or(() -> configMapName.map(n -> "ConfigMap " + n)).orElse(null)

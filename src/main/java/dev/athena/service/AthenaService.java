@@ -64,7 +64,8 @@ public final class AthenaService implements AutoCloseable {
         this.clock = clock;
         this.components = List.copyOf(components);
         this.records = new JobRecords(repository(), new BackupUrls(config.storage()), board);
-        this.sweep = new RetentionSweep(records, this::repository, new RetentionPolicy(config.retentionDays()), clock, this.components);
+        this.sweep = new RetentionSweep(records, this::repository, new RetentionPolicy(config.retentionDays(), config.retentionKeep()), clock,
+                this.components);
         this.scheduler = new BackupScheduler(config.frequency(), config.regularBackups(), clock,
                 this::tryScheduledBackup, this::trySweep, Duration.ofHours(1));
         this.copy = config.copy().map(c -> new CopyJob(c, this::repository, config.namespace(), config.tuning().repositoryOptions(config.scratchDir()),
@@ -239,8 +240,20 @@ public final class AthenaService implements AutoCloseable {
     public Schedule schedule() {
         java.time.Instant next = scheduler.nextBackup();
         return new Schedule(config.namespace(), config.regularBackups(), config.frequency().toString(), next == null ? null : next.toString(),
-                config.retentionDays(), config.storage().toString(), components.stream().map(Component::name).toList(), config.platformVersion(),
+                config.retentionDays(), config.retentionKeep(), config.storage().toString(), components.stream().map(Component::name).toList(), config.platformVersion(),
                 leadership.isLeader(), copy == null ? null : copy.status());
+    }
+
+    /** What the retention in force keeps of this namespace's backups and why, newest first (GET /retentionplan); deletes nothing. */
+    public RetentionPlan retentionPlan() {
+        RetentionPolicy policy = new RetentionPolicy(config.retentionDays(), config.retentionKeep());
+        List<BackupRecord> backups = records.list();
+        Map<String, BackupRecord> byTimestamp = new java.util.HashMap<>();
+        backups.forEach(b -> byTimestamp.put(b.timestamp(), b));
+        List<RetentionPlan.Entry> entries = policy.plan(backups.stream()
+                .map(b -> new RetentionPolicy.Kept(b.timestamp(), b.status().finished(), b.status() == JobStatus.Success)).toList(), clock.instant())
+                .stream().map(d -> new RetentionPlan.Entry(d.timestamp(), byTimestamp.get(d.timestamp()).status(), d.keep(), d.reasons())).toList();
+        return new RetentionPlan(policy.rules(), entries);
     }
 
     /** The metrics as GET /metrics shows them now, the running job's progress included. */

@@ -88,6 +88,13 @@ function statusCell(record) {
   return td;
 }
 
+function keepText(k) {
+  if (!k) return "";
+  const parts = [["hourly", k.hourly], ["daily", k.daily], ["weekly", k.weekly], ["monthly", k.monthly], ["yearly", k.yearly]]
+    .filter(([, n]) => n > 0).map(([name, n]) => n + " " + name);
+  return parts.length ? "; besides, the newest of: " + parts.join(", ") : "";
+}
+
 function renderSchedule(s) {
   $("namespace").textContent = "namespace " + s.namespace;
   const dl = $("schedule");
@@ -95,7 +102,7 @@ function renderSchedule(s) {
   const rows = [
     ["Periodic backups", s.regularBackups ? "on, " + s.frequency + " (UTC)" : "off (ENABLE_REGULAR_BACKUPS)"],
     ["Next backup", s.nextBackup ? s.nextBackup.replace("T", " ").replace(/\.\d+Z$|Z$/, " UTC") : "none scheduled"],
-    ["Retention", s.retentionDays + " days"],
+    ["Retention", s.retentionDays + " days" + keepText(s.retentionKeep)],
     ["Location", s.location],
     ["Components", s.components.join(", ") || "none configured"],
     ["Platform version", s.platformVersion || "not set"],

@@ -174,7 +174,7 @@ class HelmChartTest {
     @Test
     void aSecondLocationWithItsOwnKeysIsAValidConfiguration() throws Exception {
         List<HasMetadata> items = render(with(PLATFORM, "copy.to", "s3://offsite-backups", "copy.endpoint", "https://s3.other.example",
-                "copy.retentionDays", "365", "secrets.copyEncryptionKey", "copy-encryption-key-0123456789",
+                "copy.retentionDays", "365", "backup.keep.daily", "30", "backup.keep.monthly", "12", "secrets.copyEncryptionKey", "copy-encryption-key-0123456789",
                 "secrets.copyAwsAccessKey", "copy-access", "secrets.copyAwsSecretKey", "copy-secret-0123456789"));
         Secret secret = only(items, Secret.class);
         Container athena = only(items, Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
@@ -188,6 +188,8 @@ class HelmChartTest {
             assertThat(c.storage().s3().accessKey()).contains("copy-access");
             assertThat(c.retentionDays()).isEqualTo(365);
         });
+        assertThat(config.retentionKeep()).isEqualTo(new dev.athena.schedule.RetentionPolicy.Keep(0, 30, 0, 12, 0));
+        assertThat(env).doesNotContainKey("RETENTION_KEEP_HOURLY");
         assertThat(ContainerEnvironment.of(only(render(PLATFORM), Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0),
                 only(render(PLATFORM), Secret.class), root)).doesNotContainKeys("COPY_TO", "ATHENA_COPY_ENCRYPTION_KEY");
         assertThatThrownBy(() -> render(with(PLATFORM, "copy.to", "offsite"))).as("neither a bucket nor a folder").hasMessageContaining("copy.to");
