@@ -25,7 +25,16 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
                            Optional<String> configMapName, java.util.Set<String> configPreserveKeys,
                            Optional<String> metagraphPreHook, Optional<String> metagraphPostHook, Optional<RdsSettings> rds,
                            RecoverySettings recovery, Path scratchDir, HighAvailability ha, Tuning tuning,
-                           Optional<CopySettings> copy, dev.athena.schedule.RetentionPolicy.Keep retentionKeep) {
+                           Optional<CopySettings> copy, dev.athena.schedule.RetentionPolicy.Keep retentionKeep,
+                           Notifications notifications) {
+
+    /** NOTIFY_*: where failed (and, on request, successful) jobs are announced. The URLs are secrets: never logged whole. */
+    public record Notifications(List<java.net.URI> webhooks, boolean onSuccess, java.time.Duration timeout) {
+        @Override
+        public String toString() {
+            return webhooks.size() + " webhook" + (webhooks.size() == 1 ? "" : "s") + (onSuccess ? ", successes too" : "");
+        }
+    }
 
     /**
      * ATHENA_LEADER_ELECTION and its settings: several replicas of serve on one namespace, of which
@@ -79,7 +88,26 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
                 list(env, "CONFIG_PRESERVE_KEYS"), Optional.ofNullable(StorageConfig.blankToNull(env.get("METAGRAPH_PRE_BACKUP_COMMAND"))),
                 Optional.ofNullable(StorageConfig.blankToNull(env.get("METAGRAPH_POST_BACKUP_COMMAND"))), rds(env), recovery(env),
                 scratchFolder(env), highAvailability(env, keys), tuning,
-                CopySettings.fromEnv(env, storage, retention), retentionKeep(env));
+                CopySettings.fromEnv(env, storage, retention), retentionKeep(env), notifications(env));
+    }
+
+    private static Notifications notifications(Map<String, String> env) {
+        List<java.net.URI> hooks = new ArrayList<>();
+        for (String u : env.getOrDefault("NOTIFY_WEBHOOK_URLS", "").split(",")) {
+            if (!u.isBlank()) {
+                try {
+                    hooks.add(url("NOTIFY_WEBHOOK_URLS", u));
+                } catch (ConfigException e) {
+                    // The URL may hold a token: say which one by its place, not by its text.
+                    throw new ConfigException("NOTIFY_WEBHOOK_URLS: URL #" + (hooks.size() + 1) + " is not an http(s) URL");
+                }
+            }
+        }
+        boolean onSuccess = bool(env, "NOTIFY_ON_SUCCESS", false);
+        if (hooks.isEmpty() && onSuccess) {
+            throw new ConfigException("NOTIFY_ON_SUCCESS is true but NOTIFY_WEBHOOK_URLS is not set: set the receivers' URLs, or unset NOTIFY_ON_SUCCESS");
+        }
+        return new Notifications(List.copyOf(hooks), onSuccess, java.time.Duration.ofSeconds(integer(env, "NOTIFY_TIMEOUT_SECONDS", 10, 1, 300)));
     }
 
     /** RETENTION_KEEP_*: backups kept by calendar besides BACKUP_RETENTION_PERIOD. */
@@ -298,6 +326,7 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
                 + ", configMap=" + configMapPath.map(Path::toString).or(() -> configMapName.map(n -> "ConfigMap " + n)).orElse(null)
                 + ", postgres=" + rds.map(Object::toString).orElse(postgres.map(Object::toString).orElse(null))
                 + (ha.enabled() ? ", leaderElection=lease " + ha.lease().toSeconds() + " s" : "")
-                + copy.map(c -> ", copyTo=" + c).orElse("");
+                + copy.map(c -> ", copyTo=" + c).orElse("")
+                + (notifications.webhooks().isEmpty() ? "" : ", notifications=" + notifications);
     }
 }

@@ -25,6 +25,7 @@ public final class EnvironmentCheck {
             "ATHENA_NAMESPACE", "POD_NAMESPACE", "ATHENA_PORT", "ATHENA_API_KEYS", "ATHENA_STATE_DIR", "ATHENA_SHUTDOWN_GRACE_SECONDS",
             "ATHENA_ENCRYPTION_KEY", "ATHENA_COMPRESSION_LEVEL", "ATHENA_TRANSFER_THREADS", "ATHENA_COMPONENT_THREADS", "ATHENA_SCRATCH_DIR",
             "ATHENA_LEADER_ELECTION", "ATHENA_LEASE_SECONDS", "ATHENA_ADVERTISE_URL",
+            "NOTIFY_WEBHOOK_URLS", "NOTIFY_ON_SUCCESS", "NOTIFY_TIMEOUT_SECONDS",
             "RETENTION_KEEP_HOURLY", "RETENTION_KEEP_DAILY", "RETENTION_KEEP_WEEKLY", "RETENTION_KEEP_MONTHLY", "RETENTION_KEEP_YEARLY",
             "COPY_TO", "COPY_FREQUENCY", "COPY_RETENTION_PERIOD", "COPY_S3_ENDPOINT", "COPY_S3_REGION", "COPY_S3_FORCE_PATH_STYLE",
             "COPY_AWS_ACCESS_KEY", "COPY_AWS_SECRET_KEY",
@@ -42,7 +43,7 @@ public final class EnvironmentCheck {
 
     /** Prefixes of Athena's variables: an unknown variable with one of them is reported. */
     static final List<String> PREFIXES = List.of("ATHENA_", "BACKUP_", "LOCAL_BACKUP", "AWS_S3_", "AWS_RDS_", "POSTGRES_", "METAGRAPH_",
-            "GITSERVER_", "CONFIGMAP_", "DRILL_", "RETENTION_", "JENKINS_", "HEALTH_CHECK_", "UPGRADE_", "POST_RESTORE_", "RTO_", "RPO_", "COPY_");
+            "GITSERVER_", "CONFIGMAP_", "DRILL_", "RETENTION_", "JENKINS_", "HEALTH_CHECK_", "UPGRADE_", "POST_RESTORE_", "RTO_", "RPO_", "COPY_", "NOTIFY_");
 
     /** Names Kubernetes gives service-link variables (docker-links style, plus SERVICE_HOST/SERVICE_PORT). */
     private static final Pattern SERVICE_LINK_NAME = Pattern.compile(
@@ -86,7 +87,7 @@ public final class EnvironmentCheck {
     }
 
     /** Variables that hold secrets: a placeholder left in is refused, a short key is warned about. */
-    static final List<String> SECRETS = List.of("ATHENA_API_KEYS", "ATHENA_API_KEY", "ATHENA_ENCRYPTION_KEY", "ATHENA_COPY_ENCRYPTION_KEY", "POSTGRES_PASSWORD", "AWS_SECRET_KEY", "COPY_AWS_SECRET_KEY", "JENKINS_TOKEN");
+    static final List<String> SECRETS = List.of("ATHENA_API_KEYS", "ATHENA_API_KEY", "ATHENA_ENCRYPTION_KEY", "ATHENA_COPY_ENCRYPTION_KEY", "POSTGRES_PASSWORD", "AWS_SECRET_KEY", "COPY_AWS_SECRET_KEY", "JENKINS_TOKEN", "NOTIFY_WEBHOOK_URLS");
     static final int STRONG_KEY = 16;
 
     /**

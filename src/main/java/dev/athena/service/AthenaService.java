@@ -45,6 +45,8 @@ public final class AthenaService implements AutoCloseable {
     private final ProgressBoard board = new ProgressBoard();
     private final RetentionSweep sweep;
     private final BackupScheduler scheduler;
+    /** Tells NOTIFY_WEBHOOK_URLS of jobs that failed (or succeeded, with NOTIFY_ON_SUCCESS). */
+    private final Notifier notifier;
     /** The copy to the second location (COPY_TO), or null. */
     private final CopyJob copy;
     /** With COPY_FREQUENCY: when the next copy is due (it waits for a running job); otherwise null. */
@@ -68,8 +70,11 @@ public final class AthenaService implements AutoCloseable {
                 this.components);
         this.scheduler = new BackupScheduler(config.frequency(), config.regularBackups(), clock,
                 this::tryScheduledBackup, this::trySweep, Duration.ofHours(1));
+        this.notifier = config.notifications().webhooks().isEmpty() ? Notifier.none()
+                : new Notifier(config.notifications().webhooks(), config.notifications().onSuccess(), config.notifications().timeout(),
+                Duration.ofSeconds(2), metrics);
         this.copy = config.copy().map(c -> new CopyJob(c, this::repository, config.namespace(), config.tuning().repositoryOptions(config.scratchDir()),
-                clock, metrics, jobs::shouldYield)).orElse(null);
+                clock, metrics, jobs::shouldYield, notifier)).orElse(null);
         if (copy != null) {
             metrics.copyConfigured();
             nextCopy = config.copy().get().frequency().flatMap(f -> f.next(clock.instant().atZone(java.time.ZoneOffset.UTC)))
@@ -279,12 +284,16 @@ public final class AthenaService implements AutoCloseable {
         for (BackupRecord r : records.list()) {
             if (r.status() == JobStatus.Running) {
                 records.save(r.finish(JobStatus.Failed, clock.instant().toString(), 0, null, null, null, null, String.format(reason, "backup")));
+                notifier.notify(new Notifier.Event("backup", "Failed", config.namespace(), r.timestamp(), null, String.format(reason, "backup"), null,
+                        "/athena/api/v1/backupstatus?timestamp=" + r.timestamp()));
                 log.warn("backup {} was left Running by a previous Athena process: recorded as Failed (interrupted)", r.timestamp());
             }
         }
         for (RestoreRecord r : records.allRestores()) {
             if (r.status() == JobStatus.Running) {
                 records.save(r.failedByInterruption(clock.instant().toString(), String.format(reason, "restore")));
+                notifier.notify(new Notifier.Event("restore", "Failed", config.namespace(), r.timestamp(), r.restoreId(), String.format(reason, "restore"),
+                        null, "/athena/api/v1/restorestatus?timestamp=" + r.timestamp() + "&restoreId=" + r.restoreId()));
                 log.warn("restore {} was left Running by a previous Athena process: recorded as Failed (interrupted)", r.restoreId());
             }
         }
@@ -328,7 +337,7 @@ public final class AthenaService implements AutoCloseable {
 
         void run() {
             BackupJob job = new BackupJob(AthenaService.this::repository, () -> CountingStore.countsOf(store), records, metrics, clock, selected,
-                    running, jobs::yieldToNext, AthenaService.this::afterBackup, config.tuning().componentThreads());
+                    running, jobs::yieldToNext, AthenaService.this::afterBackup, config.tuning().componentThreads(), notifier);
             board.track(ProgressBoard.Kind.backup, timestamp, job::meter);
             try {
                 job.run();
@@ -338,8 +347,10 @@ public final class AthenaService implements AutoCloseable {
         }
 
         void interrupted() {
-            records.saveInterrupted(running.finish(JobStatus.Failed, clock.instant().toString(), 0, null, null, null, null,
-                    "interrupted: Athena was stopped (SIGTERM) before the backup finished"));
+            String why = "interrupted: Athena was stopped (SIGTERM) before the backup finished";
+            records.saveInterrupted(running.finish(JobStatus.Failed, clock.instant().toString(), 0, null, null, null, null, why));
+            notifier.notify(new Notifier.Event("backup", "Failed", config.namespace(), timestamp, null, why, null,
+                    "/athena/api/v1/backupstatus?timestamp=" + timestamp));
         }
     }
 
@@ -379,7 +390,8 @@ public final class AthenaService implements AutoCloseable {
                 now.toString(), request, backup.platformVersion(), config.platformVersion());
         // The job reads the backup through a RestoreSource (one download per pack from S3), closed when it ends.
         SourceForRestore reading = new SourceForRestore(sourceNs, from);
-        RestoreJob job = new RestoreJob(reading, () -> CountingStore.countsOf(from.store()), records, metrics, clock, components, config, running);
+        RestoreJob job = new RestoreJob(reading, () -> CountingStore.countsOf(from.store()), records, metrics, clock, components, config, running,
+                notifier);
         Runnable work = () -> {
             board.track(ProgressBoard.Kind.restore, id, job::meter);
             try (reading) {
@@ -481,6 +493,7 @@ public final class AthenaService implements AutoCloseable {
             ticker.shutdownNow();
         }
         jobs.shutdown(grace);
+        notifier.close();
         // Only now, with no job left running here, may another replica take over.
         leadership.release();
         leadership.close();

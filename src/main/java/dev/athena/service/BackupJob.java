@@ -30,11 +30,13 @@ final class BackupJob implements Runnable {
     private final Runnable afterwards;
     private final int componentThreads;
     private final Supplier<CountingStore.Requests> requestCounts;
+    private final Notifier notifier;
     /** The repository this run writes, once opened: its meter is the job's progress. */
     private volatile Repository repository;
 
     BackupJob(Supplier<Repository> repositories, Supplier<CountingStore.Requests> requestCounts, JobRecords records, Metrics metrics, Clock clock,
-              List<Component> components, BackupRecord running, Runnable ending, Runnable afterwards, int componentThreads) {
+              List<Component> components, BackupRecord running, Runnable ending, Runnable afterwards, int componentThreads, Notifier notifier) {
+        this.notifier = notifier;
         this.repositories = repositories;
         this.requestCounts = requestCounts;
         this.records = records;
@@ -82,6 +84,7 @@ final class BackupJob implements Runnable {
             records.save(running.finish(JobStatus.Success, clock.instant().toString(), duration, List.copyOf(m.components().keySet()),
                     bytes, repository.storedBytes(), limit(m.warnings()), null).captured(m.windows()).withRequests(requests));
             metrics.backupSucceeded(clock.instant().getEpochSecond(), stats);
+            notifier.notify(new Notifier.Event("backup", "Success", running.namespace(), ts, null, null, duration, link(ts)));
             log.info("backup {} Success: {} bytes in {} components, {} new bytes stored, {} warnings, {} ms; {}",
                     ts, bytes, m.components().size(), repository.storedBytes(), m.warnings().size(), duration, requests);
         } catch (RuntimeException e) {
@@ -96,9 +99,14 @@ final class BackupJob implements Runnable {
             ending.run();
             records.save(failed.withRequests(requestCounts.get().minus(before)));
             metrics.backupFailed();
+            notifier.notify(new Notifier.Event("backup", "Failed", running.namespace(), ts, null, error, duration, link(ts)));
             log.error("backup {} Failed after {} ms: {}", ts, duration, error);
         }
         afterwards.run();
+    }
+
+    private static String link(String ts) {
+        return "/athena/api/v1/backupstatus?timestamp=" + ts;
     }
 
     /** How far this backup has got; null before it has opened its repository. */

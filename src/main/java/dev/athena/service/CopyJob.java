@@ -32,11 +32,13 @@ final class CopyJob {
     private final Clock clock;
     private final Metrics metrics;
     private final BooleanSupplier yield;
+    private final Notifier notifier;
     private volatile CopyStatus status;
     private volatile Repository running;
 
     CopyJob(CopySettings settings, Supplier<Repository> source, String namespace, Repository.Options options, Clock clock, Metrics metrics,
-            BooleanSupplier yield) {
+            BooleanSupplier yield, Notifier notifier) {
+        this.notifier = notifier;
         this.settings = settings;
         this.source = source;
         this.namespace = namespace;
@@ -80,6 +82,7 @@ final class CopyJob {
             String error = e.getMessage() == null ? e.toString() : e.getMessage();
             status = status.ended(clock.instant().toString(), "Failed", error, 0, 0, 0, null, null);
             metrics.copyFinished("Failed", clock.instant().getEpochSecond());
+            notifier.notify(new Notifier.Event("copy", "Failed", namespace, null, null, error, null, "/athena/api/v1/schedule"));
             log.error("copy to {} Failed: {}", settings.storage(), error);
             return;
         }
@@ -104,6 +107,9 @@ final class CopyJob {
         String outcome = result.stopped() ? "Paused" : error == null ? "Success" : "Failed";
         status = status.ended(clock.instant().toString(), outcome, error, copied, result.bytesCopied(), failed, there, forgotten);
         metrics.copyFinished(outcome, clock.instant().getEpochSecond());
+        if (!outcome.equals("Paused")) {
+            notifier.notify(new Notifier.Event("copy", outcome, namespace, null, null, error, null, "/athena/api/v1/schedule"));
+        }
         if (error == null) {
             log.info("copy to {} {}: {} copied ({} sent), {} there{}", settings.storage(), outcome, Sizes.count(copied, "backup"),
                     Sizes.bytes(result.bytesCopied()), there,

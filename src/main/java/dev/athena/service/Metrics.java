@@ -52,6 +52,9 @@ public final class Metrics {
             .labelNames("result").register(registry);
     private final Gauge lastCopy = Gauge.builder().name("athena_copy_last_success_timestamp_seconds")
             .help("Unix time the second location (COPY_TO) was last brought fully in step").register(registry);
+    private final Counter notifications = Counter.builder().name("athena_notifications_total")
+            .help("Webhook notifications (NOTIFY_WEBHOOK_URLS) by result: delivered, or failed after every attempt").labelNames("result")
+            .register(registry);
     private final PrometheusTextFormatWriter text = PrometheusTextFormatWriter.create();
 
     public Metrics() {
@@ -92,6 +95,10 @@ public final class Metrics {
         for (String result : new String[] {"Success", "Failed", "Paused"}) {
             copies.initLabelValues(result);
         }
+    }
+
+    void notification(String result) {
+        notifications.labelValues(result).inc();
     }
 
     public void runSkipped() {

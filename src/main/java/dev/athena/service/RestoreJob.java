@@ -40,12 +40,14 @@ final class RestoreJob implements Runnable {
     private final List<RestoreRecord.Phase> servicePhases = new ArrayList<>();
     private String reportUrl;
     private final Supplier<CountingStore.Requests> requestCounts;
+    private final Notifier notifier;
     private CountingStore.Requests requestsBefore;
     /** The recovery this job runs, once begun: its meter is the job's progress. */
     private volatile DisasterRecovery recovery;
 
     RestoreJob(Supplier<Repository> source, Supplier<CountingStore.Requests> requestCounts, JobRecords records, Metrics metrics, Clock clock,
-               List<Component> components, AthenaConfig config, RestoreRecord running) {
+               List<Component> components, AthenaConfig config, RestoreRecord running, Notifier notifier) {
+        this.notifier = notifier;
         this.source = source;
         this.requestCounts = requestCounts;
         this.records = records;
@@ -123,6 +125,8 @@ final class RestoreJob implements Runnable {
             records.saveReport(record, Json.write(report.json()), report.html());
         }
         metrics.restoreFinished(status == JobStatus.Success);
+        notifier.notify(new Notifier.Event("restore", status.name(), record.destinationNamespace(), record.timestamp(), record.restoreId(), error,
+                record.durationMs(), reportUrl()));
         if (status == JobStatus.Success) {
             log.info("restore {} Success in {} ms (RPO {} s)", record.restoreId(), record.durationMs(), record.rpoSeconds());
         } else {

@@ -175,7 +175,8 @@ class HelmChartTest {
     void aSecondLocationWithItsOwnKeysIsAValidConfiguration() throws Exception {
         List<HasMetadata> items = render(with(PLATFORM, "copy.to", "s3://offsite-backups", "copy.endpoint", "https://s3.other.example",
                 "copy.retentionDays", "365", "backup.keep.daily", "30", "backup.keep.monthly", "12", "secrets.copyEncryptionKey", "copy-encryption-key-0123456789",
-                "secrets.copyAwsAccessKey", "copy-access", "secrets.copyAwsSecretKey", "copy-secret-0123456789"));
+                "secrets.copyAwsAccessKey", "copy-access", "secrets.copyAwsSecretKey", "copy-secret-0123456789",
+                "secrets.notifyWebhookUrls", "https://hooks.example.com/T0/B0/token", "notify.onSuccess", "true"));
         Secret secret = only(items, Secret.class);
         Container athena = only(items, Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
         Map<String, String> env = ContainerEnvironment.of(athena, secret, root);
@@ -189,7 +190,8 @@ class HelmChartTest {
             assertThat(c.retentionDays()).isEqualTo(365);
         });
         assertThat(config.retentionKeep()).isEqualTo(new dev.athena.schedule.RetentionPolicy.Keep(0, 30, 0, 12, 0));
-        assertThat(env).doesNotContainKey("RETENTION_KEEP_HOURLY");
+        assertThat(env).doesNotContainKey("RETENTION_KEEP_HOURLY").containsEntry("NOTIFY_ON_SUCCESS", "true");
+        assertThat(config.notifications().webhooks()).containsExactly(java.net.URI.create("https://hooks.example.com/T0/B0/token"));
         assertThat(ContainerEnvironment.of(only(render(PLATFORM), Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0),
                 only(render(PLATFORM), Secret.class), root)).doesNotContainKeys("COPY_TO", "ATHENA_COPY_ENCRYPTION_KEY");
         assertThatThrownBy(() -> render(with(PLATFORM, "copy.to", "offsite"))).as("neither a bucket nor a folder").hasMessageContaining("copy.to");
