@@ -70,11 +70,19 @@ public final class AthenaService implements AutoCloseable {
                 this.components);
         this.scheduler = new BackupScheduler(config.frequency(), config.regularBackups(), clock,
                 this::tryScheduledBackup, this::trySweep, Duration.ofHours(1));
+        if (!config.notifications().webhooks().isEmpty()) {
+            metrics.notificationsConfigured();
+        }
         this.notifier = config.notifications().webhooks().isEmpty() ? Notifier.none()
                 : new Notifier(config.notifications().webhooks(), config.notifications().onSuccess(), config.notifications().timeout(),
                 Duration.ofSeconds(2), metrics);
         this.copy = config.copy().map(c -> new CopyJob(c, this::repository, config.namespace(), config.tuning().repositoryOptions(config.scratchDir()),
                 clock, metrics, jobs::shouldYield, notifier)).orElse(null);
+        if (config.regularBackups()) {
+            config.frequency().next(clock.instant().atZone(java.time.ZoneOffset.UTC))
+                    .flatMap(first -> config.frequency().next(first).map(second -> java.time.Duration.between(first, second).getSeconds()))
+                    .ifPresent(metrics::scheduledInterval);
+        }
         if (copy != null) {
             metrics.copyConfigured();
             nextCopy = config.copy().get().frequency().flatMap(f -> f.next(clock.instant().atZone(java.time.ZoneOffset.UTC)))
@@ -160,6 +168,11 @@ public final class AthenaService implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("cannot yet record the jobs a previous Athena process left Running, trying again: {}", e.getMessage());
             return;
+        }
+        try {
+            metrics.seed(records.list());
+        } catch (RuntimeException e) {
+            log.warn("cannot read the backups' records for the freshness metrics yet: {}", e.getMessage());
         }
         if (t.lastSeenAlive() != null) {
             // Backups due while no replica led are started now; the dead leader's own schedule ends where it was last seen.
@@ -265,7 +278,9 @@ public final class AthenaService implements AutoCloseable {
     public String renderMetrics() {
         Map<String, dev.athena.concurrent.ProgressMeter.Snapshot> progress = new java.util.HashMap<>();
         board.current().forEach((kind, snapshot) -> progress.put(kind.name(), snapshot));
-        return metrics.render(jobs.running().isPresent(), leadership.isLeader(), progress);
+        Map<String, Long> elapsed = new java.util.HashMap<>();
+        board.elapsedSeconds(System.nanoTime()).forEach((kind, seconds) -> elapsed.put(kind.name(), seconds));
+        return metrics.render(jobs.running().isPresent(), leadership.isLeader(), progress, elapsed);
     }
 
     public JobRunner jobs() {

@@ -83,7 +83,7 @@ final class BackupJob implements Runnable {
             ending.run();
             records.save(running.finish(JobStatus.Success, clock.instant().toString(), duration, List.copyOf(m.components().keySet()),
                     bytes, repository.storedBytes(), limit(m.warnings()), null).captured(m.windows()).withRequests(requests));
-            metrics.backupSucceeded(clock.instant().getEpochSecond(), stats);
+            metrics.backupSucceeded(clock.instant().getEpochSecond(), duration, stats);
             notifier.notify(new Notifier.Event("backup", "Success", running.namespace(), ts, null, null, duration, link(ts)));
             log.info("backup {} Success: {} bytes in {} components, {} new bytes stored, {} warnings, {} ms; {}",
                     ts, bytes, m.components().size(), repository.storedBytes(), m.warnings().size(), duration, requests);

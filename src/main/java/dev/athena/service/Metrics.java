@@ -55,6 +55,14 @@ public final class Metrics {
     private final Counter notifications = Counter.builder().name("athena_notifications_total")
             .help("Webhook notifications (NOTIFY_WEBHOOK_URLS) by result: delivered, or failed after every attempt").labelNames("result")
             .register(registry);
+    private final Gauge achievedInterval = Gauge.builder().name("athena_backup_achieved_interval_seconds")
+            .help("Time between the two newest successful backups: the recovery point objective the schedule actually achieved").register(registry);
+    private final Gauge scheduledInterval = Gauge.builder().name("athena_backup_interval_seconds")
+            .help("Time between two periodic backups on BACKUP_FREQUENCY (the next two runs); 0 when periodic backups are off").register(registry);
+    private final Gauge lastDuration = Gauge.builder().name("athena_backup_last_duration_seconds")
+            .help("How long the newest successful backup took").register(registry);
+    private final Gauge runningFor = Gauge.builder().name("athena_job_running_seconds")
+            .help("How long the running job has run so far, by kind (backup, restore, copy); only while one runs").labelNames("job").register(registry);
     private final PrometheusTextFormatWriter text = PrometheusTextFormatWriter.create();
 
     public Metrics() {
@@ -65,13 +73,42 @@ public final class Metrics {
         }
     }
 
-    void backupSucceeded(long epochSeconds, Map<String, Map<String, Long>> componentStats) {
+    void backupSucceeded(long epochSeconds, long durationMs, Map<String, Map<String, Long>> componentStats) {
+        double previous = lastSuccess.get();
+        if (previous > 0) {
+            achievedInterval.set(epochSeconds - previous);
+        }
         lastSuccess.set(epochSeconds);
+        lastDuration.set(durationMs / 1000.0);
         backups.labelValues("Success").inc();
         componentStats.forEach((name, stats) -> {
             componentDuration.labelValues(name).set(stats.getOrDefault("durationMs", 0L) / 1000.0);
             componentBytes.labelValues(name).set(stats.getOrDefault("bytes", 0L));
         });
+    }
+
+    /**
+     * The freshness gauges from the backups' records, when the service starts leading: without it a
+     * restarted service said its last success was at 0 (1970), and an alert on backup age fired.
+     */
+    void seed(java.util.List<BackupRecord> records) {
+        java.util.List<BackupRecord> good = records.stream().filter(r -> r.status() == JobStatus.Success && r.finishedAt() != null)
+                .sorted(java.util.Comparator.comparing(BackupRecord::timestamp).reversed()).limit(2).toList();
+        if (good.isEmpty() || lastSuccess.get() > 0) {
+            return;
+        }
+        long newest = java.time.Instant.parse(good.get(0).finishedAt()).getEpochSecond();
+        lastSuccess.set(newest);
+        if (good.get(0).durationMs() != null) {
+            lastDuration.set(good.get(0).durationMs() / 1000.0);
+        }
+        if (good.size() == 2) {
+            achievedInterval.set(newest - java.time.Instant.parse(good.get(1).finishedAt()).getEpochSecond());
+        }
+    }
+
+    void scheduledInterval(long seconds) {
+        scheduledInterval.set(seconds);
     }
 
     void backupFailed() {
@@ -97,6 +134,12 @@ public final class Metrics {
         }
     }
 
+    /** With NOTIFY_WEBHOOK_URLS: both series from the start, at 0, so increase() sees the first failure. */
+    void notificationsConfigured() {
+        notifications.initLabelValues("delivered");
+        notifications.initLabelValues("failed");
+    }
+
     void notification(String result) {
         notifications.labelValues(result).inc();
     }
@@ -107,9 +150,20 @@ public final class Metrics {
 
     /** The text exposition format, with the job, its progress (by kind of job: backup, restore) and leadership gauges as they are now. */
     public String render(boolean jobRunningNow, boolean leaderNow, Map<String, ProgressMeter.Snapshot> progress) {
+        return render(jobRunningNow, leaderNow, progress, Map.of());
+    }
+
+    /** As above, with how long each running kind of job has run. */
+    public String render(boolean jobRunningNow, boolean leaderNow, Map<String, ProgressMeter.Snapshot> progress, Map<String, Long> elapsedSeconds) {
         jobRunning.set(jobRunningNow ? 1 : 0);
         leader.set(leaderNow ? 1 : 0);
         for (String job : new String[] {"backup", "restore", "copy"}) {
+            Long elapsed = elapsedSeconds.get(job);
+            if (elapsed == null) {
+                runningFor.remove(job);
+            } else {
+                runningFor.labelValues(job).set(elapsed);
+            }
             ProgressMeter.Snapshot p = progress.get(job);
             // A series exists only while its kind of job runs: a stale "90% done" would read as a stuck job.
             if (p == null) {

@@ -53,6 +53,13 @@ final class ProgressBoard {
         return out;
     }
 
+    /** How long each kind of job running here has run, in whole seconds. */
+    Map<Kind, Long> elapsedSeconds(long nowNanos) {
+        Map<Kind, Long> out = new java.util.EnumMap<>(Kind.class);
+        live.values().forEach(l -> out.merge(l.kind(), (nowNanos - l.since()) / 1_000_000_000L, Math::max));
+        return out;
+    }
+
     /** Logs each running job's progress once {@link #LOG_EVERY} has passed since its start or its last line; called every second. */
     void logDue(long nowNanos) {
         for (Map.Entry<String, Live> e : live.entrySet()) {

@@ -198,12 +198,30 @@ class HelmChartTest {
     }
 
     @Test
-    void monitoringObjectsComeOnRequest() {
+    void monitoringObjectsComeOnRequest() throws Exception {
         List<HasMetadata> items = render(with(PLATFORM, "metrics.serviceMonitor.enabled", "true", "metrics.prometheusRule.enabled", "true"));
         assertThat(items).extracting(HasMetadata::getKind).contains("ServiceMonitor", "PrometheusRule");
         HasMetadata rule = items.stream().filter(i -> i.getKind().equals("PrometheusRule")).findFirst().orElseThrow();
         String yaml = io.fabric8.kubernetes.client.utils.Serialization.asYaml(rule);
-        assertThat(yaml).contains("athena_backup_last_success_timestamp_seconds", "14400", "athena_backups_total");
+        assertThat(yaml).contains("athena_backup_last_success_timestamp_seconds", "14400", "athena_backups_total", "AthenaBackupRunningLong",
+                "AthenaCopyFailed");
+        // Every metric a rule watches is one the service serves (with a second location and webhooks configured).
+        java.util.Set<String> watched = new java.util.TreeSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("athena_[a-z_]+").matcher(yaml);
+        while (m.find()) {
+            watched.add(m.group());
+        }
+        try (dev.athena.testing.ServiceFixture athena = new dev.athena.testing.ServiceFixture(root.resolve("service"), java.time.Clock.systemUTC(),
+                Map.of("COPY_TO", root.resolve("copies").toString(), "NOTIFY_WEBHOOK_URLS", "http://127.0.0.1:9/hook", "ENABLE_REGULAR_BACKUPS", "true"))) {
+            athena.blocking.hold();
+            athena.call("POST", "/athena/api/v1/ondemandbackup", "{}");
+            athena.blocking.awaitEntered();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> athena.send("GET", "/metrics", null).body().contains("athena_job_running_seconds"));
+            String served = athena.send("GET", "/metrics", null).body();
+            athena.blocking.release();
+            assertThat(watched).isNotEmpty().allSatisfy(name -> assertThat(served).as("the service serves " + name).contains(name));
+        }
     }
 
     @Test

@@ -92,7 +92,7 @@ class MetricsTest {
     void countersGaugesAndAwkwardLabelValuesParse() {
         Metrics m = new Metrics();
         String awkward = "vol \"a\\b\"\nc";
-        m.backupSucceeded(1_700_000_000L, Map.of("postgres", Map.of("durationMs", 1500L, "bytes", 42L), awkward, Map.of("bytes", 7L)));
+        m.backupSucceeded(1_700_000_000L, 2500, Map.of("postgres", Map.of("durationMs", 1500L, "bytes", 42L), awkward, Map.of("bytes", 7L)));
         m.backupFailed();
         m.restoreFinished(true);
         m.runSkipped();
@@ -118,6 +118,47 @@ class MetricsTest {
             List<Sample> s = parse(r.body());
             assertThat(value(s, "athena_leader", Map.of())).isEqualTo(1);
             assertThat(value(s, "athena_backups_total", Map.of("status", "Success"))).isZero();
+        }
+    }
+
+    /**
+     * Freshness: a restarted service reads its last success, the interval it achieved and the last
+     * backup's duration from the records (not 0, which made an age alert fire after every restart),
+     * knows the schedule's interval, and says how long a running job has run.
+     */
+    @Test
+    void freshnessSurvivesARestartAndARunningJobSaysHowLongItHasRun() throws Exception {
+        Map<String, String> env = Map.of("ENABLE_REGULAR_BACKUPS", "true", "BACKUP_FREQUENCY", "0 0 3 * * *");
+        java.nio.file.Path root = tmp.resolve("athena");
+        String first;
+        String second;
+        try (ServiceFixture athena = new ServiceFixture(root, java.time.Clock.systemUTC(), env)) {
+            first = ServiceFixture.timestampOf(athena.call("POST", "/athena/api/v1/ondemandbackup", "{}"));
+            athena.awaitFinished("/athena/api/v1/backupstatus", first);
+            org.awaitility.Awaitility.await().until(() -> athena.service.jobs().running().isEmpty());
+            second = ServiceFixture.timestampOf(athena.call("POST", "/athena/api/v1/ondemandbackup", "{}"));
+            athena.awaitFinished("/athena/api/v1/backupstatus", second);
+            org.awaitility.Awaitility.await().until(() -> athena.service.jobs().running().isEmpty());
+        }
+        try (ServiceFixture restarted = new ServiceFixture(root, java.time.Clock.systemUTC(), env)) {
+            com.fasterxml.jackson.databind.JsonNode b2 = restarted.call("GET", "/athena/api/v1/backupstatus?timestamp=" + second, null).json();
+            com.fasterxml.jackson.databind.JsonNode b1 = restarted.call("GET", "/athena/api/v1/backupstatus?timestamp=" + first, null).json();
+            List<Sample> s = parse(restarted.send("GET", "/metrics", null).body());
+            long finished = java.time.Instant.parse(b2.get("finishedAt").asText()).getEpochSecond();
+            assertThat(value(s, "athena_backup_last_success_timestamp_seconds", Map.of())).isEqualTo(finished);
+            assertThat(value(s, "athena_backup_achieved_interval_seconds", Map.of()))
+                    .isEqualTo(finished - java.time.Instant.parse(b1.get("finishedAt").asText()).getEpochSecond());
+            assertThat(value(s, "athena_backup_last_duration_seconds", Map.of())).isEqualTo(b2.get("durationMs").asLong() / 1000.0);
+            assertThat(value(s, "athena_backup_interval_seconds", Map.of())).as("daily at 03:00").isEqualTo(86_400);
+            assertThat(s).noneMatch(x -> x.name().equals("athena_job_running_seconds"));
+
+            restarted.blocking.hold();
+            String held = ServiceFixture.timestampOf(restarted.call("POST", "/athena/api/v1/ondemandbackup", "{}"));
+            assertThat(restarted.blocking.awaitEntered()).isTrue();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> parse(restarted.send("GET", "/metrics", null).body())
+                    .stream().anyMatch(x -> x.name().equals("athena_job_running_seconds") && x.labels().equals(Map.of("job", "backup")) && x.value() >= 1));
+            restarted.blocking.release();
+            restarted.awaitFinished("/athena/api/v1/backupstatus", held);
         }
     }
 }
