@@ -95,6 +95,11 @@ public final class ApiServer implements AutoCloseable {
             config.routes.post(BASE + "/ondemandrestore", this::onDemandRestore);
             config.routes.get(BASE + "/restorestatus", this::restoreStatus);
             config.routes.get(BASE + "/restorereport", this::restoreReport);
+            config.routes.get(BASE + "/verifystatus", ctx -> {
+                body(ctx).allowOnly(Set.of());
+                json(ctx, 200, service().verificationStatus().orElseThrow(() -> new ApiException(404,
+                        "continuous verification is off: set VERIFY_FREQUENCY (a cron expression) and VERIFY_READ_DATA_PERCENT")));
+            });
             config.routes.get(BASE + "/retentionplan", ctx -> {
                 body(ctx).allowOnly(Set.of());
                 json(ctx, 200, service().retentionPlan());

@@ -26,7 +26,11 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
                            Optional<String> metagraphPreHook, Optional<String> metagraphPostHook, Optional<RdsSettings> rds,
                            RecoverySettings recovery, Path scratchDir, HighAvailability ha, Tuning tuning,
                            Optional<CopySettings> copy, dev.athena.schedule.RetentionPolicy.Keep retentionKeep,
-                           Notifications notifications) {
+                           Notifications notifications, Optional<Verification> verification) {
+
+    /** VERIFY_FREQUENCY and VERIFY_READ_DATA_PERCENT: continuous verification, a share of the packs per run. */
+    public record Verification(CronSchedule frequency, int readDataPercent) {
+    }
 
     /** NOTIFY_*: where failed (and, on request, successful) jobs are announced. The URLs are secrets: never logged whole. */
     public record Notifications(List<java.net.URI> webhooks, boolean onSuccess, java.time.Duration timeout) {
@@ -88,7 +92,23 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
                 list(env, "CONFIG_PRESERVE_KEYS"), Optional.ofNullable(StorageConfig.blankToNull(env.get("METAGRAPH_PRE_BACKUP_COMMAND"))),
                 Optional.ofNullable(StorageConfig.blankToNull(env.get("METAGRAPH_POST_BACKUP_COMMAND"))), rds(env), recovery(env),
                 scratchFolder(env), highAvailability(env, keys), tuning,
-                CopySettings.fromEnv(env, storage, retention), retentionKeep(env), notifications(env));
+                CopySettings.fromEnv(env, storage, retention), retentionKeep(env), notifications(env), verification(env));
+    }
+
+    private static Optional<Verification> verification(Map<String, String> env) {
+        String cron = StorageConfig.blankToNull(env.get("VERIFY_FREQUENCY"));
+        if (cron == null) {
+            if (StorageConfig.blankToNull(env.get("VERIFY_READ_DATA_PERCENT")) != null) {
+                throw new ConfigException("VERIFY_READ_DATA_PERCENT is set but VERIFY_FREQUENCY is not: set when verification runs"
+                        + " (a cron expression, like BACKUP_FREQUENCY), or unset VERIFY_READ_DATA_PERCENT");
+            }
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new Verification(CronSchedule.parse(cron), integer(env, "VERIFY_READ_DATA_PERCENT", 10, 1, 100)));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("VERIFY_FREQUENCY '" + cron + "' is not a valid cron expression: " + e.getMessage());
+        }
     }
 
     private static Notifications notifications(Map<String, String> env) {
@@ -327,6 +347,7 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
                 + ", postgres=" + rds.map(Object::toString).orElse(postgres.map(Object::toString).orElse(null))
                 + (ha.enabled() ? ", leaderElection=lease " + ha.lease().toSeconds() + " s" : "")
                 + copy.map(c -> ", copyTo=" + c).orElse("")
-                + (notifications.webhooks().isEmpty() ? "" : ", notifications=" + notifications);
+                + (notifications.webhooks().isEmpty() ? "" : ", notifications=" + notifications)
+                + verification.map(v -> ", verification=" + v.readDataPercent() + "% of packs on " + v.frequency()).orElse("");
     }
 }

@@ -153,6 +153,11 @@ public final class RepositoryLayout {
     }
 
     /** The backup's status record, written when it starts and when it ends. */
+    /** Where rolling verification keeps its place in the cycle over every pack (sealed JSON). */
+    public String verification() {
+        return namespaceFolder() + "verification.json";
+    }
+
     public String status(String timestamp) {
         return backupFolder(timestamp) + "status.json";
     }

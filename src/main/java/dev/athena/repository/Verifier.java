@@ -158,6 +158,31 @@ public final class Verifier {
         }
     }
 
+    /** What a check of whole packs found: packs missing or unreadable as a whole, and single blobs damaged inside packs. */
+    public record PackDamage(Map<BlobId, String> packs, Map<BlobId, String> blobs) {
+        public boolean none() {
+            return packs.isEmpty() && blobs.isEmpty();
+        }
+    }
+
+    /**
+     * Reads each of these packs whole and checks its hash (rolling verification reads a share of
+     * them per run); a pack that does not match has each of its blobs opened, so the damage is
+     * named blob by blob.
+     */
+    public PackDamage checkPacks(Collection<BlobId> packs) {
+        Map<BlobId, String> badPacks = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<BlobId, String> badBlobs = new java.util.concurrent.ConcurrentHashMap<>();
+        int threads = Math.max(Math.max(2, Runtime.getRuntime().availableProcessors()), repository.options().transferThreads());
+        java.util.concurrent.Semaphore whole = new java.util.concurrent.Semaphore(Math.min(threads, PackWriter.fitInHeap(Runtime.getRuntime().maxMemory())));
+        try (dev.athena.concurrent.Parallel.Feed<BlobId> checks = dev.athena.concurrent.Parallel.feed("athena-verify", threads,
+                pack -> checkPack(pack, Depth.PACKS, whole, badPacks, badBlobs))) {
+            packs.forEach(checks::submit);
+            checks.finish();
+        }
+        return new PackDamage(new java.util.TreeMap<>(badPacks), new java.util.TreeMap<>(badBlobs));
+    }
+
     /** Every pack the index names that is missing from the store. */
     public Set<BlobId> missingPacks() {
         Set<BlobId> present = new java.util.HashSet<>();

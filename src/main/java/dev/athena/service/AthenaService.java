@@ -47,6 +47,10 @@ public final class AthenaService implements AutoCloseable {
     private final BackupScheduler scheduler;
     /** Tells NOTIFY_WEBHOOK_URLS of jobs that failed (or succeeded, with NOTIFY_ON_SUCCESS). */
     private final Notifier notifier;
+    /** Continuous verification (VERIFY_FREQUENCY), or null. */
+    private final VerificationJob verification;
+    /** When the next verification is due (it waits for a running job); null without VERIFY_FREQUENCY. */
+    private Instant nextVerification;
     /** The copy to the second location (COPY_TO), or null. */
     private final CopyJob copy;
     /** With COPY_FREQUENCY: when the next copy is due (it waits for a running job); otherwise null. */
@@ -78,6 +82,10 @@ public final class AthenaService implements AutoCloseable {
                 Duration.ofSeconds(2), metrics);
         this.copy = config.copy().map(c -> new CopyJob(c, this::repository, config.namespace(), config.tuning().repositoryOptions(config.scratchDir()),
                 clock, metrics, jobs::shouldYield, notifier)).orElse(null);
+        this.verification = config.verification().map(v -> new VerificationJob(this::repository, records, v.frequency().toString(),
+                v.readDataPercent(), clock, metrics, notifier, config.namespace())).orElse(null);
+        nextVerification = config.verification().flatMap(v -> v.frequency().next(clock.instant().atZone(java.time.ZoneOffset.UTC)))
+                .map(java.time.ZonedDateTime::toInstant).orElse(null);
         if (config.regularBackups()) {
             config.frequency().next(clock.instant().atZone(java.time.ZoneOffset.UTC))
                     .flatMap(first -> config.frequency().next(first).map(second -> java.time.Duration.between(first, second).getSeconds()))
@@ -129,6 +137,7 @@ public final class AthenaService implements AutoCloseable {
                     if (tookOver) {
                         scheduler.tick();
                         copyTick();
+                        verificationTick();
                     }
                 }
                 board.logDue(System.nanoTime());
@@ -207,6 +216,32 @@ public final class AthenaService implements AutoCloseable {
             nextCopy = config.copy().get().frequency().get().next(clock.instant().atZone(java.time.ZoneOffset.UTC))
                     .map(java.time.ZonedDateTime::toInstant).orElse(null);
         }
+    }
+
+    /** With VERIFY_FREQUENCY: starts a due verification once no job runs; it waits rather than being skipped. */
+    private void verificationTick() {
+        Instant due = nextVerification;
+        if (due == null || clock.instant().isBefore(due)) {
+            return;
+        }
+        if (jobs.startSweep("verification", this::runVerification)) {
+            nextVerification = config.verification().get().frequency().next(clock.instant().atZone(java.time.ZoneOffset.UTC))
+                    .map(java.time.ZonedDateTime::toInstant).orElse(null);
+        }
+    }
+
+    private void runVerification() {
+        board.track(ProgressBoard.Kind.verification, "of the repository", verification::meter);
+        try {
+            verification.run();
+        } finally {
+            board.untrack(ProgressBoard.Kind.verification, "of the repository");
+        }
+    }
+
+    /** GET /verifystatus: continuous verification's cycle and last run; empty without VERIFY_FREQUENCY. */
+    public java.util.Optional<Object> verificationStatus() {
+        return java.util.Optional.ofNullable(verification).map(VerificationJob::status);
     }
 
     private void runCopy() {
@@ -393,7 +428,7 @@ public final class AthenaService implements AutoCloseable {
         BackupRecord backup = sourceRecords.find(request.timestamp())
                 .orElseThrow(() -> new NotFoundException("no backup " + request.timestamp() + " in namespace " + sourceNs
                         + (request.fromSecondary() ? " at the second location " + from.storage() : "")));
-        if (backup.status() != JobStatus.Success) {
+        if (backup.status() != JobStatus.Success || Boolean.TRUE.equals(backup.damaged())) {
             throw new ConflictException("backup " + request.timestamp() + " of namespace " + sourceNs + " is " + backup.status()
                     + (Boolean.TRUE.equals(backup.damaged()) ? " (" + backup.error() + ")" : "") + "; only a successful backup can be restored");
         }

@@ -63,6 +63,15 @@ public record BackupRecord(String backupurl, String namespace, JobStatus status,
                 "damaged: " + problem, null, null, true, null);
     }
 
+    /**
+     * The record of a backup that verification found damaged: Failed and {@code damaged}, with what
+     * is damaged, so it is never restored, nor counted as the newest good backup, in silence.
+     */
+    BackupRecord damagedBy(String problem) {
+        return new BackupRecord(backupurl, namespace, JobStatus.Failed, timestamp, onlyConfig, startedAt, finishedAt, durationMs,
+                components, bytes, newBytes, warnings, "damaged: " + problem, platformVersion, windows, true, requests);
+    }
+
     /** The same record with one more warning. */
     BackupRecord warn(String warning) {
         List<String> all = new java.util.ArrayList<>(warnings == null ? List.of() : warnings);

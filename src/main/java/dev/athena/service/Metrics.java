@@ -63,6 +63,16 @@ public final class Metrics {
             .help("How long the newest successful backup took").register(registry);
     private final Gauge runningFor = Gauge.builder().name("athena_job_running_seconds")
             .help("How long the running job has run so far, by kind (backup, restore, copy); only while one runs").labelNames("job").register(registry);
+    private final Gauge verifiedAt = Gauge.builder().name("athena_verify_last_run_timestamp_seconds")
+            .help("Unix time the last continuous verification (VERIFY_FREQUENCY) ended").register(registry);
+    private final Gauge verifyCycle = Gauge.builder().name("athena_verify_cycle_ratio")
+            .help("Share of the stored packs read back in the current verification cycle, 0 to 1").register(registry);
+    private final Gauge verifyCycleDone = Gauge.builder().name("athena_verify_last_cycle_completed_timestamp_seconds")
+            .help("Unix time a verification cycle last finished reading back every stored pack").register(registry);
+    private final Gauge damagedPacks = Gauge.builder().name("athena_verify_damaged_packs")
+            .help("Damaged packs, manifests and index files the last verification found").register(registry);
+    private final Gauge damagedBackups = Gauge.builder().name("athena_verify_damaged_backups")
+            .help("Backups the last verification found needing damaged data (recorded Failed and damaged)").register(registry);
     private final PrometheusTextFormatWriter text = PrometheusTextFormatWriter.create();
 
     public Metrics() {
@@ -140,6 +150,16 @@ public final class Metrics {
         notifications.initLabelValues("failed");
     }
 
+    void verified(long epochSeconds, dev.athena.maintenance.RollingVerification.Result r) {
+        verifiedAt.set(epochSeconds);
+        verifyCycle.set(r.cycleCompleted() || r.packsTotal() == 0 ? 0 : Math.min(1.0, (double) r.state().cyclePacksDone() / r.packsTotal()));
+        if (r.cycleCompleted()) {
+            verifyCycleDone.set(epochSeconds);
+        }
+        damagedPacks.set(r.damagedPacks().size() + r.damagedManifests().size() + r.damagedIndexFiles().size());
+        damagedBackups.set(r.affected().size());
+    }
+
     void notification(String result) {
         notifications.labelValues(result).inc();
     }
@@ -157,7 +177,7 @@ public final class Metrics {
     public String render(boolean jobRunningNow, boolean leaderNow, Map<String, ProgressMeter.Snapshot> progress, Map<String, Long> elapsedSeconds) {
         jobRunning.set(jobRunningNow ? 1 : 0);
         leader.set(leaderNow ? 1 : 0);
-        for (String job : new String[] {"backup", "restore", "copy"}) {
+        for (String job : new String[] {"backup", "restore", "copy", "verification"}) {
             Long elapsed = elapsedSeconds.get(job);
             if (elapsed == null) {
                 runningFor.remove(job);

@@ -64,6 +64,7 @@ public final class Notifier implements AutoCloseable {
             String what = switch (kind) {
                 case "restore" -> "Restore " + restoreId + " of backup " + timestamp;
                 case "copy" -> "Copy to the second location";
+                case "verification" -> "Verification of the stored backups";
                 default -> "Backup " + timestamp;
             };
             return "Athena (namespace " + namespace + "): " + what + (status.equals("Success") ? " succeeded" : " FAILED")

@@ -174,7 +174,7 @@ class HelmChartTest {
     @Test
     void aSecondLocationWithItsOwnKeysIsAValidConfiguration() throws Exception {
         List<HasMetadata> items = render(with(PLATFORM, "copy.to", "s3://offsite-backups", "copy.endpoint", "https://s3.other.example",
-                "copy.retentionDays", "365", "backup.keep.daily", "30", "backup.keep.monthly", "12", "secrets.copyEncryptionKey", "copy-encryption-key-0123456789",
+                "copy.retentionDays", "365", "backup.keep.daily", "30", "verify.frequency", "0 0 4 * * *", "backup.keep.monthly", "12", "secrets.copyEncryptionKey", "copy-encryption-key-0123456789",
                 "secrets.copyAwsAccessKey", "copy-access", "secrets.copyAwsSecretKey", "copy-secret-0123456789",
                 "secrets.notifyWebhookUrls", "https://hooks.example.com/T0/B0/token", "notify.onSuccess", "true"));
         Secret secret = only(items, Secret.class);
@@ -190,7 +190,9 @@ class HelmChartTest {
             assertThat(c.retentionDays()).isEqualTo(365);
         });
         assertThat(config.retentionKeep()).isEqualTo(new dev.athena.schedule.RetentionPolicy.Keep(0, 30, 0, 12, 0));
-        assertThat(env).doesNotContainKey("RETENTION_KEEP_HOURLY").containsEntry("NOTIFY_ON_SUCCESS", "true");
+        assertThat(env).doesNotContainKey("RETENTION_KEEP_HOURLY").containsEntry("NOTIFY_ON_SUCCESS", "true")
+                .containsEntry("VERIFY_READ_DATA_PERCENT", "10");
+        assertThat(config.verification()).hasValueSatisfying(v -> assertThat(v.readDataPercent()).isEqualTo(10));
         assertThat(config.notifications().webhooks()).containsExactly(java.net.URI.create("https://hooks.example.com/T0/B0/token"));
         assertThat(ContainerEnvironment.of(only(render(PLATFORM), Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0),
                 only(render(PLATFORM), Secret.class), root)).doesNotContainKeys("COPY_TO", "ATHENA_COPY_ENCRYPTION_KEY");
@@ -204,7 +206,7 @@ class HelmChartTest {
         HasMetadata rule = items.stream().filter(i -> i.getKind().equals("PrometheusRule")).findFirst().orElseThrow();
         String yaml = io.fabric8.kubernetes.client.utils.Serialization.asYaml(rule);
         assertThat(yaml).contains("athena_backup_last_success_timestamp_seconds", "14400", "athena_backups_total", "AthenaBackupRunningLong",
-                "AthenaCopyFailed");
+                "AthenaCopyFailed", "AthenaDamageFound");
         // Every metric a rule watches is one the service serves (with a second location and webhooks configured).
         java.util.Set<String> watched = new java.util.TreeSet<>();
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("athena_[a-z_]+").matcher(yaml);
@@ -212,7 +214,8 @@ class HelmChartTest {
             watched.add(m.group());
         }
         try (dev.athena.testing.ServiceFixture athena = new dev.athena.testing.ServiceFixture(root.resolve("service"), java.time.Clock.systemUTC(),
-                Map.of("COPY_TO", root.resolve("copies").toString(), "NOTIFY_WEBHOOK_URLS", "http://127.0.0.1:9/hook", "ENABLE_REGULAR_BACKUPS", "true"))) {
+                Map.of("COPY_TO", root.resolve("copies").toString(), "NOTIFY_WEBHOOK_URLS", "http://127.0.0.1:9/hook", "ENABLE_REGULAR_BACKUPS", "true",
+                        "VERIFY_FREQUENCY", "0 0 4 * * *"))) {
             athena.blocking.hold();
             athena.call("POST", "/athena/api/v1/ondemandbackup", "{}");
             athena.blocking.awaitEntered();
