@@ -44,9 +44,21 @@ public final class RollingVerification {
         }
     }
 
+    /** Packs read between two looks at {@link #stopWhen}. */
+    static final int BATCH = 16;
     private final Repository repository;
     private final int percent;
     private final Clock clock;
+    private BooleanSupplier stop = () -> false;
+
+    /**
+     * Asked between batches of packs: when true, the run ends early and keeps its place, so the
+     * next run goes on from there (the service lets a backup or restore asked for meanwhile go first).
+     */
+    public RollingVerification stopWhen(BooleanSupplier stop) {
+        this.stop = stop;
+        return this;
+    }
 
     public RollingVerification(Repository repository, int percent, Clock clock) {
         if (percent < 1 || percent > 100) {
@@ -107,7 +119,24 @@ public final class RollingVerification {
         if (chosen.size() < share || start + chosen.size() >= all.size()) {
             wrapped = true;
         }
-        Verifier.PackDamage damage = new Verifier(repository).checkPacks(chosen);
+        // In batches, so a request waits for one batch at most; a run stopped early keeps the place it reached.
+        Map<BlobId, String> badPackMap = new java.util.TreeMap<>();
+        Map<BlobId, String> badBlobMap = new java.util.TreeMap<>();
+        int checked = 0;
+        for (int i = 0; i < chosen.size(); i += BATCH) {
+            if (i > 0 && stop.getAsBoolean()) {
+                break;
+            }
+            Verifier.PackDamage batch = new Verifier(repository).checkPacks(chosen.subList(i, Math.min(chosen.size(), i + BATCH)));
+            badPackMap.putAll(batch.packs());
+            badBlobMap.putAll(batch.blobs());
+            checked = Math.min(chosen.size(), i + BATCH);
+        }
+        if (checked < chosen.size()) {
+            chosen = new ArrayList<>(chosen.subList(0, checked));
+            wrapped = false;
+        }
+        Verifier.PackDamage damage = new Verifier.PackDamage(badPackMap, badBlobMap);
         Map<String, String> damagedPacks = new LinkedHashMap<>();
         damage.packs().forEach((pack, why) -> damagedPacks.put(pack.hex(), why));
         Set<BlobId> badPacks = new java.util.HashSet<>(damage.packs().keySet());

@@ -83,7 +83,7 @@ public final class AthenaService implements AutoCloseable {
         this.copy = config.copy().map(c -> new CopyJob(c, this::repository, config.namespace(), config.tuning().repositoryOptions(config.scratchDir()),
                 clock, metrics, jobs::shouldYield, notifier)).orElse(null);
         this.verification = config.verification().map(v -> new VerificationJob(this::repository, records, v.frequency().toString(),
-                v.readDataPercent(), clock, metrics, notifier, config.namespace())).orElse(null);
+                v.readDataPercent(), clock, metrics, notifier, config.namespace(), jobs::shouldYield)).orElse(null);
         nextVerification = config.verification().flatMap(v -> v.frequency().next(clock.instant().atZone(java.time.ZoneOffset.UTC)))
                 .map(java.time.ZonedDateTime::toInstant).orElse(null);
         if (config.regularBackups()) {

@@ -28,6 +28,7 @@ final class VerificationJob {
     private final Metrics metrics;
     private final Notifier notifier;
     private final String namespace;
+    private final java.util.function.BooleanSupplier yield;
     private volatile Status status;
     private volatile Repository running;
 
@@ -38,7 +39,8 @@ final class VerificationJob {
     }
 
     VerificationJob(Supplier<Repository> repositories, JobRecords records, String frequency, int percent, Clock clock, Metrics metrics,
-                    Notifier notifier, String namespace) {
+                    Notifier notifier, String namespace, java.util.function.BooleanSupplier yield) {
+        this.yield = yield;
         this.repositories = repositories;
         this.records = records;
         this.percent = percent;
@@ -77,7 +79,7 @@ final class VerificationJob {
             Repository repository = repositories.get();
             running = repository;
             try {
-                result = new RollingVerification(repository, percent, clock).run();
+                result = new RollingVerification(repository, percent, clock).stopWhen(yield).run();
             } finally {
                 running = null;
                 repository.close();
