@@ -95,6 +95,10 @@ public final class ApiServer implements AutoCloseable {
             config.routes.post(BASE + "/ondemandrestore", this::onDemandRestore);
             config.routes.get(BASE + "/restorestatus", this::restoreStatus);
             config.routes.get(BASE + "/restorereport", this::restoreReport);
+            config.routes.get(BASE + "/signingkey", ctx -> {
+                body(ctx).allowOnly(Set.of());
+                json(ctx, 200, service().signer().describe());
+            });
             config.routes.get(BASE + "/verifystatus", ctx -> {
                 body(ctx).allowOnly(Set.of());
                 json(ctx, 200, service().verificationStatus().orElseThrow(() -> new ApiException(404,
@@ -246,7 +250,7 @@ public final class ApiServer implements AutoCloseable {
         String format = ctx.queryParam("format") == null ? "html" : ctx.queryParam("format");
         RestoreRecord record = service().records().restore(ts, id).orElseThrow(() -> new ApiException(404, "no restore from backup " + ts));
         var recovery = service().config().recovery();
-        RecoveryReport report = new RecoveryReport(record, recovery.rtoTarget(), recovery.rpoTarget());
+        RecoveryReport report = new RecoveryReport(record, recovery.rtoTarget(), recovery.rpoTarget(), service().signer());
         switch (format) {
             case "html" -> ctx.status(200).contentType("text/html; charset=utf-8").result(report.html());
             case "json" -> json(ctx, 200, report.json());

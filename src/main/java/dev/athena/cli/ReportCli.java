@@ -12,7 +12,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "report", mixinStandardHelpOptions = true,
+@Command(name = "report", mixinStandardHelpOptions = true, subcommands = ReportVerifyCli.class,
         description = "A restore's disaster-recovery report from the running service (GET /restorereport): HTML for a browser or an auditor,"
                 + " or JSON; on stdout, into a file, or opened in the browser.")
 final class ReportCli implements Callable<Integer> {
@@ -21,7 +21,8 @@ final class ReportCli implements Callable<Integer> {
     @Mixin
     ServiceOptions service;
 
-    @Parameters(paramLabel = "TIMESTAMP", description = "The backup the restore was made from.")
+    // Optional to picocli only so that `athena report verify FILE` reaches its subcommand; call() asks for it.
+    @Parameters(paramLabel = "TIMESTAMP", arity = "0..1", description = "The backup the restore was made from.")
     String timestamp;
 
     @Option(names = "--restore-id", paramLabel = "ID", description = "Which restore from that backup; default: the newest.")
@@ -38,10 +39,16 @@ final class ReportCli implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        if (timestamp == null) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "Missing required parameter: 'TIMESTAMP'"
+                    + " (the backup the restore was made from: athena restore get lists them), or: athena report verify FILE");
+        }
         ServiceClient client = service.client();
         String report = client.report(timestamp, restoreId, format.name());
         if (file == null && !open) {
-            System.out.print(report);
+            // As UTF-8 bytes whatever the terminal's locale: a report's signature covers its exact bytes.
+            System.out.write(report.getBytes(StandardCharsets.UTF_8));
+            System.out.flush();
             return 0;
         }
         Path target = file != null ? file : Files.createTempFile("athena-report-" + timestamp + "-", "." + format.name());

@@ -93,6 +93,11 @@ public final class ServiceClient {
         return list(send("GET", BASE + "/restorelist", null));
     }
 
+    /** The public key that signs the service's reports (GET /signingkey). */
+    public JsonNode signingKey() {
+        return send("GET", BASE + "/signingkey", null);
+    }
+
     /** What the retention in force keeps and why (GET /retentionplan). */
     public JsonNode retentionPlan() {
         return send("GET", BASE + "/retentionplan", null);

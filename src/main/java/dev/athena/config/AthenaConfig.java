@@ -26,7 +26,7 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
                            Optional<String> metagraphPreHook, Optional<String> metagraphPostHook, Optional<RdsSettings> rds,
                            RecoverySettings recovery, Path scratchDir, HighAvailability ha, Tuning tuning,
                            Optional<CopySettings> copy, dev.athena.schedule.RetentionPolicy.Keep retentionKeep,
-                           Notifications notifications, Optional<Verification> verification) {
+                           Notifications notifications, Optional<Verification> verification, Optional<String> signingKey) {
 
     /** VERIFY_FREQUENCY and VERIFY_READ_DATA_PERCENT: continuous verification, a share of the packs per run. */
     public record Verification(CronSchedule frequency, int readDataPercent) {
@@ -92,7 +92,8 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
                 list(env, "CONFIG_PRESERVE_KEYS"), Optional.ofNullable(StorageConfig.blankToNull(env.get("METAGRAPH_PRE_BACKUP_COMMAND"))),
                 Optional.ofNullable(StorageConfig.blankToNull(env.get("METAGRAPH_POST_BACKUP_COMMAND"))), rds(env), recovery(env),
                 scratchFolder(env), highAvailability(env, keys), tuning,
-                CopySettings.fromEnv(env, storage, retention), retentionKeep(env), notifications(env), verification(env));
+                CopySettings.fromEnv(env, storage, retention), retentionKeep(env), notifications(env), verification(env),
+                Optional.ofNullable(StorageConfig.blankToNull(env.get("ATHENA_SIGNING_KEY"))));
     }
 
     private static Optional<Verification> verification(Map<String, String> env) {

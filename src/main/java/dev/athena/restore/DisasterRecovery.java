@@ -36,6 +36,8 @@ public final class DisasterRecovery {
     private static final Logger log = LoggerFactory.getLogger(DisasterRecovery.class);
 
     public static final String VALIDATE = "validate";
+    /** The check that records the manifest's hash; the report lifts the hash out of it. */
+    public static final String MANIFEST_CHECK = "backup manifest read";
     public static final String PRE_RESTORE_CHECKS = "pre-restore checks";
     public static final String UPGRADE = "upgrade";
     public static final String RESTORE = "restore";
@@ -313,6 +315,10 @@ public final class DisasterRecovery {
     private String validate() {
         repository = source.get();
         manifest = repository.readManifest(timestamp);
+        // The manifest names every piece of the backup by its hash: its own hash, in the report, pins exactly which backup was restored.
+        byte[] stored = repository.store().get(repository.layout().manifest(timestamp));
+        check(VALIDATE, new CheckResult(MANIFEST_CHECK, true, "SHA-256 " + dev.athena.repository.BlobId.of(stored).hex() + " of the stored manifest ("
+                + stored.length + " bytes), which names every piece of the backup by its own SHA-256"));
         backupWindows = manifest.windows();
         check(VALIDATE, new CheckResult("backup " + timestamp + " exists and is Success", true,
                 backupUrl != null ? backupUrl : repository.store().locate(repository.layout().backupFolder(timestamp))));

@@ -45,6 +45,8 @@ public final class AthenaService implements AutoCloseable {
     private final ProgressBoard board = new ProgressBoard();
     private final RetentionSweep sweep;
     private final BackupScheduler scheduler;
+    /** Signs the disaster-recovery reports (ATHENA_SIGNING_KEY, or a generated key). */
+    private final EvidenceSigner signer;
     /** Tells NOTIFY_WEBHOOK_URLS of jobs that failed (or succeeded, with NOTIFY_ON_SUCCESS). */
     private final Notifier notifier;
     /** Continuous verification (VERIFY_FREQUENCY), or null. */
@@ -74,6 +76,11 @@ public final class AthenaService implements AutoCloseable {
                 this.components);
         this.scheduler = new BackupScheduler(config.frequency(), config.regularBackups(), clock,
                 this::tryScheduledBackup, this::trySweep, Duration.ofHours(1));
+        try {
+            this.signer = EvidenceSigner.resolve(config.signingKey(), config.stateDir());
+        } catch (IllegalArgumentException e) {
+            throw new dev.athena.config.ConfigException(e.getMessage());
+        }
         if (!config.notifications().webhooks().isEmpty()) {
             metrics.notificationsConfigured();
         }
@@ -318,6 +325,11 @@ public final class AthenaService implements AutoCloseable {
         return metrics.render(jobs.running().isPresent(), leadership.isLeader(), progress, elapsed);
     }
 
+    /** The key that signs the reports. */
+    public EvidenceSigner signer() {
+        return signer;
+    }
+
     public JobRunner jobs() {
         return jobs;
     }
@@ -441,7 +453,7 @@ public final class AthenaService implements AutoCloseable {
         // The job reads the backup through a RestoreSource (one download per pack from S3), closed when it ends.
         SourceForRestore reading = new SourceForRestore(sourceNs, from);
         RestoreJob job = new RestoreJob(reading, () -> CountingStore.countsOf(from.store()), records, metrics, clock, components, config, running,
-                notifier);
+                notifier, signer);
         Runnable work = () -> {
             board.track(ProgressBoard.Kind.restore, id, job::meter);
             try (reading) {

@@ -30,10 +30,28 @@ public final class RecoveryReport {
 
     /** A report that says whether the restore met {@code rtoTarget} and its backup {@code rpoTarget} (RTO_TARGET, RPO_TARGET). */
     public RecoveryReport(RestoreRecord record, java.util.Optional<Duration> rtoTarget, java.util.Optional<Duration> rpoTarget) {
+        this(record, rtoTarget, rpoTarget, null);
+    }
+
+    /** As above, signed by {@code signer} (null: unsigned, as the demo's sample). */
+    public RecoveryReport(RestoreRecord record, java.util.Optional<Duration> rtoTarget, java.util.Optional<Duration> rpoTarget,
+                          EvidenceSigner signer) {
         this.r = record;
         this.rtoTarget = rtoTarget;
         this.rpoTarget = rpoTarget;
         this.generatedAt = Instant.now();
+        this.signer = signer;
+    }
+
+    private final EvidenceSigner signer;
+
+    /** The SHA-256 of the stored manifest of the backup restored, from the validate phase's check; null when it was not read. */
+    private String manifestSha256() {
+        if (r.checks() == null) {
+            return null;
+        }
+        return r.checks().stream().filter(c -> dev.athena.restore.DisasterRecovery.MANIFEST_CHECK.equals(c.name()) && c.detail() != null
+                && c.detail().startsWith("SHA-256 ")).map(c -> c.detail().substring(8, 72)).findFirst().orElse(null);
     }
 
     private boolean dryRun() {
@@ -100,6 +118,7 @@ public final class RecoveryReport {
         m.put("destinationNamespace", r.destinationNamespace());
         m.put("backupTimestamp", r.timestamp());
         m.put("backupurl", r.backupurl());
+        m.put("manifestSha256", manifestSha256());
         m.put("versions", versions());
         m.put("startedAt", r.startedAt());
         m.put("finishedAt", r.finishedAt());
@@ -117,7 +136,7 @@ public final class RecoveryReport {
         m.put("plan", r.plan());
         m.put("warnings", r.warnings());
         m.put("error", r.error());
-        return m;
+        return signer == null ? m : signer.signJson(m);
     }
 
     private Map<String, String> versions() {
@@ -145,7 +164,7 @@ public final class RecoveryReport {
     public String html() {
         StringWriter out = new StringWriter();
         TEMPLATE.execute(out, view());
-        return out.toString();
+        return signer == null ? out.toString() : signer.signHtml(out.toString());
     }
 
     private static String orDash(Object o) {
@@ -179,6 +198,9 @@ public final class RecoveryReport {
         row.accept("Destination namespace", r.destinationNamespace());
         row.accept("Backup", r.timestamp());
         row.accept("Backup location", r.backupurl());
+        row.accept("Manifest SHA-256", manifestSha256());
+        row.accept("Signed by", signer == null ? "not signed" : "Ed25519 key " + signer.fingerprint()
+                + " (GET /athena/api/v1/signingkey; athena report verify FILE)");
         row.accept("Requested by", r.request() == null ? null : r.request().requestedBy());
         row.accept("Backup captured", captured());
         row.accept("Platform version of the backup", r.backupVersion());

@@ -41,13 +41,15 @@ final class RestoreJob implements Runnable {
     private String reportUrl;
     private final Supplier<CountingStore.Requests> requestCounts;
     private final Notifier notifier;
+    private final EvidenceSigner signer;
     private CountingStore.Requests requestsBefore;
     /** The recovery this job runs, once begun: its meter is the job's progress. */
     private volatile DisasterRecovery recovery;
 
     RestoreJob(Supplier<Repository> source, Supplier<CountingStore.Requests> requestCounts, JobRecords records, Metrics metrics, Clock clock,
-               List<Component> components, AthenaConfig config, RestoreRecord running, Notifier notifier) {
+               List<Component> components, AthenaConfig config, RestoreRecord running, Notifier notifier, EvidenceSigner signer) {
         this.notifier = notifier;
+        this.signer = signer;
         this.source = source;
         this.requestCounts = requestCounts;
         this.records = records;
@@ -135,7 +137,7 @@ final class RestoreJob implements Runnable {
     }
 
     private RecoveryReport report(RestoreRecord of) {
-        return new RecoveryReport(of, config.recovery().rtoTarget(), config.recovery().rpoTarget());
+        return new RecoveryReport(of, config.recovery().rtoTarget(), config.recovery().rpoTarget(), signer);
     }
 
     private String reportUrl() {
