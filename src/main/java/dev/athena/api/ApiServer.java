@@ -95,6 +95,7 @@ public final class ApiServer implements AutoCloseable {
             config.routes.post(BASE + "/ondemandrestore", this::onDemandRestore);
             config.routes.get(BASE + "/restorestatus", this::restoreStatus);
             config.routes.get(BASE + "/restorereport", this::restoreReport);
+            config.routes.get(BASE + "/evidence", this::evidence);
             config.routes.get(BASE + "/signingkey", ctx -> {
                 body(ctx).allowOnly(Set.of());
                 json(ctx, 200, service().signer().describe());
@@ -326,6 +327,43 @@ public final class ApiServer implements AutoCloseable {
                 Set.copyOf(disabled), b.bool("dryRun", false), b.bool("allowDowngrade", false), items, location(b)).requestedBy(requestedBy(ctx));
         service().startRestore(request);
         json(ctx, 202, new CodeAndMessage(202, "Request Accepted"));
+    }
+
+    /** An auditor's page for a period: ?from= and &to= (dates, inclusive, or RFC 3339 instants; default the last 30 days), &format=json. */
+    private void evidence(Context ctx) {
+        body(ctx).allowOnly(Set.of());
+        java.time.Instant now = java.time.Instant.now();
+        java.time.Instant to = moment(ctx.queryParam("to"), "to", true, now);
+        java.time.Instant from = moment(ctx.queryParam("from"), "from", false, to.minus(java.time.Duration.ofDays(30)));
+        if (!from.isBefore(to)) {
+            throw new ApiException(400, "from must be before to");
+        }
+        String format = ctx.queryParam("format") == null ? "html" : ctx.queryParam("format");
+        Object page = switch (format) {
+            case "html", "json" -> service().evidence(from, to, format);
+            default -> throw new ApiException(400, "format must be html or json");
+        };
+        if (page instanceof String html) {
+            ctx.status(200).contentType("text/html; charset=utf-8").result(html);
+        } else {
+            json(ctx, 200, page);
+        }
+    }
+
+    /** A date (2026-12-01: its start, or with {@code end}, the next day's) or an RFC 3339 instant; {@code fallback} when absent. */
+    private static java.time.Instant moment(String value, String name, boolean end, java.time.Instant fallback) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            if (value.length() == 10) {
+                java.time.LocalDate d = java.time.LocalDate.parse(value);
+                return (end ? d.plusDays(1) : d).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+            }
+            return java.time.OffsetDateTime.parse(value).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new ApiException(400, name + " '" + value + "' is neither a date (2026-12-01) nor an RFC 3339 time (2026-12-01T00:00:00Z)");
+        }
     }
 
     /** Names a client may give itself (the CLI sends user@host): shown in records and reports, never trusted for access. */

@@ -114,4 +114,44 @@ class SignedEvidenceTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ServiceFixture(tmp.resolve("other"), Clock.systemUTC(),
                 Map.of("ATHENA_SIGNING_KEY", "not a key"))).hasMessageContaining("ATHENA_SIGNING_KEY is not an Ed25519 private key");
     }
+
+    @Test
+    void theEvidencePageListsThePeriodsBackupsRestoresAndFailuresWithTheirResolutionSigned() throws Exception {
+        try (ServiceFixture athena = new ServiceFixture(tmp.resolve("athena"))) {
+            String good = ServiceFixture.timestampOf(athena.call("POST", API + "/ondemandbackup", "{}"));
+            athena.awaitFinished(API + "/backupstatus", good);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> athena.service.jobs().running().isEmpty());
+            Path moved = athena.root.resolve("gitserver-away");
+            Files.move(athena.gitserver, moved);
+            String failed = ServiceFixture.timestampOf(athena.call("POST", API + "/ondemandbackup", "{}"));
+            assertThat(athena.awaitFinished(API + "/backupstatus", failed).get("status").asText()).isEqualTo("Failed");
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> athena.service.jobs().running().isEmpty());
+            Files.move(moved, athena.gitserver);
+            String again = ServiceFixture.timestampOf(athena.call("POST", API + "/ondemandbackup", "{}"));
+            athena.awaitFinished(API + "/backupstatus", again);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> athena.service.jobs().running().isEmpty());
+            athena.call("POST", API + "/ondemandrestore", "{\"timestamp\": \"" + again + "\", \"dryRun\": true}");
+            athena.awaitFinished(API + "/restorestatus", again);
+
+            JsonNode e = athena.call("GET", API + "/evidence?from=2020-01-01&format=json", null).json();
+            assertThat(e.get("backups")).hasSize(3);
+            assertThat(e.get("backups").get(1).get("status").asText()).isEqualTo("Failed");
+            assertThat(e.get("failures")).singleElement().satisfies(f -> {
+                assertThat(f.get("what").asText()).isEqualTo("backup " + failed);
+                assertThat(f.get("resolution").asText()).startsWith("resolved by backup " + again);
+            });
+            assertThat(e.get("restores")).singleElement().satisfies(r -> assertThat(r.get("dryRun").asBoolean()).isTrue());
+            assertThat(e.get("rpo").get("successfulBackups").asInt()).isEqualTo(2);
+            assertThat(e.get("rpo").get("largestGapSeconds").asLong()).isGreaterThanOrEqualTo(0);
+
+            java.security.PublicKey key = EvidenceSigner.publicKey(athena.call("GET", API + "/signingkey", null).json().get("publicKey").asText());
+            byte[] html = athena.call("GET", API + "/evidence?from=2020-01-01", null).body().getBytes(StandardCharsets.UTF_8);
+            assertThat(new String(html, StandardCharsets.UTF_8)).contains("Backup and recovery evidence", failed, "resolved by backup");
+            assertThat(EvidenceSigner.verify(html, key).valid()).isTrue();
+            assertThat(EvidenceSigner.verify(athena.call("GET", API + "/evidence?from=2020-01-01&format=json", null).body()
+                    .getBytes(StandardCharsets.UTF_8), key).valid()).isTrue();
+            assertThat(athena.call("GET", API + "/evidence?from=2027-01-01&to=2026-01-01", null).status()).isEqualTo(400);
+            assertThat(athena.call("GET", API + "/evidence?from=yesterday", null).json().get("message").asText()).contains("RFC 3339");
+        }
+    }
 }
