@@ -7,14 +7,14 @@ final class Failures implements CommandLine.IExecutionExceptionHandler, CommandL
     @Override
     public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
         if (e instanceof Confirmation.Cancelled) {
-            cmd.getErr().println("athena " + cmd.getCommandName() + ": " + e.getMessage());
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + e.getMessage());
             return 1;
         }
         if (e instanceof CommandLine.ParameterException wrongUse) {
             // A command that checks its own options after parsing: the same one line and exit code as picocli's own checks.
             return handleParseException(wrongUse, null);
         }
-        cmd.getErr().println("athena " + cmd.getCommandName() + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()) + heapHint(e));
+        cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()) + heapHint(e));
         return 1;
     }
 

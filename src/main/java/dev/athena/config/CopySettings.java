@@ -74,7 +74,8 @@ public record CopySettings(String to, StorageConfig storage, Optional<CronSchedu
         try {
             return StorageConfig.fromEnv(with);
         } catch (ConfigException e) {
-            String message = e.getMessage();
+            String message = e.getMessage().replaceFirst("^AWS_S3_BUCKET_NAME ('[^']*') is not a valid bucket name",
+                    "$1 is not a valid bucket name (3 to 63 lowercase letters, digits, dots and hyphens)");
             if (own) {
                 for (Map.Entry<String, String> n : OWN_S3.entrySet()) {
                     message = message.replace(n.getValue(), n.getKey());

@@ -31,13 +31,6 @@ class ContinuousVerificationTest {
     @TempDir
     Path tmp;
 
-    private static String backup(ServiceFixture athena) throws Exception {
-        String ts = ServiceFixture.timestampOf(athena.call("POST", API + "/ondemandbackup", "{}"));
-        assertThat(athena.awaitFinished(API + "/backupstatus", ts).get("status").asText()).isEqualTo("Success");
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> athena.service.jobs().running().isEmpty());
-        return ts;
-    }
-
     private static JsonNode runAt(ServiceFixture athena, MutableClock clock, String at) throws Exception {
         String before = athena.call("GET", API + "/verifystatus", null).json().path("lastFinishedAt").asText();
         clock.set(Instant.parse(at));
@@ -60,14 +53,14 @@ class ContinuousVerificationTest {
             byte[] a = new byte[3_000_000];
             new Random(1).nextBytes(a);
             Files.write(athena.metagraph.resolve("a.bin"), a);
-            String first = backup(athena);
+            String first = athena.backup();
             Path firstPack = packs(backups).stream().max(Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
             Files.delete(athena.metagraph.resolve("a.bin"));
             byte[] b = new byte[3_000_000];
             new Random(2).nextBytes(b);
             Files.write(athena.metagraph.resolve("b.bin"), b);
             clock.set(Instant.parse("2026-12-01T12:00:00Z"));
-            String second = backup(athena);
+            String second = athena.backup();
             int total = packs(backups).size();
             assertThat(total).isGreaterThanOrEqualTo(2);
 

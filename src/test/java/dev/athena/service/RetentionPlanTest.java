@@ -31,14 +31,6 @@ class RetentionPlanTest {
     @TempDir
     Path tmp;
 
-    private static String backup(ServiceFixture athena) throws Exception {
-        String ts = ServiceFixture.timestampOf(athena.call("POST", API + "/ondemandbackup", "{}"));
-        assertThat(athena.awaitFinished(API + "/backupstatus", ts).get("status").asText()).isEqualTo("Success");
-        // The sweep after the backup runs in the job slot: wait for it, so the next request is not refused.
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> athena.service.jobs().running().isEmpty());
-        return ts;
-    }
-
     @Test
     void thePlanSaysWhatIsKeptAndWhyAndTheSweepDeletesExactlyTheRest() throws Exception {
         // The service starts on Dec 3, so its hourly sweep is next due at 13:00; the backups are made "earlier" by
@@ -47,9 +39,9 @@ class RetentionPlanTest {
         try (ServiceFixture athena = new ServiceFixture(tmp.resolve("athena"), clock,
                 Map.of("BACKUP_RETENTION_PERIOD", "1", "RETENTION_KEEP_DAILY", "1", "RETENTION_KEEP_MONTHLY", "2"))) {
             clock.set(Instant.parse("2026-12-01T10:00:00Z"));
-            String first = backup(athena);
+            String first = athena.backup();
             clock.set(Instant.parse("2026-12-01T20:00:00Z"));
-            String second = backup(athena);
+            String second = athena.backup();
             clock.set(Instant.parse("2026-12-03T12:30:00Z"));
 
             JsonNode plan = athena.call("GET", API + "/retentionplan", null).json();

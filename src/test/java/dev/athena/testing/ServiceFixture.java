@@ -135,6 +135,20 @@ public final class ServiceFixture implements AutoCloseable {
                 }, java.util.Objects::nonNull);
     }
 
+    /**
+     * Starts a backup, waits for its Success, then for the sweep (or copy) after it to give the job
+     * slot back, so the next request is not refused; returns its timestamp.
+     */
+    public String backup() throws Exception {
+        String ts = timestampOf(call("POST", "/athena/api/v1/ondemandbackup", "{}"));
+        JsonNode done = awaitFinished("/athena/api/v1/backupstatus", ts);
+        if (!"Success".equals(done.get("status").asText())) {
+            throw new AssertionError("backup " + ts + " did not succeed: " + done);
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> service.jobs().running().isEmpty());
+        return ts;
+    }
+
     public static String timestampOf(Reply accepted) {
         String message = accepted.json().get("message").asText();
         return message.substring(message.lastIndexOf(' ') + 1);
