@@ -96,6 +96,35 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get(BASE + "/restorestatus", this::restoreStatus);
             config.routes.get(BASE + "/restorereport", this::restoreReport);
             config.routes.get(BASE + "/evidence", this::evidence);
+            config.routes.post(BASE + "/ondemanddrill", ctx -> {
+                if (forwarding.forwarded(ctx)) {
+                    return;
+                }
+                RequestBody b = body(ctx).allowOnly(Set.of("timestamp"));
+                String id = service().startDrill(RequestBody.timestamp(ctx.queryParam("timestamp"), b, false));
+                json(ctx, 202, new CodeAndMessage(202, "Request Accepted with drillId " + id));
+            });
+            config.routes.get(BASE + "/drillstatus", ctx -> {
+                body(ctx).allowOnly(Set.of());
+                String id = drillId(ctx);
+                json(ctx, 200, service().drill(id).orElseThrow(() -> new ApiException(404, id == null ? "no drill yet: POST /ondemanddrill starts one"
+                        : "no drill " + id + " (GET /drilllist lists them)")));
+            });
+            config.routes.get(BASE + "/drilllist", ctx -> {
+                body(ctx).allowOnly(Set.of());
+                json(ctx, 200, service().drills());
+            });
+            config.routes.get(BASE + "/drillreport", ctx -> {
+                body(ctx).allowOnly(Set.of());
+                String id = drillId(ctx);
+                RestoreRecord drill = service().drill(id).orElseThrow(() -> new ApiException(404, "no drill " + (id == null ? "yet" : id)));
+                RecoveryReport report = service().drillReport(drill);
+                switch (ctx.queryParam("format") == null ? "html" : ctx.queryParam("format")) {
+                    case "html" -> ctx.status(200).contentType("text/html; charset=utf-8").result(report.html());
+                    case "json" -> json(ctx, 200, report.json());
+                    default -> throw new ApiException(400, "format must be html or json");
+                }
+            });
             config.routes.get(BASE + "/signingkey", ctx -> {
                 body(ctx).allowOnly(Set.of());
                 json(ctx, 200, service().signer().describe());
@@ -327,6 +356,14 @@ public final class ApiServer implements AutoCloseable {
                 Set.copyOf(disabled), b.bool("dryRun", false), b.bool("allowDowngrade", false), items, location(b)).requestedBy(requestedBy(ctx));
         service().startRestore(request);
         json(ctx, 202, new CodeAndMessage(202, "Request Accepted"));
+    }
+
+    private static String drillId(Context ctx) {
+        String id = ctx.queryParam("drillId");
+        if (id != null && !id.matches("\\d{4}-\\d{2}-\\d{2}t\\d{2}-\\d{2}-\\d{2}-\\d{3}")) {
+            throw new ApiException(400, "invalid drillId '" + id + "': it looks like 2026-12-07t10-00-00-123 (GET /drilllist lists them)");
+        }
+        return id;
     }
 
     /** An auditor's page for a period: ?from= and &to= (dates, inclusive, or RFC 3339 instants; default the last 30 days), &format=json. */

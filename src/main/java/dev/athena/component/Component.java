@@ -45,6 +45,20 @@ public interface Component {
     }
 
     /**
+     * The same kind of component aimed at scratch targets, for a restore drill that must never touch
+     * the platform: files under {@code scratch} (a folder of its own per component), databases under
+     * names that start with {@code databasePrefix}. Null when this component cannot be drilled here
+     * (an RDS instance: a drill would make a new one, at a cost).
+     */
+    default Component forDrill(java.nio.file.Path scratch, String databasePrefix) {
+        return null;
+    }
+
+    /** Removes what drills left behind outside their scratch folder (databases named {@code databasePrefix}...); after a kill too. */
+    default void removeDrillLeftovers(String databasePrefix) throws Exception {
+    }
+
+    /**
      * Restores {@code snapshot} over this cluster's component and returns what was done. Called
      * only after {@link #precheck} passed for every component of the restore.
      */

@@ -40,6 +40,12 @@ public final class GitserverComponent extends VolumeComponent {
 
     /** Some of the repositories, by their path in the volume (as the backup's details list them, e.g. {@code team/app.git}). */
     @Override
+    public dev.athena.component.Component forDrill(Path scratch, String databasePrefix) {
+        // A gitserver of its own: refs set back and git fsck run on every repository of the copy.
+        return new GitserverComponent(scratch.resolve(name()));
+    }
+
+    @Override
     public dev.athena.component.Component only(List<String> items) {
         return new GitserverComponent(folder(), dev.athena.volume.PathSelection.of(items));
     }

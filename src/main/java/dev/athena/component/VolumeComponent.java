@@ -32,6 +32,12 @@ public class VolumeComponent implements Component {
         this.selection = selection;
     }
 
+    /** The volume restored into {@code scratch/<name>}, and checked file by file, like any restore. */
+    @Override
+    public Component forDrill(Path scratch, String databasePrefix) {
+        return new VolumeComponent(name, scratch.resolve(name));
+    }
+
     /** Files or folders of the volume (paths as {@code athena ls} shows them), each with what is under it. */
     @Override
     public Component only(List<String> items) {

@@ -26,7 +26,15 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
                            Optional<String> metagraphPreHook, Optional<String> metagraphPostHook, Optional<RdsSettings> rds,
                            RecoverySettings recovery, Path scratchDir, HighAvailability ha, Tuning tuning,
                            Optional<CopySettings> copy, dev.athena.schedule.RetentionPolicy.Keep retentionKeep,
-                           Notifications notifications, Optional<Verification> verification, Optional<String> signingKey) {
+                           Notifications notifications, Optional<Verification> verification, Optional<String> signingKey,
+                           Drills drills) {
+
+    /**
+     * Restore drills: on demand always, on DRILL_FREQUENCY when set, into DRILL_SCRATCH_DIR (files)
+     * and databases named athena_drill_..., with DRILL_COMMAND run after the checks.
+     */
+    public record Drills(Optional<CronSchedule> frequency, Path scratchDir, Optional<String> command, java.time.Duration commandTimeout) {
+    }
 
     /** VERIFY_FREQUENCY and VERIFY_READ_DATA_PERCENT: continuous verification, a share of the packs per run. */
     public record Verification(CronSchedule frequency, int readDataPercent) {
@@ -93,7 +101,22 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
                 Optional.ofNullable(StorageConfig.blankToNull(env.get("METAGRAPH_POST_BACKUP_COMMAND"))), rds(env), recovery(env),
                 scratchFolder(env), highAvailability(env, keys), tuning,
                 CopySettings.fromEnv(env, storage, retention), retentionKeep(env), notifications(env), verification(env),
-                Optional.ofNullable(StorageConfig.blankToNull(env.get("ATHENA_SIGNING_KEY"))));
+                Optional.ofNullable(StorageConfig.blankToNull(env.get("ATHENA_SIGNING_KEY"))), drills(env));
+    }
+
+    private static Drills drills(Map<String, String> env) {
+        Optional<CronSchedule> frequency = Optional.empty();
+        String cron = StorageConfig.blankToNull(env.get("DRILL_FREQUENCY"));
+        if (cron != null) {
+            try {
+                frequency = Optional.of(CronSchedule.parse(cron));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("DRILL_FREQUENCY '" + cron + "' is not a valid cron expression: " + e.getMessage());
+            }
+        }
+        Path scratch = path(env, "DRILL_SCRATCH_DIR").orElse(scratchFolder(env).resolve("athena-drills"));
+        return new Drills(frequency, scratch, Optional.ofNullable(StorageConfig.blankToNull(env.get("DRILL_COMMAND"))),
+                java.time.Duration.ofSeconds(integer(env, "DRILL_COMMAND_TIMEOUT_SECONDS", 1800, 1, 86_400)));
     }
 
     private static Optional<Verification> verification(Map<String, String> env) {

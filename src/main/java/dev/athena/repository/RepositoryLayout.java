@@ -168,6 +168,11 @@ public final class RepositoryLayout {
     }
 
     /** Every restore folder of this namespace, under which {@link #isRestoreRecord} tells records from reports. */
+    /** Restore drills' records and reports: {@code <ns>/drills/<drill-id>.json}, {@code -report.json}, {@code -report.html}. */
+    public String drillsFolder() {
+        return namespace + "/drills/";
+    }
+
     public String restoresFolder() {
         return namespace + "/restores/";
     }

@@ -49,6 +49,10 @@ public final class AthenaService implements AutoCloseable {
     private final EvidenceSigner signer;
     /** Tells NOTIFY_WEBHOOK_URLS of jobs that failed (or succeeded, with NOTIFY_ON_SUCCESS). */
     private final Notifier notifier;
+    /** The restore drills' records. */
+    private final DrillRecords drillRecords;
+    /** With DRILL_FREQUENCY: when the next drill is due (it waits for a running job); otherwise null. */
+    private Instant nextDrill;
     /** Continuous verification (VERIFY_FREQUENCY), or null. */
     private final VerificationJob verification;
     /** When the next verification is due (it waits for a running job); null without VERIFY_FREQUENCY. */
@@ -89,6 +93,9 @@ public final class AthenaService implements AutoCloseable {
                 Duration.ofSeconds(2), metrics);
         this.copy = config.copy().map(c -> new CopyJob(c, this::repository, config.namespace(), config.tuning().repositoryOptions(config.scratchDir()),
                 clock, metrics, jobs::shouldYield, notifier)).orElse(null);
+        this.drillRecords = new DrillRecords(repository());
+        nextDrill = config.drills().frequency().flatMap(f -> f.next(clock.instant().atZone(java.time.ZoneOffset.UTC)))
+                .map(java.time.ZonedDateTime::toInstant).orElse(null);
         this.verification = config.verification().map(v -> new VerificationJob(this::repository, records, v.frequency().toString(),
                 v.readDataPercent(), clock, metrics, notifier, config.namespace(), jobs::shouldYield)).orElse(null);
         nextVerification = config.verification().flatMap(v -> v.frequency().next(clock.instant().atZone(java.time.ZoneOffset.UTC)))
@@ -145,6 +152,7 @@ public final class AthenaService implements AutoCloseable {
                         scheduler.tick();
                         copyTick();
                         verificationTick();
+                        drillTick();
                     }
                 }
                 board.logDue(System.nanoTime());
@@ -185,6 +193,7 @@ public final class AthenaService implements AutoCloseable {
             log.error("cannot yet record the jobs a previous Athena process left Running, trying again: {}", e.getMessage());
             return;
         }
+        removeDrillLeftovers();
         try {
             metrics.seed(records.list());
         } catch (RuntimeException e) {
@@ -223,6 +232,203 @@ public final class AthenaService implements AutoCloseable {
             nextCopy = config.copy().get().frequency().get().next(clock.instant().atZone(java.time.ZoneOffset.UTC))
                     .map(java.time.ZonedDateTime::toInstant).orElse(null);
         }
+    }
+
+    /** With DRILL_FREQUENCY: starts a due drill of the newest good backup once no job runs (it waits rather than being skipped). */
+    private void drillTick() {
+        Instant due = nextDrill;
+        if (due == null || clock.instant().isBefore(due)) {
+            return;
+        }
+        try {
+            startDrill(null);
+        } catch (BusyException e) {
+            return;
+        } catch (RuntimeException e) {
+            log.error("scheduled restore drill could not start: {}", e.getMessage());
+        }
+        nextDrill = config.drills().frequency().get().next(clock.instant().atZone(java.time.ZoneOffset.UTC))
+                .map(java.time.ZonedDateTime::toInstant).orElse(null);
+    }
+
+    /**
+     * What a drill's databases' names start with: athena_drill_, a hash of this namespace (another
+     * Athena drilling on the same server is left alone), _; then a hash of the drill's id and _.
+     */
+    private String drillDatabasePrefix() {
+        return "athena_drill_" + dev.athena.repository.BlobId.of(config.namespace().getBytes(java.nio.charset.StandardCharsets.UTF_8)).hex().substring(0, 6) + "_";
+    }
+
+    private static void deleteTree(java.nio.file.Path root) throws IOException {
+        if (!java.nio.file.Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> all = java.nio.file.Files.walk(root)) {
+            for (java.nio.file.Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /**
+     * Starts a restore drill of {@code timestamp} (null: the newest successful, undamaged backup)
+     * into scratch targets that never touch the platform, and returns its id. It restores every
+     * component into a folder of its own under DRILL_SCRATCH_DIR and PostgreSQL's databases under
+     * new names, runs the checks after a restore and DRILL_COMMAND, measures the time, and always
+     * removes what it made. {@link BusyException} while another job runs.
+     */
+    public String startDrill(String timestamp) {
+        checkLeader();
+        BackupRecord backup;
+        if (timestamp == null) {
+            backup = records.list().stream().filter(b -> b.status() == JobStatus.Success && !Boolean.TRUE.equals(b.damaged()))
+                    .max(java.util.Comparator.comparing(BackupRecord::timestamp))
+                    .orElseThrow(() -> new NotFoundException("no successful backup to drill yet in namespace " + config.namespace()));
+        } else {
+            backup = records.find(timestamp).orElseThrow(() -> new NotFoundException("no backup " + timestamp + " in namespace " + config.namespace()));
+            if (backup.status() != JobStatus.Success || Boolean.TRUE.equals(backup.damaged())) {
+                throw new ConflictException("backup " + timestamp + " is " + backup.status() + "; only a successful backup can be drilled");
+            }
+        }
+        Instant now = clock.instant();
+        String id = Timestamps.of(now) + "-" + String.format("%03d", now.getNano() / 1_000_000);
+        String prefix = drillDatabasePrefix() + dev.athena.repository.BlobId.of(id.getBytes(java.nio.charset.StandardCharsets.UTF_8)).hex().substring(0, 8) + "_";
+        java.nio.file.Path scratch = config.drills().scratchDir().resolve(config.namespace()).resolve(id);
+        List<Component> drilled = new java.util.ArrayList<>();
+        for (Component c : components) {
+            Component twin = c.forDrill(scratch, prefix);
+            if (twin != null) {
+                drilled.add(twin);
+            }
+        }
+        RestoreRequest request = new RestoreRequest(backup.timestamp(), config.namespace(), true, false, true, true, false, java.util.Set.of(),
+                false, false);
+        RestoreRecord running = RestoreRecord.running(backup.backupurl(), config.namespace(), backup.timestamp(), "drill", id, now.toString(), request,
+                backup.platformVersion(), config.platformVersion());
+        SourceForRestore reading = new SourceForRestore(config.namespace(), location(request));
+        RestoreJob job = new RestoreJob(reading, () -> CountingStore.countsOf(store), drillKind(), metrics, clock, drilled, config, running,
+                notifier, signer);
+        Runnable work = () -> {
+            board.track(ProgressBoard.Kind.drill, id, job::meter);
+            try (reading) {
+                job.run();
+            } finally {
+                board.untrack(ProgressBoard.Kind.drill, id);
+                cleanUpDrill(scratch, prefix);
+            }
+        };
+        boolean started = jobs.startBackground(new JobRunner.Job("restore drill of " + backup.timestamp(), work, () -> drillRecords.save(
+                running.failedByInterruption(clock.instant().toString(), "interrupted: Athena was stopped (SIGTERM) before the drill finished"))),
+                () -> drillRecords.save(running));
+        if (!started) {
+            throw new BusyException(jobs.running().orElse("another job"));
+        }
+        return id;
+    }
+
+    /** How a drill differs from a restore: its records, its report's address, and nothing around the data but DRILL_COMMAND. */
+    private RestoreJob.Kind drillKind() {
+        dev.athena.restore.RecoverySettings settings = new dev.athena.restore.RecoverySettings(List.of(), Duration.ofMinutes(5), java.util.Optional.empty(),
+                Duration.ofMinutes(30), config.drills().command(), config.drills().commandTimeout(), java.util.Optional.empty(),
+                config.recovery().rtoTarget(), config.recovery().rpoTarget());
+        return new RestoreJob.Kind() {
+            @Override
+            public String name() {
+                return "drill";
+            }
+
+            @Override
+            public void save(RestoreRecord record) {
+                drillRecords.save(record);
+            }
+
+            @Override
+            public void saveReport(RestoreRecord record, byte[] json, String html) {
+                drillRecords.saveReport(record, json, html);
+            }
+
+            @Override
+            public String reportUrl(RestoreRecord record) {
+                return "/athena/api/v1/drillreport?drillId=" + record.restoreId();
+            }
+
+            @Override
+            public dev.athena.restore.DisasterRecovery.Options options(RestoreRequest request) {
+                // No upgrade, no health checks of the platform (it is not what is restored), the checks after the restore.
+                return new dev.athena.restore.DisasterRecovery.Options(false, false, false, false, true, false, java.util.Set.of(), false, Map.of());
+            }
+
+            @Override
+            public dev.athena.restore.RecoverySettings settings() {
+                return settings;
+            }
+        };
+    }
+
+    /** Removes a drill's scratch folder and databases; logs what it cannot, never throws. */
+    private void cleanUpDrill(java.nio.file.Path scratch, String prefix) {
+        try {
+            deleteTree(scratch);
+        } catch (IOException | RuntimeException e) {
+            log.error("drill: cannot remove its scratch folder {}: {}", scratch, e.getMessage());
+        }
+        for (Component c : components) {
+            try {
+                c.removeDrillLeftovers(prefix);
+            } catch (Exception e) {
+                log.error("drill: cannot remove what it left in {}: {}", c.name(), e.getMessage());
+            }
+        }
+    }
+
+    /** At start: what drills a killed process left (scratch folders, databases) goes, and their records read Failed. */
+    private void removeDrillLeftovers() {
+        java.nio.file.Path root = config.drills().scratchDir().resolve(config.namespace());
+        if (java.nio.file.Files.isDirectory(root)) {
+            try (java.util.stream.Stream<java.nio.file.Path> left = java.nio.file.Files.list(root)) {
+                for (java.nio.file.Path p : left.toList()) {
+                    log.warn("drill: removing the scratch folder {} a stopped drill left", p);
+                    try {
+                        deleteTree(p);
+                    } catch (IOException | RuntimeException e) {
+                        log.error("drill: cannot remove {}: {}", p, e.getMessage());
+                    }
+                }
+            } catch (IOException e) {
+                log.error("drill: cannot list {}: {}", root, e.getMessage());
+            }
+        }
+        for (Component c : components) {
+            try {
+                c.removeDrillLeftovers(drillDatabasePrefix());
+            } catch (Exception e) {
+                log.error("drill: cannot remove what stopped drills left in {}: {}", c.name(), e.getMessage());
+            }
+        }
+        try {
+            for (RestoreRecord r : drillRecords.list()) {
+                if (r.status() == JobStatus.Running) {
+                    drillRecords.save(r.failedByInterruption(clock.instant().toString(), "interrupted: Athena stopped while the drill ran;"
+                            + " what it had made was removed when Athena started again"));
+                }
+            }
+        } catch (RuntimeException e) {
+            log.error("drill: cannot read the drills' records: {}", e.getMessage());
+        }
+    }
+
+    /** GET /drillstatus and /drilllist. */
+    public java.util.Optional<RestoreRecord> drill(String drillId) {
+        return drillRecords.find(drillId);
+    }
+
+    public List<RestoreRecord> drills() {
+        return drillRecords.list();
+    }
+
+    /** A drill's report, as the restore's is made. */
+    public RecoveryReport drillReport(RestoreRecord drill) {
+        return new RecoveryReport(drill, config.recovery().rtoTarget(), config.recovery().rpoTarget(), signer);
     }
 
     /** With VERIFY_FREQUENCY: starts a due verification once no job runs; it waits rather than being skipped. */
@@ -459,8 +665,8 @@ public final class AthenaService implements AutoCloseable {
                 now.toString(), request, backup.platformVersion(), config.platformVersion());
         // The job reads the backup through a RestoreSource (one download per pack from S3), closed when it ends.
         SourceForRestore reading = new SourceForRestore(sourceNs, from);
-        RestoreJob job = new RestoreJob(reading, () -> CountingStore.countsOf(from.store()), records, metrics, clock, components, config, running,
-                notifier, signer);
+        RestoreJob job = new RestoreJob(reading, () -> CountingStore.countsOf(from.store()), RestoreJob.restore(records, config), metrics, clock,
+                components, config, running, notifier, signer);
         Runnable work = () -> {
             board.track(ProgressBoard.Kind.restore, id, job::meter);
             try (reading) {

@@ -63,6 +63,14 @@ public final class JobRunner implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts background work that a request need not be refused for (a restore drill): like a
+     * sweep, one backup or restore asked for meanwhile waits behind it; {@code prepare} as in {@link #start}.
+     */
+    public boolean startBackground(Job job, Runnable prepare) {
+        return start(job, prepare, true);
+    }
+
     /** Starts a retention sweep unless a job runs; it yields to the next request from the moment it is registered. */
     public boolean startSweep(String description, Runnable sweep) {
         return start(new Job(description, sweep, () -> { }), () -> { }, true);

@@ -73,11 +73,18 @@ public final class Metrics {
             .help("Damaged packs, manifests and index files the last verification found").register(registry);
     private final Gauge damagedBackups = Gauge.builder().name("athena_verify_damaged_backups")
             .help("Backups the last verification found needing damaged data (recorded Failed and damaged)").register(registry);
+    private final Counter drills = Counter.builder().name("athena_drills_total").help("Restore drills finished, by status")
+            .labelNames("status").register(registry);
+    private final Gauge drillSuccess = Gauge.builder().name("athena_drill_last_success_timestamp_seconds")
+            .help("Unix time the last successful restore drill ended").register(registry);
+    private final Gauge drillRto = Gauge.builder().name("athena_drill_last_rto_seconds")
+            .help("How long the last successful restore drill took: the recovery time its backup would give").register(registry);
     private final PrometheusTextFormatWriter text = PrometheusTextFormatWriter.create();
 
     public Metrics() {
         // Both outcomes show from the start, at 0, so a dashboard's rate() has a series to work on.
         for (String status : new String[] {"Success", "Failed"}) {
+            drills.initLabelValues(status);
             backups.initLabelValues(status);
             restores.initLabelValues(status);
         }
@@ -124,6 +131,16 @@ public final class Metrics {
     void backupFailed() {
         backups.labelValues("Failed").inc();
         backupFailures.inc();
+    }
+
+    void drillFinished(boolean success, long epochSeconds, Long rtoSeconds) {
+        drills.labelValues(success ? "Success" : "Failed").inc();
+        if (success) {
+            drillSuccess.set(epochSeconds);
+            if (rtoSeconds != null) {
+                drillRto.set(rtoSeconds);
+            }
+        }
     }
 
     void restoreFinished(boolean success) {
@@ -177,7 +194,7 @@ public final class Metrics {
     public String render(boolean jobRunningNow, boolean leaderNow, Map<String, ProgressMeter.Snapshot> progress, Map<String, Long> elapsedSeconds) {
         jobRunning.set(jobRunningNow ? 1 : 0);
         leader.set(leaderNow ? 1 : 0);
-        for (String job : new String[] {"backup", "restore", "copy", "verification"}) {
+        for (String job : new String[] {"backup", "restore", "copy", "verification", "drill"}) {
             Long elapsed = elapsedSeconds.get(job);
             if (elapsed == null) {
                 runningFor.remove(job);

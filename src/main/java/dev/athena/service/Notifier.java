@@ -65,6 +65,7 @@ public final class Notifier implements AutoCloseable {
                 case "restore" -> "Restore " + restoreId + " of backup " + timestamp;
                 case "copy" -> "Copy to the second location";
                 case "verification" -> "Verification of the stored backups";
+                case "drill" -> "Restore drill " + restoreId + " of backup " + timestamp;
                 default -> "Backup " + timestamp;
             };
             return "Athena (namespace " + namespace + "): " + what + (status.equals("Success") ? " succeeded" : " FAILED")

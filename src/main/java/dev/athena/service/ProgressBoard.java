@@ -23,7 +23,7 @@ final class ProgressBoard {
 
     /** What kind of job a meter belongs to: its record's kind and its name in that kind. */
     enum Kind {
-        backup, restore, copy, verification
+        backup, restore, copy, verification, drill
     }
 
     private record Live(Kind kind, String id, Supplier<ProgressMeter> meter, long since) {

@@ -29,8 +29,63 @@ import org.slf4j.LoggerFactory;
 final class RestoreJob implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(RestoreJob.class);
 
+    /**
+     * What differs between a restore and a restore drill: where the records and the report go, the
+     * report's address, and the settings around the data (a drill runs no health checks, no
+     * upgrade, and DRILL_COMMAND instead of POST_RESTORE_COMMAND).
+     */
+    interface Kind {
+        String name();
+
+        void save(RestoreRecord record);
+
+        void saveReport(RestoreRecord record, byte[] json, String html);
+
+        String reportUrl(RestoreRecord record);
+
+        DisasterRecovery.Options options(RestoreRequest request);
+
+        dev.athena.restore.RecoverySettings settings();
+    }
+
+    /** A restore into this cluster, recorded in {@code <ns>/restores/}. */
+    static Kind restore(JobRecords records, AthenaConfig config) {
+        return new Kind() {
+            @Override
+            public String name() {
+                return "restore";
+            }
+
+            @Override
+            public void save(RestoreRecord record) {
+                records.save(record);
+            }
+
+            @Override
+            public void saveReport(RestoreRecord record, byte[] json, String html) {
+                records.saveReport(record, json, html);
+            }
+
+            @Override
+            public String reportUrl(RestoreRecord record) {
+                return "/athena/api/v1/restorereport?timestamp=" + record.timestamp() + "&restoreId=" + record.restoreId();
+            }
+
+            @Override
+            public DisasterRecovery.Options options(RestoreRequest request) {
+                return request.recoveryOptions();
+            }
+
+            @Override
+            public dev.athena.restore.RecoverySettings settings() {
+                return config.recovery();
+            }
+        };
+    }
+
+    private final Kind kind;
+
     private final Supplier<Repository> source;
-    private final JobRecords records;
     private final Metrics metrics;
     private final Clock clock;
     private final List<Component> components;
@@ -46,13 +101,13 @@ final class RestoreJob implements Runnable {
     /** The recovery this job runs, once begun: its meter is the job's progress. */
     private volatile DisasterRecovery recovery;
 
-    RestoreJob(Supplier<Repository> source, Supplier<CountingStore.Requests> requestCounts, JobRecords records, Metrics metrics, Clock clock,
+    RestoreJob(Supplier<Repository> source, Supplier<CountingStore.Requests> requestCounts, Kind kind, Metrics metrics, Clock clock,
                List<Component> components, AthenaConfig config, RestoreRecord running, Notifier notifier, EvidenceSigner signer) {
+        this.kind = kind;
         this.notifier = notifier;
         this.signer = signer;
         this.source = source;
         this.requestCounts = requestCounts;
-        this.records = records;
         this.metrics = metrics;
         this.clock = clock;
         this.components = components;
@@ -64,12 +119,12 @@ final class RestoreJob implements Runnable {
     public void run() {
         requestsBefore = requestCounts.get();
         RestoreRequest req = record.request();
-        log.info("restore {} started: backup {} of namespace {} into namespace {}{}", record.restoreId(), record.timestamp(), record.namespace(),
+        log.info("{} {} started: backup {} of namespace {} into namespace {}{}", kind.name(), record.restoreId(), record.timestamp(), record.namespace(),
                 record.destinationNamespace(), req.dryRun() ? " (dry run)" : "");
         recovery = new DisasterRecovery(source, record.timestamp(), components);
         DisasterRecovery.Outcome outcome = recovery
-                .options(req.recoveryOptions())
-                .settings(config.recovery())
+                .options(kind.options(req))
+                .settings(kind.settings())
                 .versions(record.backupVersion(), record.versionBefore())
                 .componentThreads(config.tuning().componentThreads())
                 .clock(clock)
@@ -106,7 +161,7 @@ final class RestoreJob implements Runnable {
             RecoveryReport report = report(draft);
             String detail;
             if (record.request().enableReportGeneration()) {
-                records.saveReport(draft, Json.write(report.json()), report.html());
+                kind.saveReport(draft, Json.write(report.json()), report.html());
                 detail = "written to the backup location and served at " + reportUrl();
             } else {
                 detail = "not stored (enableReportGeneration is false); served on demand at " + reportUrl();
@@ -124,15 +179,19 @@ final class RestoreJob implements Runnable {
         // The stored report must show the report phase too: write it once more with the final record.
         if (record.request().enableReportGeneration()) {
             RecoveryReport report = report(record);
-            records.saveReport(record, Json.write(report.json()), report.html());
+            kind.saveReport(record, Json.write(report.json()), report.html());
         }
-        metrics.restoreFinished(status == JobStatus.Success);
-        notifier.notify(new Notifier.Event("restore", status.name(), record.destinationNamespace(), record.timestamp(), record.restoreId(), error,
+        if (kind.name().equals("drill")) {
+            metrics.drillFinished(status == JobStatus.Success, clock.instant().getEpochSecond(), record.rtoSeconds());
+        } else {
+            metrics.restoreFinished(status == JobStatus.Success);
+        }
+        notifier.notify(new Notifier.Event(kind.name(), status.name(), record.destinationNamespace(), record.timestamp(), record.restoreId(), error,
                 record.durationMs(), reportUrl()));
         if (status == JobStatus.Success) {
-            log.info("restore {} Success in {} ms (RPO {} s)", record.restoreId(), record.durationMs(), record.rpoSeconds());
+            log.info("{} {} Success in {} ms (RPO {} s)", kind.name(), record.restoreId(), record.durationMs(), record.rpoSeconds());
         } else {
-            log.error("restore {} Failed after {} ms: {}", record.restoreId(), record.durationMs(), error);
+            log.error("{} {} Failed after {} ms: {}", kind.name(), record.restoreId(), record.durationMs(), error);
         }
     }
 
@@ -141,7 +200,7 @@ final class RestoreJob implements Runnable {
     }
 
     private String reportUrl() {
-        return "/athena/api/v1/restorereport?timestamp=" + record.timestamp() + "&restoreId=" + record.restoreId();
+        return kind.reportUrl(record);
     }
 
     private static JobStatus status(boolean succeeded) {
@@ -176,6 +235,6 @@ final class RestoreJob implements Runnable {
 
     private synchronized void save(JobStatus status, String error) {
         record = build(status, error);
-        records.save(record);
+        kind.save(record);
     }
 }

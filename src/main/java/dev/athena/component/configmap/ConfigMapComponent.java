@@ -36,6 +36,12 @@ public final class ConfigMapComponent implements Component {
 
     /** Some keys: each gets the backup's value, and every other key of the ConfigMap stays as it is. */
     @Override
+    public dev.athena.component.Component forDrill(java.nio.file.Path scratch, String databasePrefix) {
+        // Written as files into a folder of the drill's, whether this cluster's config is mounted or read through the Kubernetes API.
+        return new ConfigMapComponent(new MountedConfig(scratch.resolve(name())), Set.of());
+    }
+
+    @Override
     public dev.athena.component.Component only(List<String> keys) {
         if (keys == null || keys.isEmpty() || keys.stream().anyMatch(k -> k == null || k.isBlank())) {
             throw new IllegalArgumentException("no key given to restore: name keys of the ConfigMap, e.g. APP_HOST");

@@ -114,6 +114,72 @@ public final class PostgresComponent implements Component {
         return new PostgresComponent(settings, chosen);
     }
 
+    /**
+     * Every database of the backup loaded beside the platform's, under {@code databasePrefix} and
+     * its name, with the row counts checked; the cluster's roles are left alone. Dropped by
+     * {@link #removeDrillLeftovers}.
+     */
+    @Override
+    public dev.athena.component.Component forDrill(java.nio.file.Path scratch, String databasePrefix) {
+        PostgresComponent platform = this;
+        return new dev.athena.component.Component() {
+            private dev.athena.component.Component mapped(Manifest.ComponentSnapshot snapshot) {
+                return platform.only(metadata(snapshot).databases().stream().map(d -> d.name() + "=" + databasePrefix + d.name()).toList());
+            }
+
+            @Override
+            public String name() {
+                return platform.name();
+            }
+
+            @Override
+            public Manifest.ComponentSnapshot backup(Repository repository, String timestamp, Manifest.ComponentSnapshot parent) {
+                throw new UnsupportedOperationException("a drill's databases are never backed up");
+            }
+
+            @Override
+            public void precheck(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
+                mapped(snapshot).precheck(repository, backup, snapshot);
+            }
+
+            @Override
+            public List<dev.athena.component.CheckResult> verifyRestored(Repository repository, String backup, Manifest.ComponentSnapshot snapshot)
+                    throws Exception {
+                return mapped(snapshot).verifyRestored(repository, backup, snapshot);
+            }
+
+            @Override
+            public RestoreOutcome restore(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
+                return mapped(snapshot).restore(repository, backup, snapshot);
+            }
+        };
+    }
+
+    /** Drops every database whose name starts with {@code databasePrefix}: what a drill loaded, also after a kill. */
+    @Override
+    public void removeDrillLeftovers(String databasePrefix) throws Exception {
+        if (!databasePrefix.startsWith("athena_drill_")) {
+            throw new IllegalArgumentException("only a drill's databases are dropped here");
+        }
+        try (Connection admin = connect("template1")) {
+            List<String> names = new ArrayList<>();
+            try (java.sql.PreparedStatement q = admin.prepareStatement("SELECT datname FROM pg_database WHERE starts_with(datname, ?)")) {
+                q.setString(1, databasePrefix);
+                try (java.sql.ResultSet r = q.executeQuery()) {
+                    while (r.next()) {
+                        names.add(r.getString(1));
+                    }
+                }
+            }
+            for (String name : names) {
+                try (java.sql.Statement st = admin.createStatement()) {
+                    st.execute("DROP DATABASE IF EXISTS " + ident(name) + " WITH (FORCE)");
+                }
+                log.info("drill: dropped database {}", name);
+            }
+        }
+    }
+
     /** The backup's databases this restore covers, each under the name it gets here. */
     private List<Database> covered(List<Database> all) {
         if (onlyDatabases == null) {
