@@ -23,7 +23,8 @@ import dev.athena.backup.Timestamps;
  * {@code forget --keep-hourly|daily|weekly|monthly|yearly} rules, in UTC: going from the newest
  * successful backup back, the newest one of each of the last N hours (days, ISO weeks, months,
  * years) that have one. Running backups are never touched; a failed one counts for no calendar
- * and goes with the period.
+ * and goes with the period. The newest backup proven restorable (by a drill or a complete
+ * verification cycle) is always kept.
  */
 public final class RetentionPolicy {
     private final Duration period;
@@ -61,8 +62,15 @@ public final class RetentionPolicy {
         this.keep = keep;
     }
 
-    /** What the policy needs to know of one backup: its name, whether it has ended, and whether it succeeded. */
-    public record Kept(String timestamp, boolean finished, boolean successful) {
+    /**
+     * What the policy needs to know of one backup: its name, whether it has ended, whether it
+     * succeeded, and whether it was proven restorable (a successful restore drill, or a complete
+     * verification cycle that read back all its data).
+     */
+    public record Kept(String timestamp, boolean finished, boolean successful, boolean proven) {
+        public Kept(String timestamp, boolean finished, boolean successful) {
+            this(timestamp, finished, successful, false);
+        }
     }
 
     /** One backup's fate and every reason for it, as GET /retentionplan shows it. */
@@ -88,6 +96,9 @@ public final class RetentionPolicy {
         Map<String, List<String>> reasons = new LinkedHashMap<>();
         newestFirst.forEach(b -> reasons.put(b.timestamp(), new ArrayList<>()));
         newestFirst.stream().filter(Kept::successful).findFirst().ifPresent(b -> reasons.get(b.timestamp()).add("the newest successful backup"));
+        // Whatever the rules say, the newest backup known to restore stays: the proof is worth more than the space.
+        newestFirst.stream().filter(b -> b.successful() && b.proven()).findFirst()
+                .ifPresent(b -> reasons.get(b.timestamp()).add("the newest backup proven restorable (a drill or a verification cycle)"));
         Instant cutoff = now.minus(period);
         for (Kept b : newestFirst) {
             if (!b.finished()) {

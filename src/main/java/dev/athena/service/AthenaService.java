@@ -77,7 +77,7 @@ public final class AthenaService implements AutoCloseable {
         this.components = List.copyOf(components);
         this.records = new JobRecords(repository(), new BackupUrls(config.storage()), board);
         this.sweep = new RetentionSweep(records, this::repository, new RetentionPolicy(config.retentionDays(), config.retentionKeep()), clock,
-                this.components);
+                this.components).proven(this::provenBackups);
         this.scheduler = new BackupScheduler(config.frequency(), config.regularBackups(), clock,
                 this::tryScheduledBackup, this::trySweep, Duration.ofHours(1));
         try {
@@ -510,14 +510,38 @@ public final class AthenaService implements AutoCloseable {
                 leadership.isLeader(), copy == null ? null : copy.status());
     }
 
+    /**
+     * Backups proven restorable: each one a successful drill restored, and each one older than the
+     * start of the last complete verification cycle (which read back all its data) and not damaged.
+     */
+    java.util.Set<String> provenBackups() {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        try {
+            drillRecords.list().stream().filter(d -> d.status() == JobStatus.Success).forEach(d -> out.add(d.timestamp()));
+        } catch (RuntimeException e) {
+            log.warn("cannot read the drills' records for retention: {}", e.getMessage());
+        }
+        if (verification != null) {
+            dev.athena.maintenance.RollingVerification.State state = verification.status().cycle();
+            if (state != null && state.lastCycleStartedAt() != null) {
+                Instant cycle = Instant.parse(state.lastCycleStartedAt());
+                records.list().stream().filter(b -> b.status() == JobStatus.Success && !Boolean.TRUE.equals(b.damaged())
+                        && b.finishedAt() != null && Instant.parse(b.finishedAt()).isBefore(cycle)).forEach(b -> out.add(b.timestamp()));
+            }
+        }
+        return out;
+    }
+
     /** What the retention in force keeps of this namespace's backups and why, newest first (GET /retentionplan); deletes nothing. */
     public RetentionPlan retentionPlan() {
         RetentionPolicy policy = new RetentionPolicy(config.retentionDays(), config.retentionKeep());
         List<BackupRecord> backups = records.list();
         Map<String, BackupRecord> byTimestamp = new java.util.HashMap<>();
         backups.forEach(b -> byTimestamp.put(b.timestamp(), b));
+        java.util.Set<String> proven = provenBackups();
         List<RetentionPlan.Entry> entries = policy.plan(backups.stream()
-                .map(b -> new RetentionPolicy.Kept(b.timestamp(), b.status().finished(), b.status() == JobStatus.Success)).toList(), clock.instant())
+                .map(b -> new RetentionPolicy.Kept(b.timestamp(), b.status().finished(), b.status() == JobStatus.Success && !Boolean.TRUE.equals(b.damaged()),
+                        proven.contains(b.timestamp()))).toList(), clock.instant())
                 .stream().map(d -> new RetentionPlan.Entry(d.timestamp(), byTimestamp.get(d.timestamp()).status(), d.keep(), d.reasons())).toList();
         return new RetentionPlan(policy.rules(), entries);
     }

@@ -22,6 +22,8 @@ public final class RetentionSweep {
     private final RetentionPolicy policy;
     private final Clock clock;
     private final List<Component> components;
+    /** The backups proven restorable (a successful drill, a complete verification cycle); the newest of them is kept. */
+    private java.util.function.Supplier<java.util.Set<String>> proven = java.util.Set::of;
 
     public record Result(List<String> deleted, Pruner.Result prune) {
     }
@@ -33,6 +35,12 @@ public final class RetentionSweep {
         this.repositories = repositories;
         this.policy = policy;
         this.clock = clock;
+    }
+
+    /** Where the sweep learns which backups were proven restorable. */
+    RetentionSweep proven(java.util.function.Supplier<java.util.Set<String>> proven) {
+        this.proven = proven;
+        return this;
     }
 
     /** What a backup keeps outside the repository (RDS snapshots) goes with it. */
@@ -54,8 +62,10 @@ public final class RetentionSweep {
     }
 
     public Result run() {
+        java.util.Set<String> provenNow = proven.get();
         List<String> expired = policy.expired(records.list().stream()
-                .map(b -> new RetentionPolicy.Kept(b.timestamp(), b.status().finished(), b.status() == JobStatus.Success)).toList(), clock.instant());
+                .map(b -> new RetentionPolicy.Kept(b.timestamp(), b.status().finished(), b.status() == JobStatus.Success && !Boolean.TRUE.equals(b.damaged()),
+                        provenNow.contains(b.timestamp()))).toList(), clock.instant());
         Repository repository = expired.isEmpty() ? null : repositories.get();
         for (String ts : expired) {
             forgetOutsideData(repository, ts);

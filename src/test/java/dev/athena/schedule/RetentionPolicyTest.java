@@ -103,4 +103,18 @@ class RetentionPolicyTest {
                 .doesNotContain("2026-12-29t22-00-00", "2026-12-30t20-00-00");
         assertThat(kept).hasSize(12 + 1);
     }
+
+    @Test
+    void theNewestBackupProvenRestorableSurvivesEveryRule() {
+        List<RetentionPolicy.Kept> all = new java.util.ArrayList<>(aYearEveryTwoHours());
+        // June 15 was the last backup a drill restored (or a verification cycle read back whole); nothing newer was proven.
+        all.replaceAll(b -> b.timestamp().startsWith("2026-06-1") ? new RetentionPolicy.Kept(b.timestamp(), true, true,
+                b.timestamp().compareTo("2026-06-15t10-00-00") <= 0) : b);
+        Instant yearEnd = Instant.parse("2027-01-01T00:00:00Z");
+        RetentionPolicy daily = new RetentionPolicy(0, new RetentionPolicy.Keep(0, 7, 0, 0, 0));
+        java.util.Set<String> kept = kept(daily, all, yearEnd);
+        assertThat(kept).as("7 days and the proven one").hasSize(7 + 1).contains("2026-06-15t10-00-00");
+        assertThat(daily.plan(all, yearEnd)).filteredOn(d -> d.timestamp().equals("2026-06-15t10-00-00")).singleElement()
+                .satisfies(d -> assertThat(d.reasons()).containsExactly("the newest backup proven restorable (a drill or a verification cycle)"));
+    }
 }

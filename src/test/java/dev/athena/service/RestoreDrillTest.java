@@ -111,6 +111,8 @@ class RestoreDrillTest {
                 assertThat(athena.call("GET", API + "/drilllist", null).json()).hasSize(1);
                 String report = athena.call("GET", API + "/drillreport", null).body();
                 assertThat(report).contains("Disaster recovery report", drill.get("restoreId").asText(), "<!--athena-signature Ed25519");
+                assertThat(athena.call("GET", API + "/retentionplan", null).json().get("backups").get(0).get("reasons").toString())
+                        .as("retention keeps the newest backup a drill proved").contains("the newest backup proven restorable");
                 String metrics = athena.send("GET", "/metrics", null).body();
                 assertThat(metrics).contains("athena_drills_total{status=\"Success\"} 1.0");
             }
