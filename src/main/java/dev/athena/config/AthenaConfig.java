@@ -33,7 +33,12 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
      * Restore drills: on demand always, on DRILL_FREQUENCY when set, into DRILL_SCRATCH_DIR (files)
      * and databases named athena_drill_..., with DRILL_COMMAND run after the checks.
      */
-    public record Drills(Optional<CronSchedule> frequency, Path scratchDir, Optional<String> command, java.time.Duration commandTimeout) {
+    public record Drills(Optional<CronSchedule> frequency, Path scratchDir, Optional<String> command, java.time.Duration commandTimeout,
+                         Optional<PostgresSettings> postgres) {
+        @Override
+        public String toString() {
+            return frequency.map(f -> "on " + f).orElse("on demand") + " into " + scratchDir + postgres.map(p -> ", databases on " + p.host() + ":" + p.port()).orElse("");
+        }
     }
 
     /** VERIFY_FREQUENCY and VERIFY_READ_DATA_PERCENT: continuous verification, a share of the packs per run. */
@@ -115,8 +120,25 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
             }
         }
         Path scratch = path(env, "DRILL_SCRATCH_DIR").orElse(scratchFolder(env).resolve("athena-drills"));
+        Optional<PostgresSettings> server = Optional.empty();
+        if (StorageConfig.blankToNull(env.get("DRILL_POSTGRES_HOST")) != null) {
+            // The platform's settings (sslmode, tools, jobs), on another server and as another user when given.
+            Map<String, String> drillEnv = new java.util.HashMap<>(env);
+            drillEnv.put("POSTGRES_HOST", env.get("DRILL_POSTGRES_HOST"));
+            for (String v : new String[] {"PORT", "USER", "PASSWORD"}) {
+                String value = StorageConfig.blankToNull(env.get("DRILL_POSTGRES_" + v));
+                if (value != null) {
+                    drillEnv.put("POSTGRES_" + v, value);
+                }
+            }
+            try {
+                server = postgres(drillEnv);
+            } catch (ConfigException e) {
+                throw new ConfigException("DRILL_POSTGRES_*: " + e.getMessage().replace("POSTGRES_", "DRILL_POSTGRES_"));
+            }
+        }
         return new Drills(frequency, scratch, Optional.ofNullable(StorageConfig.blankToNull(env.get("DRILL_COMMAND"))),
-                java.time.Duration.ofSeconds(integer(env, "DRILL_COMMAND_TIMEOUT_SECONDS", 1800, 1, 86_400)));
+                java.time.Duration.ofSeconds(integer(env, "DRILL_COMMAND_TIMEOUT_SECONDS", 1800, 1, 86_400)), server);
     }
 
     private static Optional<Verification> verification(Map<String, String> env) {
@@ -372,6 +394,7 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
                 + (ha.enabled() ? ", leaderElection=lease " + ha.lease().toSeconds() + " s" : "")
                 + copy.map(c -> ", copyTo=" + c).orElse("")
                 + (notifications.webhooks().isEmpty() ? "" : ", notifications=" + notifications)
-                + verification.map(v -> ", verification=" + v.readDataPercent() + "% of packs on " + v.frequency()).orElse("");
+                + verification.map(v -> ", verification=" + v.readDataPercent() + "% of packs on " + v.frequency()).orElse("")
+                + ", drills " + drills;
     }
 }

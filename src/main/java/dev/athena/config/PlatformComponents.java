@@ -38,7 +38,7 @@ public final class PlatformComponents {
         if (config.rds().isPresent()) {
             out.add(rds(config.rds().get(), config.namespace()));
         } else {
-            config.postgres().ifPresent(p -> out.add(new PostgresComponent(p)));
+            config.postgres().ifPresent(p -> out.add(config.drills().postgres().map(new PostgresComponent(p)::drillsOn).orElse(new PostgresComponent(p))));
         }
         config.metagraphPath().ifPresent(p -> out.add(new MetagraphComponent(p, config.metagraphPreHook(), config.metagraphPostHook())));
         config.gitserverPath().ifPresent(p -> out.add(new GitserverComponent(p)));

@@ -306,7 +306,7 @@ public final class AthenaService implements AutoCloseable {
         RestoreRecord running = RestoreRecord.running(backup.backupurl(), config.namespace(), backup.timestamp(), "drill", id, now.toString(), request,
                 backup.platformVersion(), config.platformVersion());
         SourceForRestore reading = new SourceForRestore(config.namespace(), location(request));
-        RestoreJob job = new RestoreJob(reading, () -> CountingStore.countsOf(store), drillKind(), metrics, clock, drilled, config, running,
+        RestoreJob job = new RestoreJob(reading, () -> CountingStore.countsOf(store), drillKind(scratch, prefix), metrics, clock, drilled, config, running,
                 notifier, signer);
         Runnable work = () -> {
             board.track(ProgressBoard.Kind.drill, id, job::meter);
@@ -327,7 +327,7 @@ public final class AthenaService implements AutoCloseable {
     }
 
     /** How a drill differs from a restore: its records, its report's address, and nothing around the data but DRILL_COMMAND. */
-    private RestoreJob.Kind drillKind() {
+    private RestoreJob.Kind drillKind(java.nio.file.Path scratch, String prefix) {
         dev.athena.restore.RecoverySettings settings = new dev.athena.restore.RecoverySettings(List.of(), Duration.ofMinutes(5), java.util.Optional.empty(),
                 Duration.ofMinutes(30), config.drills().command(), config.drills().commandTimeout(), java.util.Optional.empty(),
                 config.recovery().rtoTarget(), config.recovery().rpoTarget());
@@ -362,23 +362,35 @@ public final class AthenaService implements AutoCloseable {
             public dev.athena.restore.RecoverySettings settings() {
                 return settings;
             }
+
+            @Override
+            public String cleanUp() {
+                List<String> problems = cleanUpDrill(scratch, prefix);
+                if (!problems.isEmpty()) {
+                    throw new IllegalStateException(String.join("; ", problems));
+                }
+                return "removed its scratch folder " + scratch + " and its databases " + prefix + "*";
+            }
         };
     }
 
-    /** Removes a drill's scratch folder and databases; logs what it cannot, never throws. */
-    private void cleanUpDrill(java.nio.file.Path scratch, String prefix) {
+    /** Removes a drill's scratch folder and databases; returns (and logs) what it could not remove, never throws. */
+    private List<String> cleanUpDrill(java.nio.file.Path scratch, String prefix) {
+        List<String> problems = new java.util.ArrayList<>();
         try {
             deleteTree(scratch);
         } catch (IOException | RuntimeException e) {
-            log.error("drill: cannot remove its scratch folder {}: {}", scratch, e.getMessage());
+            problems.add("cannot remove the scratch folder " + scratch + ": " + e.getMessage());
         }
         for (Component c : components) {
             try {
                 c.removeDrillLeftovers(prefix);
             } catch (Exception e) {
-                log.error("drill: cannot remove what it left in {}: {}", c.name(), e.getMessage());
+                problems.add("cannot remove what the drill left in " + c.name() + ": " + e.getMessage());
             }
         }
+        problems.forEach(p -> log.error("drill: {}", p));
+        return problems;
     }
 
     /** At start: what drills a killed process left (scratch folders, databases) goes, and their records read Failed. */

@@ -46,6 +46,11 @@ final class RestoreJob implements Runnable {
         DisasterRecovery.Options options(RestoreRequest request);
 
         dev.athena.restore.RecoverySettings settings();
+
+        /** Removes what the job made besides its results (a drill's scratch targets); a line for the record, or null when there is nothing to do. */
+        default String cleanUp() throws Exception {
+            return null;
+        }
     }
 
     /** A restore into this cluster, recorded in {@code <ns>/restores/}. */
@@ -154,6 +159,19 @@ final class RestoreJob implements Runnable {
     }
 
     private void finish(String error) {
+        // Before the end is recorded: a drill that reads Success or Failed has left nothing behind.
+        Instant cleanupStart = clock.instant();
+        try {
+            String cleaned = kind.cleanUp();
+            if (cleaned != null) {
+                servicePhases.add(new RestoreRecord.Phase("cleanup", JobStatus.Success, cleanupStart.toString(), clock.instant().toString(),
+                        Duration.between(cleanupStart, clock.instant()).toMillis(), cleaned));
+            }
+        } catch (Exception e) {
+            servicePhases.add(new RestoreRecord.Phase("cleanup", JobStatus.Failed, cleanupStart.toString(), clock.instant().toString(),
+                    Duration.between(cleanupStart, clock.instant()).toMillis(), e.getMessage()));
+            error = error == null ? "cleanup failed: " + e.getMessage() : error;
+        }
         JobStatus status = error == null ? JobStatus.Success : JobStatus.Failed;
         Instant reportStart = clock.instant();
         try {

@@ -118,4 +118,27 @@ class RestoreDrillTest {
             }
         }
     }
+
+    @Test
+    void drillsLoadTheirDatabasesIntoAnotherServerWhenOneIsNamed() throws Exception {
+        try (PostgresCluster platformDb = new PostgresCluster("drill-platform"); PostgresCluster drillDb = new PostgresCluster("drill-server")) {
+            platformDb.sql("postgres", "CREATE DATABASE platform");
+            platformDb.sql("platform", "CREATE TABLE t (id int)", "INSERT INTO t SELECT generate_series(1, 100)");
+            Map<String, String> env = Map.of("POSTGRES_HOST", "127.0.0.1", "POSTGRES_PORT", Integer.toString(platformDb.port),
+                    "POSTGRES_PASSWORD", PostgresCluster.PASSWORD, "DRILL_POSTGRES_HOST", "127.0.0.1",
+                    "DRILL_POSTGRES_PORT", Integer.toString(drillDb.port), "DRILL_SCRATCH_DIR", tmp.resolve("drills").toString());
+            try (ServiceFixture athena = new ServiceFixture(tmp.resolve("athena"), java.time.Clock.systemUTC(), env)) {
+                athena.backup();
+                List<String> platformBefore = databases(platformDb);
+                List<String> drillBefore = databases(drillDb);
+                assertThat(athena.call("POST", API + "/ondemanddrill", "{}").status()).isEqualTo(202);
+                JsonNode drill = Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> athena.call("GET", API + "/drillstatus", null).json(),
+                        d -> !d.get("status").asText().equals("Running"));
+                assertThat(drill.get("status").asText()).as(drill.toString()).isEqualTo("Success");
+                assertThat(drill.get("checks").toString()).contains("row counts of database athena_drill_");
+                assertThat(databases(platformDb)).isEqualTo(platformBefore);
+                assertThat(databases(drillDb)).as("dropped at the end").isEqualTo(drillBefore);
+            }
+        }
+    }
 }

@@ -119,9 +119,23 @@ public final class PostgresComponent implements Component {
      * its name, with the row counts checked; the cluster's roles are left alone. Dropped by
      * {@link #removeDrillLeftovers}.
      */
+    /** DRILL_POSTGRES_*: the server drills load into; null: the platform's own. */
+    private volatile PostgresSettings drillServer;
+
+    /** Drills load their databases into this server instead of the platform's (DRILL_POSTGRES_HOST...). */
+    public PostgresComponent drillsOn(PostgresSettings server) {
+        this.drillServer = server;
+        return this;
+    }
+
+    private PostgresComponent drillTarget() {
+        PostgresSettings other = drillServer;
+        return other == null ? this : new PostgresComponent(other);
+    }
+
     @Override
     public dev.athena.component.Component forDrill(java.nio.file.Path scratch, String databasePrefix) {
-        PostgresComponent platform = this;
+        PostgresComponent platform = drillTarget();
         return new dev.athena.component.Component() {
             private dev.athena.component.Component mapped(Manifest.ComponentSnapshot snapshot) {
                 return platform.only(metadata(snapshot).databases().stream().map(d -> d.name() + "=" + databasePrefix + d.name()).toList());
@@ -161,7 +175,7 @@ public final class PostgresComponent implements Component {
         if (!databasePrefix.startsWith("athena_drill_")) {
             throw new IllegalArgumentException("only a drill's databases are dropped here");
         }
-        try (Connection admin = connect("template1")) {
+        try (Connection admin = drillTarget().connect("template1")) {
             List<String> names = new ArrayList<>();
             try (java.sql.PreparedStatement q = admin.prepareStatement("SELECT datname FROM pg_database WHERE starts_with(datname, ?)")) {
                 q.setString(1, databasePrefix);
