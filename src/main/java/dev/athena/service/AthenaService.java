@@ -570,7 +570,8 @@ public final class AthenaService implements AutoCloseable {
     /** GET /evidence: the period's backups, restores, verification, RPO achieved and failures, signed; {@code format} html or json. */
     public Object evidence(Instant from, Instant to, String format) {
         dev.athena.maintenance.RollingVerification.State state = verification == null ? null : verification.status().cycle();
-        EvidenceReport report = new EvidenceReport(config.namespace(), from, to, records.list(), records.allRestores(), state, signer, clock.instant());
+        EvidenceReport report = new EvidenceReport(config.namespace(), from, to, records.list(), records.allRestores(), drillRecords.list(), state,
+                signer, clock.instant());
         return format.equals("json") ? report.json() : report.html();
     }
 

@@ -29,7 +29,7 @@ final class EvidenceReport {
     private final EvidenceSigner signer;
 
     EvidenceReport(String namespace, Instant from, Instant to, List<BackupRecord> allBackups, List<RestoreRecord> allRestores,
-                   RollingVerification.State verification, EvidenceSigner signer, Instant now) {
+                   List<RestoreRecord> allDrills, RollingVerification.State verification, EvidenceSigner signer, Instant now) {
         this.signer = signer;
         List<BackupRecord> backups = allBackups.stream().filter(b -> within(Timestamps.parse(b.timestamp()), from, to))
                 .sorted(Comparator.comparing(BackupRecord::timestamp)).toList();
@@ -99,6 +99,30 @@ final class EvidenceReport {
                 failures.add(f);
             }
         }
+        List<RestoreRecord> drills = allDrills.stream().filter(r -> r.startedAt() != null && within(Instant.parse(r.startedAt()), from, to))
+                .sorted(Comparator.comparing(RestoreRecord::restoreId)).toList();
+        List<Map<String, Object>> drillRows = new ArrayList<>();
+        for (RestoreRecord d : drills) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("drillId", d.restoreId());
+            row.put("backup", d.timestamp());
+            row.put("status", d.status().name());
+            row.put("rtoSeconds", d.rtoSeconds());
+            row.put("checksPassed", d.checks() == null ? 0 : d.checks().stream().filter(RestoreRecord.Check::passed).count());
+            row.put("checks", d.checks() == null ? 0 : d.checks().size());
+            row.put("report", d.report());
+            drillRows.add(row);
+            if (d.status() != JobStatus.Success) {
+                Map<String, Object> f = new LinkedHashMap<>();
+                f.put("what", "restore drill " + d.restoreId() + " of backup " + d.timestamp());
+                f.put("error", d.error());
+                RestoreRecord later = drills.stream().filter(x -> x.status() == JobStatus.Success && x.restoreId().compareTo(d.restoreId()) > 0)
+                        .findFirst().orElse(null);
+                f.put("resolution", later == null ? "not resolved in the period: no successful drill since"
+                        : "followed by the successful drill " + later.restoreId() + " of backup " + later.timestamp());
+                failures.add(f);
+            }
+        }
         long largestGap = 0;
         for (int i = 1; i < good.size(); i++) {
             largestGap = Math.max(largestGap, Duration.between(good.get(i - 1), good.get(i)).getSeconds());
@@ -117,6 +141,7 @@ final class EvidenceReport {
         m.put("generatedOn", dev.athena.repository.RepositoryLock.hostname());
         m.put("backups", backupRows);
         m.put("restores", restoreRows);
+        m.put("drills", drillRows);
         m.put("rpo", rpo);
         m.put("verification", verification);
         m.put("failures", failures);

@@ -132,6 +132,10 @@ class SignedEvidenceTest {
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> athena.service.jobs().running().isEmpty());
             athena.call("POST", API + "/ondemandrestore", "{\"timestamp\": \"" + again + "\", \"dryRun\": true}");
             athena.awaitFinished(API + "/restorestatus", again);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> athena.service.jobs().running().isEmpty());
+            assertThat(athena.call("POST", API + "/ondemanddrill", "{}").status()).isEqualTo(202);
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> !athena.call("GET", API + "/drillstatus", null).json()
+                    .get("status").asText().equals("Running"));
 
             JsonNode e = athena.call("GET", API + "/evidence?from=2020-01-01&format=json", null).json();
             assertThat(e.get("backups")).hasSize(3);
@@ -142,6 +146,11 @@ class SignedEvidenceTest {
             });
             assertThat(e.get("restores")).singleElement().satisfies(r -> assertThat(r.get("dryRun").asBoolean()).isTrue());
             assertThat(e.get("rpo").get("successfulBackups").asInt()).isEqualTo(2);
+            assertThat(e.get("drills")).singleElement().satisfies(d -> {
+                assertThat(d.get("status").asText()).isEqualTo("Success");
+                assertThat(d.get("backup").asText()).as("the newest good backup").isEqualTo(again);
+                assertThat(d.has("rtoSeconds")).isTrue();
+            });
             assertThat(e.get("rpo").get("largestGapSeconds").asLong()).isGreaterThanOrEqualTo(0);
 
             java.security.PublicKey key = EvidenceSigner.publicKey(athena.call("GET", API + "/signingkey", null).json().get("publicKey").asText());
