@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 @Command(name = "athena", mixinStandardHelpOptions = true, version = "athena " + dev.athena.config.AthenaVersion.NUMBER,
         description = "Backup and disaster recovery for a data platform.",
         subcommands = {ServeCli.class, DemoCli.class, BackupCli.class, RestoreCli.class, VerifyCli.class, PruneCli.class, ListCli.class, ForgetCli.class, RepairCli.class,
-                SelftestCli.class, ReportCli.class, CompletionCli.class, LsCli.class, FindCli.class, DiffCli.class, DumpCli.class, CopyCli.class, RetentionCli.class})
+                SelftestCli.class, ReportCli.class, CompletionCli.class, LsCli.class, FindCli.class, DiffCli.class, DumpCli.class, CopyCli.class, RetentionCli.class, DrillCli.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -96,9 +96,10 @@ final class RecordText {
 
     static String describeRestore(JsonNode r) {
         List<String> lines = new ArrayList<>();
-        field(lines, "Restore", text(r, "restoreId"));
+        boolean drill = "drill".equals(text(r, "destinationNamespace"));
+        field(lines, drill ? "Drill" : "Restore", text(r, "restoreId"));
         field(lines, "Backup", text(r, "timestamp") + " of namespace " + text(r, "namespace"));
-        field(lines, "Into namespace", text(r, "destinationNamespace"));
+        field(lines, "Into namespace", drill ? "scratch targets only (a drill)" : text(r, "destinationNamespace"));
         field(lines, "Status", text(r, "status") + (r.path("request").path("dryRun").asBoolean() ? " (dry run: nothing was written)" : ""));
         field(lines, "Error", text(r, "error"));
         field(lines, "Started", text(r, "startedAt"));
@@ -142,7 +143,8 @@ final class RecordText {
         }
         requests(lines, r);
         warnings(lines, r);
-        field(lines, "Report", r.hasNonNull("report") ? "athena report " + text(r, "timestamp") + " --restore-id " + text(r, "restoreId") : null);
+        field(lines, "Report", !r.hasNonNull("report") ? null : drill ? "GET " + text(r, "report")
+                : "athena report " + text(r, "timestamp") + " --restore-id " + text(r, "restoreId"));
         return String.join(System.lineSeparator(), lines) + System.lineSeparator();
     }
 

@@ -93,6 +93,26 @@ public final class ServiceClient {
         return list(send("GET", BASE + "/restorelist", null));
     }
 
+    /** Starts a restore drill of {@code timestamp} (null: the newest good backup); returns its id. */
+    public String startDrill(String timestamp) {
+        ObjectNode body = object();
+        if (timestamp != null) {
+            body.put("timestamp", timestamp);
+        }
+        String message = send("POST", BASE + "/ondemanddrill", body).path("message").asText();
+        return message.substring(message.lastIndexOf(' ') + 1);
+    }
+
+    /** One drill, or the newest when {@code drillId} is null. */
+    public JsonNode drill(String drillId) {
+        return send("GET", BASE + "/drillstatus" + (drillId == null ? "" : "?drillId=" + query(drillId)), null);
+    }
+
+    /** Every drill, newest first. */
+    public List<JsonNode> drills() {
+        return list(send("GET", BASE + "/drilllist", null));
+    }
+
     /** The public key that signs the service's reports (GET /signingkey). */
     public JsonNode signingKey() {
         return send("GET", BASE + "/signingkey", null);

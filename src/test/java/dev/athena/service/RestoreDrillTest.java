@@ -46,6 +46,14 @@ class RestoreDrillTest {
         return out;
     }
 
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
+    }
+
     private static Path copy(Path from, Path to) throws Exception {
         new ProcessBuilder("cp", "-a", from.toString(), to.toString()).inheritIO().start().waitFor();
         return to;
@@ -138,6 +146,20 @@ class RestoreDrillTest {
                 assertThat(drill.get("checks").toString()).contains("row counts of database athena_drill_");
                 assertThat(databases(platformDb)).isEqualTo(platformBefore);
                 assertThat(databases(drillDb)).as("dropped at the end").isEqualTo(drillBefore);
+
+                // The CLI starts one, follows it, and lists both.
+                java.nio.file.Path out = tmp.resolve("drill-cli.txt");
+                ProcessBuilder cli = dev.athena.testing.AthenaProcess.builder(List.of(), "drill", "create", "--wait", "-o", "json");
+                cli.environment().putAll(Map.of("ATHENA_URL", athena.url(""), "ATHENA_API_KEY", ServiceFixture.KEY));
+                assertThat(cli.redirectOutput(out.toFile()).start().waitFor()).as(() -> read(out)).isZero();
+                String printed = read(out);
+                JsonNode followed = dev.athena.repository.Json.MAPPER.readTree(printed.substring(printed.indexOf('{')));
+                assertThat(followed.get("status").asText()).isEqualTo("Success");
+                ProcessBuilder list = dev.athena.testing.AthenaProcess.builder(List.of(), "drill", "get");
+                list.environment().putAll(Map.of("ATHENA_URL", athena.url(""), "ATHENA_API_KEY", ServiceFixture.KEY));
+                java.nio.file.Path table = tmp.resolve("drill-get.txt");
+                assertThat(list.redirectOutput(table.toFile()).start().waitFor()).isZero();
+                assertThat(read(table)).contains(followed.get("restoreId").asText(), drill.get("restoreId").asText());
             }
         }
     }
