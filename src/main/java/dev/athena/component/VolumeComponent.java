@@ -82,7 +82,8 @@ public class VolumeComponent implements Component {
     @Override
     public List<CheckResult> verifyRestored(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
         RestoredTreeCheck.Result r = RestoredTreeCheck.check(repository, snapshot.treeIds(), folder, selection);
-        String counts = r.files() + " files (" + r.bytes() + " bytes, content hashed), " + r.dirs() + " folders, " + r.symlinks() + " links";
+        String counts = dev.athena.concurrent.Sizes.count(r.files(), "file") + " (" + r.bytes() + " bytes, content hashed), "
+                + dev.athena.concurrent.Sizes.count(r.dirs(), "folder") + ", " + dev.athena.concurrent.Sizes.count(r.symlinks(), "link");
         return List.of(new CheckResult(name + ": files match the backup" + (selection == null ? "" : " (" + String.join(", ", selection.paths()) + ")"), r.ok(),
                 r.ok() ? counts : counts + "; " + r.mismatches().size() + " differ: " + String.join("; ", r.mismatches().subList(0, Math.min(5, r.mismatches().size())))));
     }
