@@ -331,12 +331,7 @@ public final class AthenaService implements AutoCloseable {
         dev.athena.restore.RecoverySettings settings = new dev.athena.restore.RecoverySettings(List.of(), Duration.ofMinutes(5), java.util.Optional.empty(),
                 Duration.ofMinutes(30), config.drills().command(), config.drills().commandTimeout(), java.util.Optional.empty(),
                 config.recovery().rtoTarget(), config.recovery().rpoTarget());
-        return new RestoreJob.Kind() {
-            @Override
-            public String name() {
-                return "drill";
-            }
-
+        RestoreJob.Recorder recorder = new RestoreJob.Recorder() {
             @Override
             public void save(RestoreRecord record) {
                 drillRecords.save(record);
@@ -346,32 +341,17 @@ public final class AthenaService implements AutoCloseable {
             public void saveReport(RestoreRecord record, byte[] json, String html) {
                 drillRecords.saveReport(record, json, html);
             }
-
-            @Override
-            public String reportUrl(RestoreRecord record) {
-                return "/athena/api/v1/drillreport?drillId=" + record.restoreId();
-            }
-
-            @Override
-            public dev.athena.restore.DisasterRecovery.Options options(RestoreRequest request) {
-                // No upgrade, no health checks of the platform (it is not what is restored), the checks after the restore.
-                return new dev.athena.restore.DisasterRecovery.Options(false, false, false, false, true, false, java.util.Set.of(), false, Map.of());
-            }
-
-            @Override
-            public dev.athena.restore.RecoverySettings settings() {
-                return settings;
-            }
-
-            @Override
-            public String cleanUp() {
-                List<String> problems = cleanUpDrill(scratch, prefix);
-                if (!problems.isEmpty()) {
-                    throw new IllegalStateException(String.join("; ", problems));
-                }
-                return "removed its scratch folder " + scratch + " and its databases " + prefix + "*";
-            }
         };
+        // No upgrade, no health checks of the platform (it is not what is restored), the checks after the restore.
+        dev.athena.restore.DisasterRecovery.Options options = new dev.athena.restore.DisasterRecovery.Options(false, false, false, false, true, false,
+                java.util.Set.of(), false, Map.of());
+        return new RestoreJob.Kind("drill", recorder, r -> "/athena/api/v1/drillreport?drillId=" + r.restoreId(), request -> options, settings, () -> {
+            List<String> problems = cleanUpDrill(scratch, prefix);
+            if (!problems.isEmpty()) {
+                throw new IllegalStateException(String.join("; ", problems));
+            }
+            return "removed its scratch folder " + scratch + " and its databases " + prefix + "*";
+        });
     }
 
     /** Removes a drill's scratch folder and databases; returns (and logs) what it could not remove, never throws. */

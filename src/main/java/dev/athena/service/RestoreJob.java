@@ -29,38 +29,46 @@ import org.slf4j.LoggerFactory;
 final class RestoreJob implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(RestoreJob.class);
 
-    /**
-     * What differs between a restore and a restore drill: where the records and the report go, the
-     * report's address, and the settings around the data (a drill runs no health checks, no
-     * upgrade, and DRILL_COMMAND instead of POST_RESTORE_COMMAND).
-     */
-    interface Kind {
-        String name();
-
+    /** Where a job's records and reports go: the restores' store or the drills'. */
+    interface Recorder {
         void save(RestoreRecord record);
 
         void saveReport(RestoreRecord record, byte[] json, String html);
+    }
 
-        String reportUrl(RestoreRecord record);
+    /**
+     * What differs between a restore and a restore drill: its name, where the records and the
+     * report go, the report's address, what it does around the data (a drill runs no health checks,
+     * no upgrade, and DRILL_COMMAND instead of POST_RESTORE_COMMAND), and what it removes before its
+     * end is recorded ({@code cleanUp}: a line for the record, or null when there is nothing to do).
+     */
+    record Kind(String name, Recorder recorder, java.util.function.Function<RestoreRecord, String> reportUrlOf,
+                java.util.function.Function<RestoreRequest, DisasterRecovery.Options> optionsOf, dev.athena.restore.RecoverySettings settings,
+                java.util.concurrent.Callable<String> cleaner) {
+        void save(RestoreRecord record) {
+            recorder.save(record);
+        }
 
-        DisasterRecovery.Options options(RestoreRequest request);
+        void saveReport(RestoreRecord record, byte[] json, String html) {
+            recorder.saveReport(record, json, html);
+        }
 
-        dev.athena.restore.RecoverySettings settings();
+        String reportUrl(RestoreRecord record) {
+            return reportUrlOf.apply(record);
+        }
 
-        /** Removes what the job made besides its results (a drill's scratch targets); a line for the record, or null when there is nothing to do. */
-        default String cleanUp() throws Exception {
-            return null;
+        DisasterRecovery.Options options(RestoreRequest request) {
+            return optionsOf.apply(request);
+        }
+
+        String cleanUp() throws Exception {
+            return cleaner.call();
         }
     }
 
     /** A restore into this cluster, recorded in {@code <ns>/restores/}. */
     static Kind restore(JobRecords records, AthenaConfig config) {
-        return new Kind() {
-            @Override
-            public String name() {
-                return "restore";
-            }
-
+        return new Kind("restore", new Recorder() {
             @Override
             public void save(RestoreRecord record) {
                 records.save(record);
@@ -70,22 +78,8 @@ final class RestoreJob implements Runnable {
             public void saveReport(RestoreRecord record, byte[] json, String html) {
                 records.saveReport(record, json, html);
             }
-
-            @Override
-            public String reportUrl(RestoreRecord record) {
-                return "/athena/api/v1/restorereport?timestamp=" + record.timestamp() + "&restoreId=" + record.restoreId();
-            }
-
-            @Override
-            public DisasterRecovery.Options options(RestoreRequest request) {
-                return request.recoveryOptions();
-            }
-
-            @Override
-            public dev.athena.restore.RecoverySettings settings() {
-                return config.recovery();
-            }
-        };
+        }, r -> "/athena/api/v1/restorereport?timestamp=" + r.timestamp() + "&restoreId=" + r.restoreId(), RestoreRequest::recoveryOptions,
+                config.recovery(), () -> null);
     }
 
     private final Kind kind;
