@@ -90,7 +90,7 @@ final class DrillCli implements Callable<Integer> {
             } else if (drills.isEmpty()) {
                 System.out.println("no drills yet; start one with: athena drill create --wait");
             } else {
-                System.out.print(RecordText.restoreTable(drills, Instant.now()));
+                System.out.print(RecordText.restoreTable(drills, Instant.now(), "DRILL ID"));
             }
             return 0;
         }

@@ -31,7 +31,12 @@ final class RecordText {
     }
 
     static String restoreTable(List<JsonNode> restores, Instant now) {
-        Table t = new Table("RESTORE ID", "BACKUP", "FROM", "STATUS", "AGE", "DURATION", "NOTE");
+        return restoreTable(restores, now, "RESTORE ID");
+    }
+
+    /** As above, the first column headed {@code idHeader} ("DRILL ID" for drills). */
+    static String restoreTable(List<JsonNode> restores, Instant now, String idHeader) {
+        Table t = new Table(idHeader, "BACKUP", "FROM", "STATUS", "AGE", "DURATION", "NOTE");
         for (JsonNode r : restores) {
             t.row(text(r, "restoreId"), text(r, "timestamp"), text(r, "namespace"), text(r, "status") + (r.path("request").path("dryRun").asBoolean()
                     ? " (dry run)" : ""), age(text(r, "startedAt"), now),

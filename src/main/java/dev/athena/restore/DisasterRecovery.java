@@ -346,7 +346,8 @@ public final class DisasterRecovery {
         }
         for (String held : manifest.components().keySet()) {
             if (components.stream().noneMatch(c -> c.name().equals(held)) && !options.requireAll()) {
-                warnings.add("the backup holds " + held + ", which this cluster does not have configured: not restored");
+                warnings.add("the backup holds " + held + ", which this restore does not cover (not configured here, or, in a drill, not one"
+                        + " a drill can restore without cost, such as an RDS instance): not restored");
             }
         }
         return "backup holds " + manifest.components().keySet() + "; restoring " + selected.stream().map(Component::name).toList()

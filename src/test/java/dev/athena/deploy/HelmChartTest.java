@@ -206,7 +206,7 @@ class HelmChartTest {
         HasMetadata rule = items.stream().filter(i -> i.getKind().equals("PrometheusRule")).findFirst().orElseThrow();
         String yaml = io.fabric8.kubernetes.client.utils.Serialization.asYaml(rule);
         assertThat(yaml).contains("athena_backup_last_success_timestamp_seconds", "14400", "athena_backups_total", "AthenaBackupRunningLong",
-                "AthenaCopyFailed", "AthenaDamageFound", "AthenaDrillFailed");
+                "AthenaCopyFailed", "AthenaDamageFound", "AthenaDrillFailed", "AthenaDrillRunningLong");
         // Every metric a rule watches is one the service serves (with a second location and webhooks configured).
         java.util.Set<String> watched = new java.util.TreeSet<>();
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("athena_[a-z_]+").matcher(yaml);

@@ -159,7 +159,7 @@ class RestoreDrillTest {
                 list.environment().putAll(Map.of("ATHENA_URL", athena.url(""), "ATHENA_API_KEY", ServiceFixture.KEY));
                 java.nio.file.Path table = tmp.resolve("drill-get.txt");
                 assertThat(list.redirectOutput(table.toFile()).start().waitFor()).isZero();
-                assertThat(read(table)).contains(followed.get("restoreId").asText(), drill.get("restoreId").asText());
+                assertThat(read(table)).startsWith("DRILL ID").contains(followed.get("restoreId").asText(), drill.get("restoreId").asText());
             }
         }
     }
