@@ -155,10 +155,10 @@ function renderBackups(list) {
   if (chosen) select.value = chosen;
 }
 
-function renderRestores(list) {
-  const body = $("restores").querySelector("tbody");
+function renderRestores(list, table = "restores", empty = "no-restores", reportPath = restoreReportPath) {
+  const body = $(table).querySelector("tbody");
   body.replaceChildren();
-  $("no-restores").hidden = list.length > 0;
+  $(empty).hidden = list.length > 0;
   for (const r of list) {
     const tr = el("tr", null, { "data-restore-id": r.restoreId });
     const phases = el("ul", null, { class: "phases" });
@@ -173,7 +173,7 @@ function renderRestores(list) {
     const actions = el("td");
     if (r.status !== "Running") {
       const report = el("button", "Report", { type: "button", class: "secondary", "data-report": r.restoreId });
-      report.addEventListener("click", () => openReport(r));
+      report.addEventListener("click", () => openReport(reportPath(r)));
       actions.append(report);
     }
     tr.append(actions);
@@ -181,11 +181,19 @@ function renderRestores(list) {
   }
 }
 
-async function openReport(r) {
+function restoreReportPath(r) {
+  return "/restorereport?timestamp=" + encodeURIComponent(r.timestamp) + "&restoreId=" + encodeURIComponent(r.restoreId);
+}
+
+function drillReportPath(r) {
+  return "/drillreport?drillId=" + encodeURIComponent(r.restoreId);
+}
+
+async function openReport(path) {
   // The report needs the key, which a plain link cannot send: fetch it, then show it from memory.
   const win = window.open("", "_blank");
   try {
-    const html = await call("GET", "/restorereport?timestamp=" + encodeURIComponent(r.timestamp) + "&restoreId=" + encodeURIComponent(r.restoreId));
+    const html = await call("GET", path);
     const url = URL.createObjectURL(new Blob([html], { type: "text/html" }));
     if (win) { win.location = url; } else { window.location = url; }
   } catch (e) {
@@ -202,11 +210,13 @@ async function refresh() {
   clearTimeout(timer);
   let busy = false;
   try {
-    const [schedule, backups, restores] = await Promise.all([json("GET", "/schedule"), json("GET", "/backuplist"), json("GET", "/restorelist")]);
+    const [schedule, backups, restores, drills] = await Promise.all([json("GET", "/schedule"), json("GET", "/backuplist"),
+      json("GET", "/restorelist"), json("GET", "/drilllist")]);
     renderSchedule(schedule);
     renderBackups(backups);
     renderRestores(restores);
-    busy = backups.some(b => b.status === "Running") || restores.some(r => r.status === "Running");
+    renderRestores(drills, "drills", "no-drills", drillReportPath);
+    busy = backups.some(b => b.status === "Running") || restores.some(r => r.status === "Running") || drills.some(d => d.status === "Running");
     showError("");
   } catch (e) {
     if (e.message === "unauthorised") return;
@@ -257,6 +267,18 @@ document.addEventListener("DOMContentLoaded", () => {
       $("backup-message").textContent = e.message;
     } finally {
       $("backup-now").disabled = false;
+      refresh();
+    }
+  });
+  $("drill-now").addEventListener("click", async () => {
+    $("drill-now").disabled = true;
+    try {
+      const answer = await json("POST", "/ondemanddrill", {});
+      $("drill-message").textContent = answer.message;
+    } catch (e) {
+      $("drill-message").textContent = e.message;
+    } finally {
+      $("drill-now").disabled = false;
       refresh();
     }
   });

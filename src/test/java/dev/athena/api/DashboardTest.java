@@ -119,8 +119,15 @@ class DashboardTest {
                         .as("read from the second location").isEqualTo("secondary");
                 screenshot(browser, "4-restore");
 
+                // A drill of the newest backup, from its own button: it ends Success, in the drills' table.
+                browser.findElement(By.id("drill-now")).click();
+                wait.until(d -> d.findElements(By.cssSelector("#drills tbody tr .status-Success")).size() == 1);
+                assertThat(browser.findElement(By.cssSelector("#drills tbody tr")).getText()).contains(newest, "cleanup: Success");
+                screenshot(browser, "4b-drill");
+
                 String dashboard = browser.getWindowHandle();
-                restore.findElement(By.cssSelector("button[data-report]")).click();
+                // Found again: the tables are drawn anew at each refresh.
+                browser.findElement(By.cssSelector("#restores tbody tr button[data-report]")).click();
                 wait.until(d -> d.getWindowHandles().size() == 2);
                 for (String handle : browser.getWindowHandles()) {
                     if (!handle.equals(dashboard)) {
