@@ -51,16 +51,16 @@ public final class AthenaService implements AutoCloseable {
     private final Notifier notifier;
     /** The restore drills' records. */
     private final DrillRecords drillRecords;
-    /** With DRILL_FREQUENCY: when the next drill is due (it waits for a running job); otherwise null. */
-    private Instant nextDrill;
+    /** DRILL_FREQUENCY: when the next drill is due (it waits for a running job). */
+    private final dev.athena.schedule.CatchUpTimer drillTimer;
     /** Continuous verification (VERIFY_FREQUENCY), or null. */
     private final VerificationJob verification;
-    /** When the next verification is due (it waits for a running job); null without VERIFY_FREQUENCY. */
-    private Instant nextVerification;
+    /** VERIFY_FREQUENCY: when the next verification is due (it waits for a running job). */
+    private final dev.athena.schedule.CatchUpTimer verificationTimer;
     /** The copy to the second location (COPY_TO), or null. */
     private final CopyJob copy;
-    /** With COPY_FREQUENCY: when the next copy is due (it waits for a running job); otherwise null. */
-    private Instant nextCopy;
+    /** COPY_FREQUENCY: when the next copy is due (it waits for a running job). */
+    private final dev.athena.schedule.CatchUpTimer copyTimer;
     private ScheduledExecutorService ticker;
     private Leadership leadership = Leadership.alone();
     private Runnable fence = () -> { };
@@ -94,21 +94,18 @@ public final class AthenaService implements AutoCloseable {
         this.copy = config.copy().map(c -> new CopyJob(c, this::repository, config.namespace(), config.tuning().repositoryOptions(config.scratchDir()),
                 clock, metrics, jobs::shouldYield, notifier)).orElse(null);
         this.drillRecords = new DrillRecords(repository());
-        nextDrill = config.drills().frequency().flatMap(f -> f.next(clock.instant().atZone(java.time.ZoneOffset.UTC)))
-                .map(java.time.ZonedDateTime::toInstant).orElse(null);
+        this.drillTimer = new dev.athena.schedule.CatchUpTimer(config.drills().frequency(), clock);
         this.verification = config.verification().map(v -> new VerificationJob(this::repository, records, v.frequency().toString(),
                 v.readDataPercent(), clock, metrics, notifier, config.namespace(), jobs::shouldYield)).orElse(null);
-        nextVerification = config.verification().flatMap(v -> v.frequency().next(clock.instant().atZone(java.time.ZoneOffset.UTC)))
-                .map(java.time.ZonedDateTime::toInstant).orElse(null);
+        this.verificationTimer = new dev.athena.schedule.CatchUpTimer(config.verification().map(AthenaConfig.Verification::frequency), clock);
         if (config.regularBackups()) {
             config.frequency().next(clock.instant().atZone(java.time.ZoneOffset.UTC))
                     .flatMap(first -> config.frequency().next(first).map(second -> java.time.Duration.between(first, second).getSeconds()))
                     .ifPresent(metrics::scheduledInterval);
         }
+        this.copyTimer = new dev.athena.schedule.CatchUpTimer(config.copy().flatMap(dev.athena.config.CopySettings::frequency), clock);
         if (copy != null) {
             metrics.copyConfigured();
-            nextCopy = config.copy().get().frequency().flatMap(f -> f.next(clock.instant().atZone(java.time.ZoneOffset.UTC)))
-                    .map(java.time.ZonedDateTime::toInstant).orElse(null);
         }
     }
 
@@ -150,9 +147,10 @@ public final class AthenaService implements AutoCloseable {
                     }
                     if (tookOver) {
                         scheduler.tick();
-                        copyTick();
-                        verificationTick();
-                        drillTick();
+                        // Catch-up work: a run due while a job runs starts once the slot is free, never skipped.
+                        copyTimer.tick(() -> jobs.startSweep("copy to " + config.copy().get().to(), this::runCopy));
+                        verificationTimer.tick(() -> jobs.startSweep("verification", this::runVerification));
+                        drillTimer.tick(this::tryScheduledDrill);
                     }
                 }
                 board.logDue(System.nanoTime());
@@ -220,35 +218,6 @@ public final class AthenaService implements AutoCloseable {
         } else {
             log.warn("this replica stops running the schedule and jobs ({}); it keeps answering the API and forwards jobs to the leader", reason);
         }
-    }
-
-    /** With COPY_FREQUENCY: starts a due copy once no job runs (a copy is catch-up work: it waits rather than being skipped). */
-    private void copyTick() {
-        Instant due = nextCopy;
-        if (due == null || clock.instant().isBefore(due)) {
-            return;
-        }
-        if (jobs.startSweep("copy to " + config.copy().get().to(), this::runCopy)) {
-            nextCopy = config.copy().get().frequency().get().next(clock.instant().atZone(java.time.ZoneOffset.UTC))
-                    .map(java.time.ZonedDateTime::toInstant).orElse(null);
-        }
-    }
-
-    /** With DRILL_FREQUENCY: starts a due drill of the newest good backup once no job runs (it waits rather than being skipped). */
-    private void drillTick() {
-        Instant due = nextDrill;
-        if (due == null || clock.instant().isBefore(due)) {
-            return;
-        }
-        try {
-            startDrill(null);
-        } catch (BusyException e) {
-            return;
-        } catch (RuntimeException e) {
-            log.error("scheduled restore drill could not start: {}", e.getMessage());
-        }
-        nextDrill = config.drills().frequency().get().next(clock.instant().atZone(java.time.ZoneOffset.UTC))
-                .map(java.time.ZonedDateTime::toInstant).orElse(null);
     }
 
     /**
@@ -331,21 +300,10 @@ public final class AthenaService implements AutoCloseable {
         dev.athena.restore.RecoverySettings settings = new dev.athena.restore.RecoverySettings(List.of(), Duration.ofMinutes(5), java.util.Optional.empty(),
                 Duration.ofMinutes(30), config.drills().command(), config.drills().commandTimeout(), java.util.Optional.empty(),
                 config.recovery().rtoTarget(), config.recovery().rpoTarget());
-        RestoreJob.Recorder recorder = new RestoreJob.Recorder() {
-            @Override
-            public void save(RestoreRecord record) {
-                drillRecords.save(record);
-            }
-
-            @Override
-            public void saveReport(RestoreRecord record, byte[] json, String html) {
-                drillRecords.saveReport(record, json, html);
-            }
-        };
         // No upgrade, no health checks of the platform (it is not what is restored), the checks after the restore.
         dev.athena.restore.DisasterRecovery.Options options = new dev.athena.restore.DisasterRecovery.Options(false, false, false, false, true, false,
                 java.util.Set.of(), false, Map.of());
-        return new RestoreJob.Kind("drill", recorder, r -> "/athena/api/v1/drillreport?drillId=" + r.restoreId(), request -> options, settings, () -> {
+        return new RestoreJob.Kind("drill", drillRecords, r -> "/athena/api/v1/drillreport?drillId=" + r.restoreId(), request -> options, settings, () -> {
             List<String> problems = cleanUpDrill(scratch, prefix);
             if (!problems.isEmpty()) {
                 throw new IllegalStateException(String.join("; ", problems));
@@ -375,10 +333,21 @@ public final class AthenaService implements AutoCloseable {
 
     /** At start: what drills a killed process left (scratch folders, databases) goes, and their records read Failed. */
     private void removeDrillLeftovers() {
+        // A drill records itself Running before it makes anything: none such, and no scratch folder, means nothing to remove,
+        // and the start-up makes no database connection.
+        boolean stopped = true;
+        List<RestoreRecord> interrupted = List.of();
+        try {
+            interrupted = drillRecords.list().stream().filter(r -> r.status() == JobStatus.Running).toList();
+            stopped = !interrupted.isEmpty();
+        } catch (RuntimeException e) {
+            log.error("drill: cannot read the drills' records: {}", e.getMessage());
+        }
         java.nio.file.Path root = config.drills().scratchDir().resolve(config.namespace());
         if (java.nio.file.Files.isDirectory(root)) {
             try (java.util.stream.Stream<java.nio.file.Path> left = java.nio.file.Files.list(root)) {
                 for (java.nio.file.Path p : left.toList()) {
+                    stopped = true;
                     log.warn("drill: removing the scratch folder {} a stopped drill left", p);
                     try {
                         deleteTree(p);
@@ -390,22 +359,18 @@ public final class AthenaService implements AutoCloseable {
                 log.error("drill: cannot list {}: {}", root, e.getMessage());
             }
         }
-        for (Component c : components) {
-            try {
-                c.removeDrillLeftovers(drillDatabasePrefix());
-            } catch (Exception e) {
-                log.error("drill: cannot remove what stopped drills left in {}: {}", c.name(), e.getMessage());
-            }
-        }
-        try {
-            for (RestoreRecord r : drillRecords.list()) {
-                if (r.status() == JobStatus.Running) {
-                    drillRecords.save(r.failedByInterruption(clock.instant().toString(), "interrupted: Athena stopped while the drill ran;"
-                            + " what it had made was removed when Athena started again"));
+        if (stopped) {
+            for (Component c : components) {
+                try {
+                    c.removeDrillLeftovers(drillDatabasePrefix());
+                } catch (Exception e) {
+                    log.error("drill: cannot remove what stopped drills left in {}: {}", c.name(), e.getMessage());
                 }
             }
-        } catch (RuntimeException e) {
-            log.error("drill: cannot read the drills' records: {}", e.getMessage());
+        }
+        for (RestoreRecord r : interrupted) {
+            drillRecords.save(r.failedByInterruption(clock.instant().toString(), "interrupted: Athena stopped while the drill ran;"
+                    + " what it had made was removed when Athena started again"));
         }
     }
 
@@ -423,18 +388,6 @@ public final class AthenaService implements AutoCloseable {
         return new RecoveryReport(drill, config.recovery().rtoTarget(), config.recovery().rpoTarget(), signer);
     }
 
-    /** With VERIFY_FREQUENCY: starts a due verification once no job runs; it waits rather than being skipped. */
-    private void verificationTick() {
-        Instant due = nextVerification;
-        if (due == null || clock.instant().isBefore(due)) {
-            return;
-        }
-        if (jobs.startSweep("verification", this::runVerification)) {
-            nextVerification = config.verification().get().frequency().next(clock.instant().atZone(java.time.ZoneOffset.UTC))
-                    .map(java.time.ZonedDateTime::toInstant).orElse(null);
-        }
-    }
-
     private void runVerification() {
         board.track(ProgressBoard.Kind.verification, "of the repository", verification::meter);
         try {
@@ -447,6 +400,18 @@ public final class AthenaService implements AutoCloseable {
     /** GET /verifystatus: continuous verification's cycle and last run; empty without VERIFY_FREQUENCY. */
     public java.util.Optional<Object> verificationStatus() {
         return java.util.Optional.ofNullable(verification).map(VerificationJob::status);
+    }
+
+    /** A scheduled drill of the newest good backup: false (try again at the next tick) while a job runs. */
+    private boolean tryScheduledDrill() {
+        try {
+            startDrill(null);
+        } catch (BusyException e) {
+            return false;
+        } catch (RuntimeException e) {
+            log.error("scheduled restore drill could not start: {}", e.getMessage());
+        }
+        return true;
     }
 
     private void runCopy() {

@@ -22,11 +22,13 @@ import org.slf4j.LoggerFactory;
  * {@code -report.html}). A drill's record has the shape of a restore's: the same phases, checks,
  * components and RTO, with {@code destinationNamespace} "drill".
  */
-final class DrillRecords {
+final class DrillRecords implements RestoreJob.Recorder {
     private static final Logger log = LoggerFactory.getLogger(DrillRecords.class);
     private final Repository repository;
     /** The record of the drill running here, answered without a read of the store. */
     private final Map<String, RestoreRecord> running = new ConcurrentHashMap<>();
+    /** Finished records never change: read once (retention and the dashboard list them often; on S3 a GET each). */
+    private final Map<String, RestoreRecord> finished = new ConcurrentHashMap<>();
 
     DrillRecords(Repository repository) {
         this.repository = repository;
@@ -36,7 +38,8 @@ final class DrillRecords {
         return repository.layout().drillsFolder() + drillId + suffix;
     }
 
-    void save(RestoreRecord record) {
+    @Override
+    public void save(RestoreRecord record) {
         repository.putSealed(key(record.restoreId(), ".json"), Json.write(record));
         if (record.status().finished()) {
             running.remove(record.restoreId());
@@ -45,7 +48,8 @@ final class DrillRecords {
         }
     }
 
-    void saveReport(RestoreRecord record, byte[] json, String html) {
+    @Override
+    public void saveReport(RestoreRecord record, byte[] json, String html) {
         repository.putSealed(key(record.restoreId(), "-report.json"), json);
         repository.putSealed(key(record.restoreId(), "-report.html"), html.getBytes(StandardCharsets.UTF_8));
     }
@@ -64,8 +68,17 @@ final class DrillRecords {
                 out.add(live);
                 continue;
             }
+            RestoreRecord cached = finished.get(id);
+            if (cached != null) {
+                out.add(cached);
+                continue;
+            }
             try {
-                out.add(Json.read(repository.getSealed(o.key()), RestoreRecord.class, "drill record"));
+                RestoreRecord r = Json.read(repository.getSealed(o.key()), RestoreRecord.class, "drill record");
+                if (r.status().finished()) {
+                    finished.put(id, r);
+                }
+                out.add(r);
             } catch (ObjectNotFoundException e) {
                 // gone meanwhile
             } catch (RuntimeException e) {

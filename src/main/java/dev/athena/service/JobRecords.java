@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * Finished records never change, so they are cached; one listing per request finds new and
  * deleted backups.
  */
-public final class JobRecords {
+public final class JobRecords implements RestoreJob.Recorder {
     private static final Logger log = LoggerFactory.getLogger(JobRecords.class);
     private final Repository repository;
     private final BackupUrls urls;
@@ -196,6 +196,7 @@ public final class JobRecords {
 
     // ---- restores ----------------------------------------------------------------------------
 
+    @Override
     public void save(RestoreRecord record) {
         repository.putSealed(repository.layout().restoreRecord(record.timestamp(), record.restoreId()), Json.write(record));
         if (record.status().finished()) {
@@ -214,6 +215,7 @@ public final class JobRecords {
     }
 
     /** Stores a restore's disaster-recovery report beside its record, as JSON and HTML. */
+    @Override
     public void saveReport(RestoreRecord record, byte[] json, String html) {
         RepositoryLayout layout = repository.layout();
         repository.putSealed(layout.restoreReportJson(record.timestamp(), record.restoreId()), json);

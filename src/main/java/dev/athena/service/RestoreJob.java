@@ -68,17 +68,7 @@ final class RestoreJob implements Runnable {
 
     /** A restore into this cluster, recorded in {@code <ns>/restores/}. */
     static Kind restore(JobRecords records, AthenaConfig config) {
-        return new Kind("restore", new Recorder() {
-            @Override
-            public void save(RestoreRecord record) {
-                records.save(record);
-            }
-
-            @Override
-            public void saveReport(RestoreRecord record, byte[] json, String html) {
-                records.saveReport(record, json, html);
-            }
-        }, r -> "/athena/api/v1/restorereport?timestamp=" + r.timestamp() + "&restoreId=" + r.restoreId(), RestoreRequest::recoveryOptions,
+        return new Kind("restore", records, r -> "/athena/api/v1/restorereport?timestamp=" + r.timestamp() + "&restoreId=" + r.restoreId(), RestoreRequest::recoveryOptions,
                 config.recovery(), () -> null);
     }
 
