@@ -101,10 +101,15 @@ final class RecordText {
 
     static String describeRestore(JsonNode r) {
         List<String> lines = new ArrayList<>();
-        boolean drill = "drill".equals(text(r, "destinationNamespace"));
+        boolean drill = r.hasNonNull("targets");
         field(lines, drill ? "Drill" : "Restore", text(r, "restoreId"));
         field(lines, "Backup", text(r, "timestamp") + " of namespace " + text(r, "namespace"));
-        field(lines, "Into namespace", drill ? "scratch targets only (a drill)" : text(r, "destinationNamespace"));
+        if (drill) {
+            lines.add("Into scratch targets only:");
+            r.get("targets").fields().forEachRemaining(t -> lines.add("  " + t.getKey() + ": " + t.getValue().asText()));
+        } else {
+            field(lines, "Into namespace", text(r, "destinationNamespace"));
+        }
         field(lines, "Status", text(r, "status") + (r.path("request").path("dryRun").asBoolean() ? " (dry run: nothing was written)" : ""));
         field(lines, "Error", text(r, "error"));
         field(lines, "Started", text(r, "startedAt"));

@@ -54,6 +54,11 @@ public interface Component {
         return null;
     }
 
+    /** Where a restore of this component writes, in words, for records and reports: a folder, databases, an instance. */
+    default String destination() {
+        return "this cluster's " + name();
+    }
+
     /** Removes what drills left behind outside their scratch folder (databases named {@code databasePrefix}...); after a kill too. */
     default void removeDrillLeftovers(String databasePrefix) throws Exception {
     }

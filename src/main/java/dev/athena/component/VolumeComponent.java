@@ -32,6 +32,11 @@ public class VolumeComponent implements Component {
         this.selection = selection;
     }
 
+    @Override
+    public String destination() {
+        return "folder " + folder;
+    }
+
     /** The volume restored into {@code scratch/<name>}, and checked file by file, like any restore. */
     @Override
     public Component forDrill(Path scratch, String databasePrefix) {

@@ -34,10 +34,11 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
      * and databases named athena_drill_..., with DRILL_COMMAND run after the checks.
      */
     public record Drills(Optional<CronSchedule> frequency, Path scratchDir, Optional<String> command, java.time.Duration commandTimeout,
-                         Optional<PostgresSettings> postgres) {
+                         Optional<PostgresSettings> postgres, Optional<dev.athena.component.rds.RdsDrillSettings> rds) {
         @Override
         public String toString() {
-            return frequency.map(f -> "on " + f).orElse("on demand") + " into " + scratchDir + postgres.map(p -> ", databases on " + p.host() + ":" + p.port()).orElse("");
+            return frequency.map(f -> "on " + f).orElse("on demand") + " into " + scratchDir + postgres.map(p -> ", databases on " + p.host() + ":" + p.port()).orElse("")
+                    + rds.map(r -> ", RDS into drill instances" + r.instanceClass().map(c -> " of class " + c).orElse("")).orElse("");
         }
     }
 
@@ -138,7 +139,34 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
             }
         }
         return new Drills(frequency, scratch, Optional.ofNullable(StorageConfig.blankToNull(env.get("DRILL_COMMAND"))),
-                java.time.Duration.ofSeconds(integer(env, "DRILL_COMMAND_TIMEOUT_SECONDS", 1800, 1, 86_400)), server);
+                java.time.Duration.ofSeconds(integer(env, "DRILL_COMMAND_TIMEOUT_SECONDS", 1800, 1, 86_400)), server, rdsDrills(env));
+    }
+
+    private static Optional<dev.athena.component.rds.RdsDrillSettings> rdsDrills(Map<String, String> env) {
+        boolean enabled = bool(env, "DRILL_RDS", false);
+        List<String> details = List.of("DRILL_RDS_INSTANCE_CLASS", "DRILL_RDS_SUBNET_GROUP", "DRILL_RDS_SECURITY_GROUPS");
+        if (!enabled) {
+            for (String d : details) {
+                if (StorageConfig.blankToNull(env.get(d)) != null) {
+                    throw new ConfigException(d + " is set but DRILL_RDS is not true: set DRILL_RDS=true to let drills make an RDS instance, or unset " + d);
+                }
+            }
+            return Optional.empty();
+        }
+        if (StorageConfig.blankToNull(env.get("AWS_RDS_IDENTIFIER")) == null) {
+            throw new ConfigException("DRILL_RDS=true needs AWS_RDS_IDENTIFIER: drills of RDS restore its snapshots; unset DRILL_RDS for a PostgreSQL server");
+        }
+        Optional<String> instanceClass = Optional.ofNullable(StorageConfig.blankToNull(env.get("DRILL_RDS_INSTANCE_CLASS")));
+        if (instanceClass.isPresent() && !instanceClass.get().matches("db\\.[a-z0-9]+\\.[a-z0-9]+")) {
+            throw new ConfigException("DRILL_RDS_INSTANCE_CLASS '" + instanceClass.get() + "' is not an RDS instance class: write one such as db.t4g.micro");
+        }
+        List<String> securityGroups = List.copyOf(list(env, "DRILL_RDS_SECURITY_GROUPS"));
+        for (String g : securityGroups) {
+            if (!g.matches("sg-[0-9a-f]{8,17}")) {
+                throw new ConfigException("DRILL_RDS_SECURITY_GROUPS: '" + g + "' is not a VPC security group id: write ids such as sg-0123456789abcdef0, separated by commas");
+            }
+        }
+        return Optional.of(new dev.athena.component.rds.RdsDrillSettings(instanceClass, Optional.ofNullable(StorageConfig.blankToNull(env.get("DRILL_RDS_SUBNET_GROUP"))), securityGroups));
     }
 
     private static Optional<Verification> verification(Map<String, String> env) {

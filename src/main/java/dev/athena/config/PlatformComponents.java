@@ -24,19 +24,20 @@ public final class PlatformComponents {
     private PlatformComponents() {
     }
 
-    private static Component rds(AthenaConfig.RdsSettings s, String namespace) {
+    private static Component rds(AthenaConfig.RdsSettings s, String namespace, java.util.Optional<dev.athena.component.rds.RdsDrillSettings> drills) {
         RdsClientBuilder b = RdsClient.builder().region(Region.of(s.region()));
         s.endpoint().ifPresent(b::endpointOverride);
         if (s.accessKey().isPresent() && s.secretKey().isPresent()) {
             b.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(s.accessKey().get(), s.secretKey().get())));
         }
-        return new RdsComponent(b.build(), s.instanceId(), namespace, s.restoreInstanceId().orElse(null), Duration.ofSeconds(15), Duration.ofHours(2));
+        RdsComponent rds = new RdsComponent(b.build(), s.instanceId(), namespace, s.restoreInstanceId().orElse(null), Duration.ofSeconds(15), Duration.ofHours(2));
+        return drills.map(rds::drilledAs).orElse(rds);
     }
 
     public static List<Component> of(AthenaConfig config) {
         List<Component> out = new ArrayList<>();
         if (config.rds().isPresent()) {
-            out.add(rds(config.rds().get(), config.namespace()));
+            out.add(rds(config.rds().get(), config.namespace(), config.drills().rds()));
         } else {
             config.postgres().ifPresent(p -> out.add(config.drills().postgres().map(new PostgresComponent(p)::drillsOn).orElse(new PostgresComponent(p))));
         }

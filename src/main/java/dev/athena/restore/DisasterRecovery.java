@@ -119,7 +119,10 @@ public final class DisasterRecovery {
     private int componentThreads = RestoreCommand.DEFAULT_COMPONENT_THREADS;
     private Clock clock = Clock.systemUTC();
     private String restoreId;
-    private String destinationNamespace;
+    /** What POST_RESTORE_COMMAND (or a drill's DRILL_COMMAND) gets in its environment besides ATHENA_BACKUP. */
+    private Map<String, String> commandEnvironment = Map.of();
+    /** The variable that set that command, naming its check. */
+    private String commandVariable = "POST_RESTORE_COMMAND";
     private Listener listener = new Listener() { };
     private String backupUrl;
     private final List<CheckResult> preconditions = new ArrayList<>();
@@ -181,10 +184,15 @@ public final class DisasterRecovery {
         return this;
     }
 
-    /** Names this restore to the Jenkins run and the logs, and the namespace it restores into (for POST_RESTORE_COMMAND). */
-    public DisasterRecovery identity(String restoreId, String destinationNamespace) {
+    /**
+     * Names this restore to the Jenkins run and the logs, and tells the command run after it where
+     * the data went ({@code commandEnvironment}: ATHENA_NAMESPACE for a restore, the scratch targets
+     * for a drill).
+     */
+    public DisasterRecovery identity(String restoreId, String commandVariable, Map<String, String> commandEnvironment) {
         this.restoreId = restoreId;
-        this.destinationNamespace = destinationNamespace;
+        this.commandVariable = commandVariable;
+        this.commandEnvironment = Map.copyOf(commandEnvironment);
         return this;
     }
 
@@ -346,8 +354,8 @@ public final class DisasterRecovery {
         }
         for (String held : manifest.components().keySet()) {
             if (components.stream().noneMatch(c -> c.name().equals(held)) && !options.requireAll()) {
-                warnings.add("the backup holds " + held + ", which this restore does not cover (not configured here, or, in a drill, not one"
-                        + " a drill can restore without cost, such as an RDS instance): not restored");
+                warnings.add("the backup holds " + held + ", which this restore does not cover (not configured here, or, in a drill, an RDS"
+                        + " instance, which drills make only with DRILL_RDS=true since it costs money): not restored");
             }
         }
         return "backup holds " + manifest.components().keySet() + "; restoring " + selected.stream().map(Component::name).toList()
@@ -523,15 +531,15 @@ public final class DisasterRecovery {
     }
 
     private void runTestSuite(String command) throws Exception {
-        ExternalCommand.Result r = new ExternalCommand(List.of("/bin/sh", "-c", command),
-                destinationNamespace == null ? Map.of("ATHENA_BACKUP", timestamp)
-                        : Map.of("ATHENA_BACKUP", timestamp, "ATHENA_NAMESPACE", destinationNamespace))
+        Map<String, String> env = new java.util.HashMap<>(commandEnvironment);
+        env.put("ATHENA_BACKUP", timestamp);
+        ExternalCommand.Result r = new ExternalCommand(List.of("/bin/sh", "-c", command), env)
                 .timeout(settings.postRestoreTimeout()).run();
         String out = (r.stdout() + r.stderr()).strip();
         synchronized (this) {
             postRestoreOutput = out.length() > 4000 ? out.substring(out.length() - 4000) : out;
         }
-        check(POST_RESTORE_CHECKS, new CheckResult("POST_RESTORE_COMMAND test suite", r.ok(), "exit " + r.exitCode()));
+        check(POST_RESTORE_CHECKS, new CheckResult(commandVariable + " test suite", r.ok(), "exit " + r.exitCode()));
     }
 
     private void runJenkins(Optional<JenkinsSettings> jenkins) {

@@ -264,19 +264,21 @@ public final class AthenaService implements AutoCloseable {
         String prefix = drillDatabasePrefix() + dev.athena.repository.BlobId.of(id.getBytes(java.nio.charset.StandardCharsets.UTF_8)).hex().substring(0, 8) + "_";
         java.nio.file.Path scratch = config.drills().scratchDir().resolve(config.namespace()).resolve(id);
         List<Component> drilled = new java.util.ArrayList<>();
+        Map<String, String> targets = new java.util.LinkedHashMap<>();
         for (Component c : components) {
             Component twin = c.forDrill(scratch, prefix);
             if (twin != null) {
                 drilled.add(twin);
+                targets.put(twin.name(), twin.destination());
             }
         }
         RestoreRequest request = new RestoreRequest(backup.timestamp(), config.namespace(), true, false, true, true, false, java.util.Set.of(),
                 false, false);
-        RestoreRecord running = RestoreRecord.running(backup.backupurl(), config.namespace(), backup.timestamp(), "drill", id, now.toString(), request,
-                backup.platformVersion(), config.platformVersion());
+        RestoreRecord running = RestoreRecord.running(backup.backupurl(), config.namespace(), backup.timestamp(), null, id, now.toString(), request,
+                backup.platformVersion(), config.platformVersion()).withTargets(targets);
         SourceForRestore reading = new SourceForRestore(config.namespace(), location(request));
-        RestoreJob job = new RestoreJob(reading, () -> CountingStore.countsOf(store), drillKind(scratch, prefix), metrics, clock, drilled, config, running,
-                notifier, signer);
+        RestoreJob job = new RestoreJob(reading, () -> CountingStore.countsOf(store), drillKind(id, scratch, prefix, targets.containsKey("postgres")), metrics, clock, drilled, config,
+                running, notifier, signer);
         Runnable work = () -> {
             board.track(ProgressBoard.Kind.drill, id, job::meter);
             try (reading) {
@@ -295,21 +297,44 @@ public final class AthenaService implements AutoCloseable {
         return id;
     }
 
-    /** How a drill differs from a restore: its records, its report's address, and nothing around the data but DRILL_COMMAND. */
-    private RestoreJob.Kind drillKind(java.nio.file.Path scratch, String prefix) {
+    /**
+     * How a drill differs from a restore: its records, its report's address, nothing around the data
+     * but DRILL_COMMAND, and what that command is told of where the data went.
+     */
+    private RestoreJob.Kind drillKind(String id, java.nio.file.Path scratch, String prefix, boolean database) {
         dev.athena.restore.RecoverySettings settings = new dev.athena.restore.RecoverySettings(List.of(), Duration.ofMinutes(5), java.util.Optional.empty(),
                 Duration.ofMinutes(30), config.drills().command(), config.drills().commandTimeout(), java.util.Optional.empty(),
                 config.recovery().rtoTarget(), config.recovery().rpoTarget());
         // No upgrade, no health checks of the platform (it is not what is restored), the checks after the restore.
         dev.athena.restore.DisasterRecovery.Options options = new dev.athena.restore.DisasterRecovery.Options(false, false, false, false, true, false,
                 java.util.Set.of(), false, Map.of());
-        return new RestoreJob.Kind("drill", drillRecords, r -> "/athena/api/v1/drillreport?drillId=" + r.restoreId(), request -> options, settings, () -> {
+        Map<String, String> environment = new java.util.HashMap<>(Map.of("ATHENA_NAMESPACE", config.namespace(), "ATHENA_DRILL_ID", id,
+                "ATHENA_DRILL_DIR", scratch.toString(), "ATHENA_DRILL_DATABASE_PREFIX", prefix));
+        String made = "removed its scratch folder " + scratch;
+        java.util.Optional<dev.athena.component.postgres.PostgresSettings> server = drillServer();
+        if (database && server.isPresent()) {
+            environment.put("ATHENA_DRILL_POSTGRES_HOST", server.get().host());
+            environment.put("ATHENA_DRILL_POSTGRES_PORT", String.valueOf(server.get().port()));
+            made += " and its databases " + prefix + "*";
+        } else if (database) {
+            String instance = dev.athena.component.rds.RdsComponent.drillInstanceId(prefix);
+            environment.put("ATHENA_DRILL_RDS_INSTANCE", instance);
+            made += "; RDS is deleting its instance " + instance + " (without a final snapshot)";
+        }
+        String cleaned = made;
+        return new RestoreJob.Kind("drill", drillRecords, r -> "/athena/api/v1/drillreport?drillId=" + r.restoreId(), request -> options, settings,
+                environment, () -> {
             List<String> problems = cleanUpDrill(scratch, prefix);
             if (!problems.isEmpty()) {
                 throw new IllegalStateException(String.join("; ", problems));
             }
-            return "removed its scratch folder " + scratch + " and its databases " + prefix + "*";
+            return cleaned;
         });
+    }
+
+    /** The PostgreSQL server a drill loads its databases into, if the platform has one (not RDS). */
+    private java.util.Optional<dev.athena.component.postgres.PostgresSettings> drillServer() {
+        return config.rds().isPresent() ? java.util.Optional.empty() : config.drills().postgres().or(config::postgres);
     }
 
     /** Removes a drill's scratch folder and databases; returns (and logs) what it could not remove, never throws. */
@@ -325,6 +350,13 @@ public final class AthenaService implements AutoCloseable {
                 c.removeDrillLeftovers(prefix);
             } catch (Exception e) {
                 problems.add("cannot remove what the drill left in " + c.name() + ": " + e.getMessage());
+            }
+            // What earlier drills of this namespace could not remove (an RDS instance still being made when it was killed):
+            // tried again, without failing this drill over it.
+            try {
+                c.removeDrillLeftovers(drillDatabasePrefix());
+            } catch (Exception e) {
+                log.warn("drill: cannot yet remove what earlier drills left in {}: {}", c.name(), e.getMessage());
             }
         }
         problems.forEach(p -> log.error("drill: {}", p));

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * The records of restore drills, in the backup location beside the restores'
  * ({@code <ns>/drills/<drill-id>.json}, and its report as {@code -report.json} and
  * {@code -report.html}). A drill's record has the shape of a restore's: the same phases, checks,
- * components and RTO, with {@code destinationNamespace} "drill".
+ * components and RTO; {@code targets} instead of a destination namespace says where each component
+ * was put.
  */
 final class DrillRecords implements RestoreJob.Recorder {
     private static final Logger log = LoggerFactory.getLogger(DrillRecords.class);

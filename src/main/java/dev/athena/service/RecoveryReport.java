@@ -115,7 +115,11 @@ public final class RecoveryReport {
         m.put("restoreId", r.restoreId());
         m.put("status", r.status());
         m.put("sourceNamespace", r.namespace());
-        m.put("destinationNamespace", r.destinationNamespace());
+        if (r.targets() == null) {
+            m.put("destinationNamespace", r.destinationNamespace());
+        } else {
+            m.put("drillTargets", r.targets());
+        }
         m.put("backupTimestamp", r.timestamp());
         m.put("backupurl", r.backupurl());
         m.put("manifestSha256", manifestSha256());
@@ -195,7 +199,11 @@ public final class RecoveryReport {
         List<Map<String, String>> summary = new ArrayList<>();
         BiConsumer<String, Object> row = (name, value) -> summary.add(Map.of("name", name, "value", orDash(value)));
         row.accept("Source namespace", r.namespace());
-        row.accept("Destination namespace", r.destinationNamespace());
+        if (r.targets() == null) {
+            row.accept("Destination namespace", r.destinationNamespace());
+        } else {
+            r.targets().forEach((component, where) -> row.accept("Drilled " + component + " into", where));
+        }
         row.accept("Backup", r.timestamp());
         row.accept("Backup location", r.backupurl());
         row.accept("Manifest SHA-256", manifestSha256());

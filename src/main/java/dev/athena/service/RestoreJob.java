@@ -41,10 +41,11 @@ final class RestoreJob implements Runnable {
      * report go, the report's address, what it does around the data (a drill runs no health checks,
      * no upgrade, and DRILL_COMMAND instead of POST_RESTORE_COMMAND), and what it removes before its
      * end is recorded ({@code cleanUp}: a line for the record, or null when there is nothing to do).
+     * {@code commandEnvironment} tells the command run after the checks where the data went.
      */
     record Kind(String name, Recorder recorder, java.util.function.Function<RestoreRecord, String> reportUrlOf,
                 java.util.function.Function<RestoreRequest, DisasterRecovery.Options> optionsOf, dev.athena.restore.RecoverySettings settings,
-                java.util.concurrent.Callable<String> cleaner) {
+                Map<String, String> commandEnvironment, java.util.concurrent.Callable<String> cleaner) {
         void save(RestoreRecord record) {
             recorder.save(record);
         }
@@ -64,12 +65,17 @@ final class RestoreJob implements Runnable {
         String cleanUp() throws Exception {
             return cleaner.call();
         }
+
+        /** The setting of the command run after the checks, which names its check. */
+        String commandVariable() {
+            return name.equals("drill") ? "DRILL_COMMAND" : "POST_RESTORE_COMMAND";
+        }
     }
 
     /** A restore into this cluster, recorded in {@code <ns>/restores/}. */
     static Kind restore(JobRecords records, AthenaConfig config) {
         return new Kind("restore", records, r -> "/athena/api/v1/restorereport?timestamp=" + r.timestamp() + "&restoreId=" + r.restoreId(), RestoreRequest::recoveryOptions,
-                config.recovery(), () -> null);
+                config.recovery(), Map.of("ATHENA_NAMESPACE", config.namespace()), () -> null);
     }
 
     private final Kind kind;
@@ -108,8 +114,8 @@ final class RestoreJob implements Runnable {
     public void run() {
         requestsBefore = requestCounts.get();
         RestoreRequest req = record.request();
-        log.info("{} {} started: backup {} of namespace {} into namespace {}{}", kind.name(), record.restoreId(), record.timestamp(), record.namespace(),
-                record.destinationNamespace(), req.dryRun() ? " (dry run)" : "");
+        log.info("{} {} started: backup {} of namespace {} into {}{}", kind.name(), record.restoreId(), record.timestamp(), record.namespace(),
+                record.targets() == null ? "namespace " + record.destinationNamespace() : "scratch targets " + record.targets(), req.dryRun() ? " (dry run)" : "");
         recovery = new DisasterRecovery(source, record.timestamp(), components);
         DisasterRecovery.Outcome outcome = recovery
                 .options(kind.options(req))
@@ -117,7 +123,7 @@ final class RestoreJob implements Runnable {
                 .versions(record.backupVersion(), record.versionBefore())
                 .componentThreads(config.tuning().componentThreads())
                 .clock(clock)
-                .identity(record.restoreId(), record.destinationNamespace())
+                .identity(record.restoreId(), kind.commandVariable(), kind.commandEnvironment())
                 .backupUrl(record.backupurl())
                 .precondition(new CheckResult("no other backup or restore is running", true, "this restore holds the job slot"))
                 .listener(new DisasterRecovery.Listener() {
@@ -188,7 +194,7 @@ final class RestoreJob implements Runnable {
         } else {
             metrics.restoreFinished(status == JobStatus.Success);
         }
-        notifier.notify(new Notifier.Event(kind.name(), status.name(), record.destinationNamespace(), record.timestamp(), record.restoreId(), error,
+        notifier.notify(new Notifier.Event(kind.name(), status.name(), record.targets() == null ? record.destinationNamespace() : record.namespace(), record.timestamp(), record.restoreId(), error,
                 record.durationMs(), reportUrl()));
         if (status == JobStatus.Success) {
             log.info("{} {} Success in {} ms (RPO {} s)", kind.name(), record.restoreId(), record.durationMs(), record.rpoSeconds());
@@ -232,7 +238,7 @@ final class RestoreJob implements Runnable {
                 duration == null ? null : Math.round(duration / 1000.0), rpo,
                 p == null ? null : p.upgradeOutput(), p == null ? null : p.postRestoreOutput(), p == null ? null : p.jenkinsBuild(),
                 p == null || p.plan().isEmpty() ? null : p.plan(), p == null ? null : p.backupWindows(),
-                requestsBefore == null ? null : requestCounts.get().minus(requestsBefore));
+                requestsBefore == null ? null : requestCounts.get().minus(requestsBefore), record.targets(), null);
     }
 
     private synchronized void save(JobStatus status, String error) {

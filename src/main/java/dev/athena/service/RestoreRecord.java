@@ -15,6 +15,7 @@ import dev.athena.storage.CountingStore;
  * versions, the achieved RTO and RPO, when each component of the backup was captured, where its
  * disaster-recovery report is, the requests it made of the store so far (with the bytes read), and
  * while it runs, {@code progress}: bytes and files done in its phase, the rate and the time left.
+ * A drill has no destination namespace; {@code targets} says where it put each component instead.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RestoreRecord(String backupurl, String namespace, JobStatus status, String timestamp,
@@ -24,7 +25,7 @@ public record RestoreRecord(String backupurl, String namespace, JobStatus status
                             List<Check> checks, String backupVersion, String versionBefore, String versionAfter,
                             Long rtoSeconds, Long rpoSeconds, String upgradeOutput, String postRestoreOutput, String jenkinsBuild,
                             List<String> plan, Map<String, Manifest.Window> backupWindows, CountingStore.Requests requests,
-                            ProgressMeter.Snapshot progress) {
+                            Map<String, String> targets, ProgressMeter.Snapshot progress) {
 
     /** A record without progress: every record but the answer about a restore this process is running. */
     public RestoreRecord(String backupurl, String namespace, JobStatus status, String timestamp, String destinationNamespace, String restoreId,
@@ -35,14 +36,21 @@ public record RestoreRecord(String backupurl, String namespace, JobStatus status
                          Map<String, Manifest.Window> backupWindows, CountingStore.Requests requests) {
         this(backupurl, namespace, status, timestamp, destinationNamespace, restoreId, startedAt, finishedAt, durationMs, request, phases,
                 components, warnings, error, report, checks, backupVersion, versionBefore, versionAfter, rtoSeconds, rpoSeconds, upgradeOutput,
-                postRestoreOutput, jenkinsBuild, plan, backupWindows, requests, null);
+                postRestoreOutput, jenkinsBuild, plan, backupWindows, requests, null, null);
     }
 
     /** The same record with how far its job has got (never stored: it changes every moment). */
     RestoreRecord withProgress(ProgressMeter.Snapshot now) {
         return new RestoreRecord(backupurl, namespace, status, timestamp, destinationNamespace, restoreId, startedAt, finishedAt, durationMs,
                 request, phases, components, warnings, error, report, checks, backupVersion, versionBefore, versionAfter, rtoSeconds,
-                rpoSeconds, upgradeOutput, postRestoreOutput, jenkinsBuild, plan, backupWindows, requests, now);
+                rpoSeconds, upgradeOutput, postRestoreOutput, jenkinsBuild, plan, backupWindows, requests, targets, now);
+    }
+
+    /** The same record with where a drill puts each component (its scratch folders, databases, instance). */
+    RestoreRecord withTargets(Map<String, String> where) {
+        return new RestoreRecord(backupurl, namespace, status, timestamp, destinationNamespace, restoreId, startedAt, finishedAt, durationMs,
+                request, phases, components, warnings, error, report, checks, backupVersion, versionBefore, versionAfter, rtoSeconds,
+                rpoSeconds, upgradeOutput, postRestoreOutput, jenkinsBuild, plan, backupWindows, requests, java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(where)), progress);
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -69,6 +77,6 @@ public record RestoreRecord(String backupurl, String namespace, JobStatus status
     RestoreRecord failedByInterruption(String finishedAt, String why) {
         return new RestoreRecord(backupurl, namespace, JobStatus.Failed, timestamp, destinationNamespace, restoreId, startedAt, finishedAt,
                 null, request, phases, components, warnings, why, report, checks, backupVersion, versionBefore, versionAfter, rtoSeconds,
-                rpoSeconds, upgradeOutput, postRestoreOutput, jenkinsBuild, plan, backupWindows, requests);
+                rpoSeconds, upgradeOutput, postRestoreOutput, jenkinsBuild, plan, backupWindows, requests, targets, null);
     }
 }

@@ -130,4 +130,32 @@ class AthenaConfigTest {
         assertThat(c.scratchDir()).isEqualTo(tmp.resolve("scratch"));
         assertThat(c.metagraphPath()).contains(metagraph);
     }
+
+    @Test
+    void rdsDrillsAreAskedForOnPurposeAndTheirSettingsChecked() {
+        Map<String, String> rds = Map.of("AWS_RDS_IDENTIFIER", "platform-db", "AWS_RDS_REGION", "eu-west-1");
+        assertThat(AthenaConfig.fromEnv(rds).drills().rds()).as("off unless DRILL_RDS=true: an instance costs money").isEmpty();
+        assertThatThrownBy(() -> AthenaConfig.fromEnv(with(rds, "DRILL_RDS_INSTANCE_CLASS", "db.t4g.micro")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("DRILL_RDS_INSTANCE_CLASS is set but DRILL_RDS is not true");
+        assertThatThrownBy(() -> AthenaConfig.fromEnv(Map.of("DRILL_RDS", "true")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("DRILL_RDS=true needs AWS_RDS_IDENTIFIER");
+        assertThatThrownBy(() -> AthenaConfig.fromEnv(with(with(rds, "DRILL_RDS", "true"), "DRILL_RDS_INSTANCE_CLASS", "t4g.micro")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("not an RDS instance class", "db.t4g.micro");
+        assertThatThrownBy(() -> AthenaConfig.fromEnv(with(with(rds, "DRILL_RDS", "true"), "DRILL_RDS_SECURITY_GROUPS", "default")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'default' is not a VPC security group id");
+        assertThatThrownBy(() -> AthenaConfig.fromEnv(with(rds, "DRILL_RDS", "yes please"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("DRILL_RDS");
+        var drills = AthenaConfig.fromEnv(with(with(with(rds, "DRILL_RDS", "true"), "DRILL_RDS_SECURITY_GROUPS", "sg-0123456789abcdef0, sg-89abcdef"),
+                "DRILL_RDS_SUBNET_GROUP", "drills")).drills();
+        assertThat(drills.rds().get().securityGroups()).containsExactly("sg-0123456789abcdef0", "sg-89abcdef");
+        assertThat(drills.rds().get().subnetGroup()).contains("drills");
+        assertThat(drills.rds().get().instanceClass()).isEmpty();
+        assertThat(drills.toString()).contains("RDS into drill instances");
+    }
+
+    private static Map<String, String> with(Map<String, String> env, String name, String value) {
+        Map<String, String> out = new HashMap<>(env);
+        out.put(name, value);
+        return out;
+    }
 }

@@ -200,6 +200,22 @@ class HelmChartTest {
     }
 
     @Test
+    void rdsDrillsAreAValidConfigurationAndOffByDefault() throws Exception {
+        Map<String, String> rds = with(PLATFORM, "postgres.host", "", "rds.identifier", "platform-db", "rds.region", "eu-west-1");
+        Map<String, String> off = ContainerEnvironment.of(only(render(rds), Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0),
+                only(render(rds), Secret.class), root);
+        assertThat(off).doesNotContainKeys("DRILL_RDS", "DRILL_RDS_INSTANCE_CLASS");
+        List<HasMetadata> items = render(with(rds, "drill.rds.enabled", "true", "drill.rds.instanceClass", "db.t4g.micro",
+                "drill.rds.securityGroups", "sg-0123456789abcdef0"));
+        Map<String, String> env = ContainerEnvironment.of(only(items, Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0),
+                only(items, Secret.class), root);
+        assertThat(env).containsEntry("DRILL_RDS", "true").containsEntry("DRILL_RDS_INSTANCE_CLASS", "db.t4g.micro")
+                .doesNotContainKey("DRILL_RDS_SUBNET_GROUP");
+        assertThat(AthenaConfig.fromEnv(env).drills().rds()).hasValueSatisfying(d -> assertThat(d.securityGroups()).containsExactly("sg-0123456789abcdef0"));
+        assertThatThrownBy(() -> render(with(rds, "drill.rds.instanceClass", "micro"))).hasMessageContaining("instanceClass");
+    }
+
+    @Test
     void monitoringObjectsComeOnRequest() throws Exception {
         List<HasMetadata> items = render(with(PLATFORM, "metrics.serviceMonitor.enabled", "true", "metrics.prometheusRule.enabled", "true"));
         assertThat(items).extracting(HasMetadata::getKind).contains("ServiceMonitor", "PrometheusRule");

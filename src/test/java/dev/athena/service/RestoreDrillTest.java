@@ -68,7 +68,9 @@ class RestoreDrillTest {
             MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
             Map<String, String> env = Map.of("POSTGRES_HOST", "127.0.0.1", "POSTGRES_PORT", Integer.toString(pg.port),
                     "POSTGRES_PASSWORD", PostgresCluster.PASSWORD, "DRILL_FREQUENCY", "0 0 5 * * *", "DRILL_SCRATCH_DIR", scratch.toString(),
-                    "DRILL_COMMAND", "test -f \"$ATHENA_BACKUP\" || true");
+                    // The command is told where the drill put the data: it fails the drill if it cannot find it there.
+                    "DRILL_COMMAND", "test -d \"$ATHENA_DRILL_DIR/gitserver/team/app.git\" && test \"$ATHENA_DRILL_POSTGRES_PORT\" = " + pg.port
+                            + " && case \"$ATHENA_DRILL_DATABASE_PREFIX\" in athena_drill_*) true;; *) false;; esac && test \"$ATHENA_NAMESPACE\" = app");
             try (ServiceFixture athena = new ServiceFixture(tmp.resolve("athena"), clock, env)) {
                 Path repo = athena.gitserver.resolve("team/app.git");
                 Files.createDirectories(repo.getParent());
@@ -93,7 +95,10 @@ class RestoreDrillTest {
                                 r -> r.status() == 200 && !r.json().get("status").asText().equals("Running")).json();
                 assertThat(drill.get("status").asText()).as(drill.toString()).isEqualTo("Success");
                 assertThat(drill.get("timestamp").asText()).isEqualTo(ts);
-                assertThat(drill.get("destinationNamespace").asText()).isEqualTo("drill");
+                assertThat(drill.has("destinationNamespace")).as("a drill restores into no namespace").isFalse();
+                assertThat(drill.get("targets").get("metagraph").asText()).startsWith("folder " + scratch.resolve("app"));
+                assertThat(drill.get("targets").get("postgres").asText()).startsWith("databases athena_drill_").contains(":" + pg.port);
+                assertThat(drill.get("checks").toString()).contains("DRILL_COMMAND");
                 assertThat(drill.get("rtoSeconds").asLong()).isGreaterThanOrEqualTo(0);
                 List<String> checks = new ArrayList<>();
                 drill.get("checks").forEach(c -> {

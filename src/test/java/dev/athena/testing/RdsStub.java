@@ -14,16 +14,28 @@ import com.sun.net.httpserver.HttpServer;
 
 /**
  * A local stub of the AWS RDS Query API (no RDS runs here): just enough of CreateDBSnapshot,
- * DescribeDBSnapshots, DeleteDBSnapshot, RestoreDBInstanceFromDBSnapshot and DescribeDBInstances
- * for the real AWS SDK client to talk to. Snapshots and instances report "creating" once, then
- * "available", as RDS does after a while.
+ * DescribeDBSnapshots, DeleteDBSnapshot, RestoreDBInstanceFromDBSnapshot, DescribeDBInstances (one
+ * or all) and DeleteDBInstance for the real AWS SDK client to talk to. Snapshots and instances
+ * report "creating" once, then "available", as RDS does after a while; a deleted instance reports
+ * "deleting" once, then is gone. Every parameter of a restore is kept, to be checked.
  */
 public final class RdsStub implements AutoCloseable {
     private static final String NS = "http://rds.amazonaws.com/doc/2014-10-31/";
     public final Map<String, Map<String, String>> snapshots = new ConcurrentHashMap<>();
     public final Map<String, Map<String, String>> instances = new ConcurrentHashMap<>();
+    /** Instances deleted and gone, with what they were made with. */
+    public final Map<String, Map<String, String>> deletedInstances = new ConcurrentHashMap<>();
     /** While true, snapshots stay "creating" however often they are described. */
     public volatile boolean snapshotsStuck;
+    /** While true, snapshots and instances are available as soon as they are made (for tests whose client polls slowly). */
+    public volatile boolean readyAtOnce;
+    /** While true, instances being created stay "creating" however often they are described. */
+    public volatile boolean instancesStuck;
+    /** While true, an instance being created refuses to be deleted (InvalidDBInstanceState). */
+    public volatile boolean refuseDeleteWhileCreating;
+    /** Where restored instances say they listen; by default a name that resolves nowhere. */
+    public volatile String endpointHost;
+    public volatile int endpointPort = 5432;
     private final HttpServer server;
 
     public RdsStub() throws IOException {
@@ -55,7 +67,7 @@ public final class RdsStub implements AutoCloseable {
                     reply(ex, 404, error("DBInstanceNotFound", "DBInstance " + p.get("DBInstanceIdentifier") + " not found."));
                     return;
                 }
-                Map<String, String> s = new HashMap<>(Map.of("instance", p.get("DBInstanceIdentifier"), "status", "creating"));
+                Map<String, String> s = new HashMap<>(Map.of("instance", p.get("DBInstanceIdentifier"), "status", readyAtOnce ? "available" : "creating"));
                 p.forEach((k, v) -> {
                     if (k.startsWith("Tags.Tag.")) {
                         s.put(k, v);
@@ -93,20 +105,44 @@ public final class RdsStub implements AutoCloseable {
                     reply(ex, 404, error("DBSnapshotNotFound", "DBSnapshot " + p.get("DBSnapshotIdentifier") + " not found."));
                     return;
                 }
-                Map<String, String> i = new HashMap<>(Map.of("status", "creating", "snapshotFrom", p.get("DBSnapshotIdentifier")));
+                Map<String, String> i = new HashMap<>(p);
+                i.put("status", readyAtOnce ? "available" : "creating");
+                i.put("snapshotFrom", p.get("DBSnapshotIdentifier"));
                 instances.put(id, i);
                 body = result(action, instanceXml(id, i));
             }
             case "DescribeDBInstances" -> {
+                String id = p.get("DBInstanceIdentifier");
+                if (id != null && !instances.containsKey(id)) {
+                    reply(ex, 404, error("DBInstanceNotFound", "DBInstance " + id + " not found."));
+                    return;
+                }
+                StringBuilder xml = new StringBuilder();
+                for (String each : id == null ? new java.util.TreeSet<>(instances.keySet()) : java.util.Set.of(id)) {
+                    Map<String, String> i = instances.get(each);
+                    xml.append(instanceXml(each, i));
+                    if ("deleting".equals(i.get("status"))) {
+                        deletedInstances.put(each, instances.remove(each));
+                    } else if (!instancesStuck || !"creating".equals(i.get("status"))) {
+                        i.put("status", "available");
+                    }
+                }
+                body = result(action, "<DBInstances>" + xml + "</DBInstances>");
+            }
+            case "DeleteDBInstance" -> {
                 String id = p.get("DBInstanceIdentifier");
                 Map<String, String> i = instances.get(id);
                 if (i == null) {
                     reply(ex, 404, error("DBInstanceNotFound", "DBInstance " + id + " not found."));
                     return;
                 }
-                String xml = instanceXml(id, i);
-                i.put("status", "available");
-                body = result(action, "<DBInstances>" + xml + "</DBInstances>");
+                if (refuseDeleteWhileCreating && "creating".equals(i.get("status"))) {
+                    reply(ex, 400, error("InvalidDBInstanceState", "Instance " + id + " is not in available state."));
+                    return;
+                }
+                i.put("status", "deleting");
+                i.put("SkipFinalSnapshot", p.get("SkipFinalSnapshot"));
+                body = result(action, instanceXml(id, i));
             }
             default -> {
                 status = 400;
@@ -123,10 +159,12 @@ public final class RdsStub implements AutoCloseable {
                 + "<AllocatedStorage>20</AllocatedStorage><SnapshotCreateTime>2023-02-02T16:00:00Z</SnapshotCreateTime></DBSnapshot>";
     }
 
-    private static String instanceXml(String id, Map<String, String> i) {
+    private String instanceXml(String id, Map<String, String> i) {
+        String host = endpointHost != null ? endpointHost : id + ".abc123.us-east-1.rds.amazonaws.com";
         return "<DBInstance><DBInstanceIdentifier>" + id + "</DBInstanceIdentifier><DBInstanceStatus>" + i.get("status")
-                + "</DBInstanceStatus><Engine>postgres</Engine><Endpoint><Address>" + id + ".abc123.us-east-1.rds.amazonaws.com</Address>"
-                + "<Port>5432</Port></Endpoint></DBInstance>";
+                + "</DBInstanceStatus><DBInstanceClass>" + i.getOrDefault("DBInstanceClass", "db.m5.large") + "</DBInstanceClass>"
+                + "<Engine>postgres</Engine><EngineVersion>15.4</EngineVersion><Endpoint><Address>" + host + "</Address>"
+                + "<Port>" + endpointPort + "</Port></Endpoint></DBInstance>";
     }
 
     private static String result(String action, String inner) {

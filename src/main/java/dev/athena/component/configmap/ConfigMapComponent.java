@@ -24,6 +24,11 @@ public final class ConfigMapComponent implements Component {
     /** For an item-level restore, the keys restored (the others keep this cluster's values); null for all. */
     private final Set<String> onlyKeys;
 
+    @Override
+    public String destination() {
+        return source.describe();
+    }
+
     public ConfigMapComponent(ConfigSource source, Set<String> preserveKeys) {
         this(source, preserveKeys, null);
     }

@@ -114,11 +114,11 @@ public final class PostgresComponent implements Component {
         return new PostgresComponent(settings, chosen);
     }
 
-    /**
-     * Every database of the backup loaded beside the platform's, under {@code databasePrefix} and
-     * its name, with the row counts checked; the cluster's roles are left alone. Dropped by
-     * {@link #removeDrillLeftovers}.
-     */
+    @Override
+    public String destination() {
+        return (onlyDatabases == null ? "the databases" : "databases " + String.join(", ", onlyDatabases.values())) + " on " + settings.host() + ":" + settings.port();
+    }
+
     /** DRILL_POSTGRES_*: the server drills load into; null: the platform's own. */
     private volatile PostgresSettings drillServer;
 
@@ -133,10 +133,20 @@ public final class PostgresComponent implements Component {
         return other == null ? this : new PostgresComponent(other);
     }
 
+    /**
+     * Every database of the backup loaded beside the platform's, under {@code databasePrefix} and
+     * its name, with the row counts checked; the cluster's roles are left alone. Dropped by
+     * {@link #removeDrillLeftovers}.
+     */
     @Override
     public dev.athena.component.Component forDrill(java.nio.file.Path scratch, String databasePrefix) {
         PostgresComponent platform = drillTarget();
         return new dev.athena.component.Component() {
+            @Override
+            public String destination() {
+                return "databases " + databasePrefix + "* on " + platform.settings.host() + ":" + platform.settings.port() + ", dropped after the drill";
+            }
+
             private dev.athena.component.Component mapped(Manifest.ComponentSnapshot snapshot) {
                 return platform.only(metadata(snapshot).databases().stream().map(d -> d.name() + "=" + databasePrefix + d.name()).toList());
             }

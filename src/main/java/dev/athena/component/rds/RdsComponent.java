@@ -48,6 +48,8 @@ public final class RdsComponent implements Component {
     private final Duration poll;
     private final Duration timeout;
     private final Pacer pacer;
+    /** DRILL_RDS: how a drill's instance is made; null: drills leave RDS out (an instance costs money). */
+    private final RdsDrillSettings drills;
 
     public RdsComponent(RdsClient rds, String instanceId, String namespace, String restoreInstanceId, Duration poll, Duration timeout) {
         this(rds, instanceId, namespace, restoreInstanceId, poll, timeout, Pacer.system());
@@ -56,6 +58,11 @@ public final class RdsComponent implements Component {
     /** {@code pacer}: the clock and pause of the waits for a snapshot or an instance to become available. */
     public RdsComponent(RdsClient rds, String instanceId, String namespace, String restoreInstanceId, Duration poll, Duration timeout,
                         Pacer pacer) {
+        this(rds, instanceId, namespace, restoreInstanceId, poll, timeout, pacer, null);
+    }
+
+    private RdsComponent(RdsClient rds, String instanceId, String namespace, String restoreInstanceId, Duration poll, Duration timeout,
+                         Pacer pacer, RdsDrillSettings drills) {
         this.pacer = pacer;
         this.rds = rds;
         this.instanceId = instanceId;
@@ -63,6 +70,12 @@ public final class RdsComponent implements Component {
         this.restoreInstanceId = restoreInstanceId;
         this.poll = poll;
         this.timeout = timeout;
+        this.drills = drills;
+    }
+
+    /** The same component, whose drills make (and delete) an instance of their own from the backup's snapshot. */
+    public RdsComponent drilledAs(RdsDrillSettings settings) {
+        return new RdsComponent(rds, instanceId, namespace, restoreInstanceId, poll, timeout, pacer, settings);
     }
 
     @Override
@@ -135,6 +148,11 @@ public final class RdsComponent implements Component {
 
     @Override
     public void precheck(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
+        precheck(repository, backup, snapshot, targetInstance(backup), "set AWS_RDS_RESTORE_IDENTIFIER to a new name");
+    }
+
+    /** The snapshot's record is intact, the snapshot is still available in AWS, and no instance is named {@code target} yet. */
+    SnapshotInfo precheck(Repository repository, String backup, Manifest.ComponentSnapshot snapshot, String target, String whenTaken) throws Exception {
         new VolumeRestore(repository).precheck(backup, name(), snapshot.treeIds());
         SnapshotInfo info = Json.read(VirtualTree.read(repository, snapshot.treeIds()).get(FILE), SnapshotInfo.class, "RDS snapshot record");
         try {
@@ -145,13 +163,13 @@ public final class RdsComponent implements Component {
         } catch (DbSnapshotNotFoundException e) {
             throw new IOException("RDS snapshot " + info.snapshotId() + " of backup " + backup + " no longer exists in AWS", e);
         }
-        String target = targetInstance(backup);
         try {
             rds.describeDBInstances(r -> r.dbInstanceIdentifier(target));
-            throw new IOException("RDS instance " + target + " already exists: set AWS_RDS_RESTORE_IDENTIFIER to a new name");
+            throw new IOException("RDS instance " + target + " already exists: " + whenTaken);
         } catch (DbInstanceNotFoundException expected) {
             // the name is free
         }
+        return info;
     }
 
     private String targetInstance(String backup) {
@@ -174,7 +192,7 @@ public final class RdsComponent implements Component {
         return new RestoreOutcome(stats, List.of(note));
     }
 
-    private DBInstance awaitInstance(String id) throws IOException, InterruptedException {
+    DBInstance awaitInstance(String id) throws IOException, InterruptedException {
         return await("RDS instance " + id, List.of("failed", "incompatible-restore"),
                 () -> rds.describeDBInstances(r -> r.dbInstanceIdentifier(id)).dbInstances().get(0), DBInstance::dbInstanceStatus);
     }
@@ -184,6 +202,49 @@ public final class RdsComponent implements Component {
         String target = targetInstance(backup);
         String status = rds.describeDBInstances(r -> r.dbInstanceIdentifier(target)).dbInstances().get(0).dbInstanceStatus();
         return List.of(new dev.athena.component.CheckResult(name() + ": RDS instance " + target + " is available", "available".equals(status), status));
+    }
+
+    /** The instance a drill whose databases would be named {@code databasePrefix}... makes: athena-drill-NS-ID. */
+    public static String drillInstanceId(String databasePrefix) {
+        return RdsDrill.instanceId(databasePrefix);
+    }
+
+    /**
+     * With DRILL_RDS: a new instance from the backup's snapshot, named after the drill, checked and
+     * deleted afterwards. Without: null, and drills leave RDS out.
+     */
+    @Override
+    public Component forDrill(java.nio.file.Path scratch, String databasePrefix) {
+        return drills == null ? null : new RdsDrill(this, rds, RdsDrill.instanceId(databasePrefix), namespace, drills);
+    }
+
+    /**
+     * Deletes every instance whose name a drill of {@code databasePrefix} gives (also those of earlier
+     * drills that a kill or an instance still being created kept from being deleted), without a
+     * final snapshot. Whether or not DRILL_RDS is still on: an instance left running costs money.
+     */
+    @Override
+    public void removeDrillLeftovers(String databasePrefix) throws Exception {
+        String prefix = RdsDrill.instancePrefix(databasePrefix);
+        List<String> problems = new java.util.ArrayList<>();
+        for (DBInstance i : rds.describeDBInstancesPaginator(r -> { }).dbInstances()) {
+            String id = i.dbInstanceIdentifier();
+            if (!(id + "-").startsWith(prefix) || "deleting".equals(i.dbInstanceStatus())) {
+                continue;
+            }
+            try {
+                rds.deleteDBInstance(r -> r.dbInstanceIdentifier(id).skipFinalSnapshot(true).deleteAutomatedBackups(true));
+                log.info("drill: deleting RDS instance {} (it was {})", id, i.dbInstanceStatus());
+            } catch (DbInstanceNotFoundException gone) {
+                // deleted meanwhile
+            } catch (software.amazon.awssdk.services.rds.model.InvalidDbInstanceStateException e) {
+                problems.add("RDS instance " + id + " cannot be deleted while " + i.dbInstanceStatus()
+                        + "; the next drill deletes it, or delete it in AWS (" + e.awsErrorDetails().errorMessage() + ")");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IOException(String.join("; ", problems));
+        }
     }
 
     @Override
