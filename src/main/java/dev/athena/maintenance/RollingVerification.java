@@ -1,5 +1,7 @@
 package dev.athena.maintenance;
 
+import static dev.athena.concurrent.Sizes.count;
+
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -205,9 +207,19 @@ public final class RollingVerification {
 
     /** A person's line for the log and the record. */
     public static String describe(Result r) {
-        return "verified " + r.manifestsChecked() + " manifests, " + r.indexFiles() + " index files and " + r.packsChecked() + " of "
-                + r.packsTotal() + " packs" + (r.cycleCompleted() ? " (a cycle over every pack completed)" : "")
-                + (r.clean() ? ": all intact" : ": " + r.damagedPacks().size() + " damaged packs, " + r.damagedManifests().size()
-                + " damaged manifests, " + r.damagedIndexFiles().size() + " damaged index files; backups affected: " + r.affected().keySet());
+        // Only what was found damaged is named: "1 damaged pack; backups affected: [...]".
+        List<String> damage = new java.util.ArrayList<>();
+        if (!r.damagedPacks().isEmpty()) {
+            damage.add(count(r.damagedPacks().size(), "damaged pack"));
+        }
+        if (!r.damagedManifests().isEmpty()) {
+            damage.add(count(r.damagedManifests().size(), "damaged manifest"));
+        }
+        if (!r.damagedIndexFiles().isEmpty()) {
+            damage.add(count(r.damagedIndexFiles().size(), "damaged index file"));
+        }
+        return "verified " + count(r.manifestsChecked(), "manifest") + ", " + count(r.indexFiles(), "index file") + " and " + r.packsChecked() + " of "
+                + count(r.packsTotal(), "pack") + (r.cycleCompleted() ? " (a cycle over every pack completed)" : "")
+                + (r.clean() ? ": all intact" : ": " + String.join(", ", damage) + "; backups affected: " + r.affected().keySet());
     }
 }

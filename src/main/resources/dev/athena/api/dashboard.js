@@ -33,6 +33,10 @@ function duration(ms) {
   return Math.floor(s / 86400) + " days";
 }
 
+function when(instant) {
+  return instant ? instant.replace("T", " ").replace(/\.\d+Z$|Z$/, " UTC") : "";
+}
+
 function age(instant) {
   return instant ? duration(Date.now() - Date.parse(instant)) + " ago" : "";
 }
@@ -64,7 +68,8 @@ async function json(method, path, body) {
 
 function statusCell(record) {
   const td = el("td");
-  td.append(el("span", record.status + (record.request && record.request.dryRun ? " (dry run)" : ""), { class: "status-" + record.status }));
+  td.append(el("span", record.status + (record.request && record.request.dryRun ? " (dry run)" : "") + (record.damaged ? " (damaged)" : ""),
+    { class: "status-" + record.status }));
   const p = record.progress;
   if (p) {
     const pct = p.percent === undefined || p.percent === null ? null : p.percent;
@@ -101,7 +106,7 @@ function renderSchedule(s) {
   dl.replaceChildren();
   const rows = [
     ["Periodic backups", s.regularBackups ? "on, " + s.frequency + " (UTC)" : "off (ENABLE_REGULAR_BACKUPS)"],
-    ["Next backup", s.nextBackup ? s.nextBackup.replace("T", " ").replace(/\.\d+Z$|Z$/, " UTC") : "none scheduled"],
+    ["Next backup", s.nextBackup ? when(s.nextBackup) : "none scheduled"],
     ["Retention", s.retentionDays + " days" + keepText(s.retentionKeep)],
     ["Location", s.location],
     ["Components", s.components.join(", ") || "none configured"],
@@ -109,7 +114,7 @@ function renderSchedule(s) {
   ];
   if (s.copy) {
     const c = s.copy;
-    const last = c.lastResult ? "; last copy " + c.lastResult + (c.lastFinishedAt ? " at " + c.lastFinishedAt.replace("T", " ").replace(/\.\d+Z$|Z$/, " UTC") : "")
+    const last = c.lastResult ? "; last copy " + c.lastResult + (c.lastFinishedAt ? " at " + when(c.lastFinishedAt) : "")
       + (c.backupsThere != null ? ", " + c.backupsThere + (c.backupsThere === 1 ? " backup" : " backups") + " there" : "")
       + (c.lastError ? ": " + c.lastError : "") : "; no copy yet since the service started";
     rows.push(["Second location", c.location + ", " + c.when + ", kept " + c.retentionDays + " days" + last]);
@@ -127,7 +132,44 @@ function renderSchedule(s) {
   }
 }
 
-function renderBackups(list) {
+// GET /verifystatus answers 404 when VERIFY_FREQUENCY is unset: then the section says how to turn it on.
+function renderVerification(v) {
+  const dl = $("verification");
+  dl.replaceChildren();
+  const rows = [];
+  if (v.off) {
+    rows.push(["Status", v.off]);
+  } else {
+    const cycle = v.cycle || {};
+    const run = v.lastRun;
+    rows.push(["Schedule", v.when + ", reading back " + v.readDataPercent + "% of the packs per run"]);
+    const total = run ? run.packsTotal : null;
+    rows.push(["This cycle", cycle.cycleStartedAt ? (cycle.cyclePacksDone || 0).toLocaleString("en") + (total !== null ? " of " + total.toLocaleString("en") : "")
+      + " packs read back since " + when(cycle.cycleStartedAt) : "not begun"]);
+    rows.push(["Last complete cycle", cycle.lastCycleFinishedAt ? when(cycle.lastCycleFinishedAt) + " (" + (cycle.lastCyclePacks || 0).toLocaleString("en")
+      + " packs, every stored byte read back)" : "none yet"]);
+    rows.push(["Last run", v.lastResult ? v.lastResult + " at " + when(v.lastFinishedAt) + (v.summary ? ": " + v.summary : "") : "no run yet"]);
+    const affected = run && run.affected ? Object.entries(run.affected) : [];
+    if (affected.length) rows.push(["Damaged backups", affected.map(([ts, why]) => ts + ": " + why).join("; ")]);
+    if (v.error) rows.push(["Error", v.error]);
+  }
+  for (const [k, value] of rows) {
+    const dd = el("dd", value);
+    if (k === "Damaged backups" || k === "Error" || (k === "Last run" && v.lastResult === "Failed")) dd.className = "error";
+    dl.append(el("dt", k), dd);
+  }
+}
+
+function retentionCell(entry) {
+  if (!entry) return el("td", "");
+  const td = el("td", null, { class: entry.keep ? "kept" : "expiring" });
+  td.append(el("span", entry.keep ? "kept" : "deleted at the next sweep"));
+  if (entry.reasons && entry.reasons.length) td.append(el("div", entry.reasons.join("; "), { class: "progress" }));
+  return td;
+}
+
+function renderBackups(list, plan) {
+  const retention = new Map(((plan && plan.backups) || []).map(e => [e.timestamp, e]));
   const body = $("backups").querySelector("tbody");
   body.replaceChildren();
   $("no-backups").hidden = list.length > 0;
@@ -137,7 +179,7 @@ function renderBackups(list) {
   for (const b of list) {
     const tr = el("tr", null, { "data-timestamp": b.timestamp });
     tr.append(el("td", b.timestamp), statusCell(b), el("td", age(b.startedAt)), el("td", bytes(b.bytes)),
-      el("td", (b.components || []).join(", ")), el("td", duration(b.durationMs)));
+      el("td", (b.components || []).join(", ")), el("td", duration(b.durationMs)), retentionCell(retention.get(b.timestamp)));
     const actions = el("td");
     if (b.status === "Success") {
       const restore = el("button", "Restore…", { type: "button", class: "secondary" });
@@ -210,10 +252,13 @@ async function refresh() {
   clearTimeout(timer);
   let busy = false;
   try {
-    const [schedule, backups, restores, drills] = await Promise.all([json("GET", "/schedule"), json("GET", "/backuplist"),
-      json("GET", "/restorelist"), json("GET", "/drilllist")]);
+    const [schedule, backups, restores, drills, verification, plan] = await Promise.all([json("GET", "/schedule"), json("GET", "/backuplist"),
+      json("GET", "/restorelist"), json("GET", "/drilllist"),
+      json("GET", "/verifystatus").catch(e => { if (e.message === "unauthorised") throw e; return { off: e.message }; }),
+      json("GET", "/retentionplan")]);
     renderSchedule(schedule);
-    renderBackups(backups);
+    renderVerification(verification);
+    renderBackups(backups, plan);
     renderRestores(restores);
     renderRestores(drills, "drills", "no-drills", drillReportPath);
     busy = backups.some(b => b.status === "Running") || restores.some(r => r.status === "Running") || drills.some(d => d.status === "Running");

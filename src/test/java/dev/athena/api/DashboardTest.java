@@ -76,6 +76,7 @@ class DashboardTest {
                 wait.until(d -> d.findElement(By.id("app")).isDisplayed());
                 wait.until(d -> d.findElement(By.id("schedule")).getText().contains("Retention"));
                 assertThat(browser.findElement(By.id("schedule")).getText()).contains("90 days", "metagraph");
+                wait.until(d -> d.findElement(By.id("verification")).getText().contains("VERIFY_FREQUENCY"));
                 assertThat(browser.findElement(By.id("no-backups")).isDisplayed()).isTrue();
                 assertThat((String) ((JavascriptExecutor) browser).executeScript("return sessionStorage.getItem('athena-api-key')"))
                         .as("kept for this tab only").isEqualTo(ServiceFixture.KEY);
@@ -156,6 +157,65 @@ class DashboardTest {
                 browser.findElement(By.id("logout")).click();
                 wait.until(d -> d.findElement(By.id("login")).isDisplayed());
                 assertThat((String) ((JavascriptExecutor) browser).executeScript("return sessionStorage.getItem('athena-api-key')")).isNull();
+            } finally {
+                browser.quit();
+            }
+        }
+    }
+
+    /**
+     * Continuous verification and retention as the operator sees them, on the service's injected
+     * clock: the cycle read back, what retention keeps and why, and a damaged backup marked.
+     */
+    @Test
+    void anOperatorSeesTheVerificationCycleWhatRetentionKeepsAndADamagedBackup() throws Exception {
+        dev.athena.testing.MutableClock clock = new dev.athena.testing.MutableClock(java.time.Instant.parse("2026-12-01T10:00:00Z"));
+        try (ServiceFixture athena = new ServiceFixture(tmp.resolve("service"), clock,
+                java.util.Map.of("VERIFY_FREQUENCY", "0 0 4 * * *", "VERIFY_READ_DATA_PERCENT", "100", "RETENTION_KEEP_DAILY", "7"))) {
+            byte[] data = new byte[1_000_000];
+            new Random(7).nextBytes(data);
+            Files.write(athena.metagraph.resolve("old.bin"), data);
+            String first = athena.backup();
+            Files.delete(athena.metagraph.resolve("old.bin"));
+            clock.set(java.time.Instant.parse("2026-12-01T12:00:00Z"));
+            String second = athena.backup();
+            WebDriver browser = chromium(tmp.resolve("profile"));
+            try {
+                WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+                browser.get(athena.url("/"));
+                wait.until(d -> d.findElement(By.id("api-key")).isDisplayed());
+                browser.findElement(By.id("api-key")).sendKeys(ServiceFixture.KEY);
+                browser.findElement(By.cssSelector("#login-form button")).click();
+                wait.until(d -> d.findElement(By.id("verification")).getText().contains("Last run"));
+                assertThat(browser.findElement(By.id("verification")).getText()).contains("on 0 0 4 * * *", "100% of the packs", "no run yet",
+                        "Last complete cycle\nnone yet");
+                WebElement newest = browser.findElement(By.cssSelector("#backups tbody tr[data-timestamp='" + second + "']"));
+                assertThat(newest.getText()).contains("kept", "the newest successful backup", "within 90 days");
+
+                // 04:00 the next day: one run reads every pack back, a complete cycle, which proves the newest backup restorable.
+                clock.set(java.time.Instant.parse("2026-12-02T04:00:01Z"));
+                browser.navigate().refresh();
+                wait.until(d -> d.findElement(By.id("verification")).getText().contains("Success at 2026-12-02"));
+                assertThat(browser.findElement(By.id("verification")).getText()).contains("Last complete cycle\n2026-12-02", "every stored byte read back");
+                wait.until(d -> d.findElement(By.cssSelector("#backups tbody tr[data-timestamp='" + second + "']")).getText()
+                        .contains("the newest backup proven restorable"));
+                screenshot(browser, "7-verification");
+
+                // A byte of the first backup's data changes on disk: the next run finds it, and both the section and the backup say so.
+                Path pack;
+                try (java.util.stream.Stream<Path> files = Files.walk(athena.root.resolve("backups/app/repository/data"))) {
+                    pack = files.filter(Files::isRegularFile).max(java.util.Comparator.comparingLong(f -> f.toFile().length())).orElseThrow();
+                }
+                byte[] bytes = Files.readAllBytes(pack);
+                bytes[bytes.length / 3] ^= 0x40;
+                Files.write(pack, bytes);
+                clock.set(java.time.Instant.parse("2026-12-03T04:00:01Z"));
+                browser.navigate().refresh();
+                wait.until(d -> d.findElement(By.id("verification")).getText().contains("Damaged backups"));
+                assertThat(browser.findElement(By.id("verification")).getText()).contains(first, "old.bin");
+                assertThat(browser.findElement(By.cssSelector("#backups tbody tr[data-timestamp='" + first + "']")).getText())
+                        .contains("Failed (damaged)");
+                screenshot(browser, "8-damage");
             } finally {
                 browser.quit();
             }
