@@ -369,7 +369,7 @@ public final class ApiServer implements AutoCloseable {
     /** An auditor's page for a period: ?from= and &to= (dates, inclusive, or RFC 3339 instants; default the last 30 days through today), &format=json. */
     private void evidence(Context ctx) {
         body(ctx).allowOnly(Set.of());
-        java.time.Instant now = java.time.Instant.now();
+        java.time.Instant now = service().now();
         // By default through the end of today (UTC): a backup's name can run a second or two ahead of the clock (two in one second).
         java.time.Instant to = moment(ctx.queryParam("to"), "to", true,
                 now.atZone(java.time.ZoneOffset.UTC).toLocalDate().plusDays(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant());

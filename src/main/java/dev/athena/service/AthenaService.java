@@ -552,6 +552,11 @@ public final class AthenaService implements AutoCloseable {
         return format.equals("json") ? report.json() : report.html();
     }
 
+    /** The service's clock: what "now" and "today" mean to its answers (injected in tests). */
+    public Instant now() {
+        return clock.instant();
+    }
+
     /** The key that signs the reports. */
     public EvidenceSigner signer() {
         return signer;

@@ -163,4 +163,17 @@ class SignedEvidenceTest {
             assertThat(athena.call("GET", API + "/evidence?from=yesterday", null).json().get("message").asText()).contains("RFC 3339");
         }
     }
+
+    /** "Today" and the default 30 days are the service's, as its records are: an injected clock moves them. */
+    @Test
+    void theEvidencesDefaultPeriodEndsWithTheServicesToday() throws Exception {
+        dev.athena.testing.MutableClock clock = new dev.athena.testing.MutableClock(java.time.Instant.parse("2025-03-10T12:00:00Z"));
+        try (ServiceFixture athena = new ServiceFixture(tmp.resolve("athena"), clock, Map.of())) {
+            String ts = athena.backup();
+            JsonNode e = athena.call("GET", API + "/evidence?format=json", null).json();
+            assertThat(e.get("to").asText()).isEqualTo("2025-03-11T00:00:00Z");
+            assertThat(e.get("from").asText()).isEqualTo("2025-02-09T00:00:00Z");
+            assertThat(e.get("backups")).singleElement().satisfies(b -> assertThat(b.get("timestamp").asText()).isEqualTo(ts));
+        }
+    }
 }
