@@ -53,6 +53,8 @@ public final class AthenaService implements AutoCloseable {
     private final DrillRecords drillRecords;
     /** DRILL_FREQUENCY: when the next drill is due (it waits for a running job). */
     private final dev.athena.schedule.CatchUpTimer drillTimer;
+    /** The periodic backup a due drill waits for, logged once. */
+    private volatile Instant drillWaitsFor;
     /** Continuous verification (VERIFY_FREQUENCY), or null. */
     private final VerificationJob verification;
     /** VERIFY_FREQUENCY: when the next verification is due (it waits for a running job). */
@@ -434,8 +436,24 @@ public final class AthenaService implements AutoCloseable {
         return java.util.Optional.ofNullable(verification).map(VerificationJob::status);
     }
 
-    /** A scheduled drill of the newest good backup: false (try again at the next tick) while a job runs. */
+    /**
+     * A scheduled drill of the newest good backup: false (try again at the next tick) while a job
+     * runs, or while it would still run when the next periodic backup falls due (it then starts
+     * after that backup; see DrillWindow).
+     */
     private boolean tryScheduledDrill() {
+        Instant nextBackup = scheduler.nextBackup();
+        java.util.Optional<RestoreRecord> last = drillRecords.list().stream().filter(r -> r.status() == JobStatus.Success && r.durationMs() != null)
+                .findFirst();
+        Duration expected = last.map(r -> Duration.ofMillis(r.durationMs())).orElse(null);
+        if (new dev.athena.schedule.DrillWindow(config.frequency()).waitForBackup(clock.instant(), expected, nextBackup)) {
+            if (!nextBackup.equals(drillWaitsFor)) {
+                drillWaitsFor = nextBackup;
+                log.info("scheduled restore drill starts after the periodic backup due at {}: the last drill took {}, and would have held it up",
+                        nextBackup, dev.athena.concurrent.Sizes.duration(expected.toMillis()));
+            }
+            return false;
+        }
         try {
             startDrill(null);
         } catch (BusyException e) {
