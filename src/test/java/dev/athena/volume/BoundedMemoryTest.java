@@ -60,8 +60,11 @@ class BoundedMemoryTest {
         Trees.assertSameTree(other, tmp.resolve("other-target"));
     }
 
+    /** 60,000 files by default; 200,000 with -Pfaults (athena.scale.folders=200), the figure this was first measured at. */
+    static final int FOLDERS = Integer.getInteger("athena.scale.folders", 60);
+
     @Test
-    void twoHundredThousandSmallFilesAreBackedUpVerifiedAndRestoredInA64MiBHeap() throws Exception {
+    void manyThousandSmallFilesAreBackedUpVerifiedAndRestoredInA64MiBHeap() throws Exception {
         // In memory when the machine has a tmpfs: what is measured is the heap, and 600,000 file creations on this
         // machine's disk took from 50 s to 3 minutes from one run to the next.
         Path shm = Path.of("/dev/shm");
@@ -79,7 +82,7 @@ class BoundedMemoryTest {
         Path source = tmp.resolve("source");
         Random random = new Random(5);
         byte[] content = new byte[100];
-        for (int d = 0; d < 200; d++) {
+        for (int d = 0; d < FOLDERS; d++) {
             Path dir = Files.createDirectories(source.resolve("d" + d));
             for (int f = 0; f < 1000; f++) {
                 random.nextBytes(content);
@@ -94,7 +97,7 @@ class BoundedMemoryTest {
         // The index came in bounded parts, not one file built whole at the end.
         try (var indexFiles = Files.list(tmp.resolve("repo/app/repository/index"))) {
             List<Long> sizes = indexFiles.map(p -> p.toFile().length()).toList();
-            assertThat(sizes).as("index files of 200,000 blobs").hasSizeGreaterThanOrEqualTo(10);
+            assertThat(sizes).as("index files of " + FOLDERS + ",000 blobs").hasSizeGreaterThanOrEqualTo(FOLDERS / 20);
             assertThat(sizes).allMatch(size -> size < 8L * 1024 * 1024);
         }
         // Every pack the backup's index names was written: an upload thread that ran out of heap once lost four packs unnoticed.
