@@ -134,6 +134,11 @@ public final class ApiServer implements AutoCloseable {
                 json(ctx, 200, service().verificationStatus().orElseThrow(() -> new ApiException(404,
                         "continuous verification is off: set VERIFY_FREQUENCY (a cron expression) and VERIFY_READ_DATA_PERCENT")));
             });
+            config.routes.get(BASE + "/walstatus", ctx -> {
+                body(ctx).allowOnly(Set.of());
+                json(ctx, 200, service().walStatus().orElseThrow(() -> new ApiException(404,
+                        "WAL archiving is off: set POSTGRES_WAL_ARCHIVE=true (with POSTGRES_HOST and a user allowed to replicate)")));
+            });
             config.routes.get(BASE + "/retentionplan", ctx -> {
                 body(ctx).allowOnly(Set.of());
                 json(ctx, 200, service().retentionPlan());

@@ -27,7 +27,25 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
                            RecoverySettings recovery, Path scratchDir, HighAvailability ha, Tuning tuning,
                            Optional<CopySettings> copy, dev.athena.schedule.RetentionPolicy.Keep retentionKeep,
                            Notifications notifications, Optional<Verification> verification, Optional<String> signingKey,
-                           Drills drills) {
+                           Drills drills, PhysicalPostgres physical) {
+
+    /**
+     * POSTGRES_BACKUP_MODE, POSTGRES_WAL_ARCHIVE and their settings: base backups over the
+     * replication protocol beside (or instead of) the logical dumps, the write-ahead log streamed
+     * into the repository, and where a point-in-time restore puts the recovered cluster.
+     */
+    public record PhysicalPostgres(String backupMode, boolean walArchive, java.time.Duration uploadInterval, Optional<Path> dataDir,
+                                   Optional<String> stopCommand, Optional<String> startCommand) {
+        public static final List<String> MODES = List.of("logical", "physical", "both");
+
+        public boolean logical() {
+            return !backupMode.equals("physical");
+        }
+
+        public boolean physical() {
+            return !backupMode.equals("logical");
+        }
+    }
 
     /**
      * Restore drills: on demand always, on DRILL_FREQUENCY when set, into DRILL_SCRATCH_DIR (files)
@@ -107,7 +125,29 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
                 Optional.ofNullable(StorageConfig.blankToNull(env.get("METAGRAPH_POST_BACKUP_COMMAND"))), rds(env), recovery(env),
                 scratchFolder(env), highAvailability(env, keys), tuning,
                 CopySettings.fromEnv(env, storage, retention), retentionKeep(env), notifications(env), verification(env),
-                Optional.ofNullable(StorageConfig.blankToNull(env.get("ATHENA_SIGNING_KEY"))), drills(env));
+                Optional.ofNullable(StorageConfig.blankToNull(env.get("ATHENA_SIGNING_KEY"))), drills(env), physical(env));
+    }
+
+    private static PhysicalPostgres physical(Map<String, String> env) {
+        String mode = env.getOrDefault("POSTGRES_BACKUP_MODE", "logical").trim();
+        if (!PhysicalPostgres.MODES.contains(mode)) {
+            throw new ConfigException("POSTGRES_BACKUP_MODE must be one of " + String.join(", ", PhysicalPostgres.MODES) + ", got '" + mode + "'");
+        }
+        boolean archive = bool(env, "POSTGRES_WAL_ARCHIVE", false);
+        boolean server = StorageConfig.blankToNull(env.get("POSTGRES_HOST")) != null;
+        if ((archive || !mode.equals("logical")) && !server) {
+            throw new ConfigException((archive ? "POSTGRES_WAL_ARCHIVE=true" : "POSTGRES_BACKUP_MODE=" + mode) + " needs POSTGRES_HOST: the WAL and base"
+                    + " backups come from a PostgreSQL server over the replication protocol (for RDS, use its snapshots and RestoreDBInstanceToPointInTime)");
+        }
+        Optional<Path> dataDir = path(env, "POSTGRES_DATA_DIR");
+        Optional<String> stop = Optional.ofNullable(StorageConfig.blankToNull(env.get("POSTGRES_STOP_COMMAND")));
+        Optional<String> start = Optional.ofNullable(StorageConfig.blankToNull(env.get("POSTGRES_START_COMMAND")));
+        if (dataDir.isPresent() != stop.isPresent() || dataDir.isPresent() != start.isPresent()) {
+            throw new ConfigException("POSTGRES_DATA_DIR, POSTGRES_STOP_COMMAND and POSTGRES_START_COMMAND go together: a point-in-time restore into the"
+                    + " data folder stops the server, replaces the folder and starts it again; set all three, or none");
+        }
+        return new PhysicalPostgres(mode, archive, java.time.Duration.ofSeconds(integer(env, "WAL_UPLOAD_INTERVAL_SECONDS", 10, 1, 3600)),
+                dataDir, stop, start);
     }
 
     private static Drills drills(Map<String, String> env) {

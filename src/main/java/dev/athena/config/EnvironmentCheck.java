@@ -29,6 +29,8 @@ public final class EnvironmentCheck {
             "DRILL_FREQUENCY", "DRILL_SCRATCH_DIR", "DRILL_COMMAND", "DRILL_COMMAND_TIMEOUT_SECONDS",
             "DRILL_POSTGRES_HOST", "DRILL_POSTGRES_PORT", "DRILL_POSTGRES_USER", "DRILL_POSTGRES_PASSWORD",
             "DRILL_RDS", "DRILL_RDS_INSTANCE_CLASS", "DRILL_RDS_SUBNET_GROUP", "DRILL_RDS_SECURITY_GROUPS",
+            "POSTGRES_BACKUP_MODE", "POSTGRES_WAL_ARCHIVE", "WAL_UPLOAD_INTERVAL_SECONDS", "POSTGRES_DATA_DIR", "POSTGRES_STOP_COMMAND",
+            "POSTGRES_START_COMMAND",
             "RETENTION_KEEP_HOURLY", "RETENTION_KEEP_DAILY", "RETENTION_KEEP_WEEKLY", "RETENTION_KEEP_MONTHLY", "RETENTION_KEEP_YEARLY",
             "COPY_TO", "COPY_FREQUENCY", "COPY_RETENTION_PERIOD", "COPY_S3_ENDPOINT", "COPY_S3_REGION", "COPY_S3_FORCE_PATH_STYLE",
             "COPY_AWS_ACCESS_KEY", "COPY_AWS_SECRET_KEY",
@@ -46,7 +48,7 @@ public final class EnvironmentCheck {
 
     /** Prefixes of Athena's variables: an unknown variable with one of them is reported. */
     static final List<String> PREFIXES = List.of("ATHENA_", "BACKUP_", "LOCAL_BACKUP", "AWS_S3_", "AWS_RDS_", "POSTGRES_", "METAGRAPH_",
-            "GITSERVER_", "CONFIGMAP_", "DRILL_", "RETENTION_", "JENKINS_", "HEALTH_CHECK_", "UPGRADE_", "POST_RESTORE_", "RTO_", "RPO_", "COPY_", "NOTIFY_", "VERIFY_");
+            "GITSERVER_", "CONFIGMAP_", "DRILL_", "RETENTION_", "JENKINS_", "HEALTH_CHECK_", "UPGRADE_", "POST_RESTORE_", "RTO_", "RPO_", "COPY_", "NOTIFY_", "VERIFY_", "WAL_");
 
     /** Names Kubernetes gives service-link variables (docker-links style, plus SERVICE_HOST/SERVICE_PORT). */
     private static final Pattern SERVICE_LINK_NAME = Pattern.compile(

@@ -658,6 +658,34 @@ public final class Repository implements AutoCloseable {
         store.put(key, envelope.seal(plaintext));
     }
 
+    /**
+     * Writes a large object kept outside the packs (a WAL segment of 16 MiB): its length (4 bytes,
+     * big-endian), then the compression flag and payload as a blob's, all sealed.
+     */
+    public void putSealedCompressed(String key, byte[] data, int length) {
+        byte[] packed = Compression.scratch(SEALED_SCRATCH, length);
+        int n = Compression.pack(data, 0, length, options.compressionLevel(), packed);
+        byte[] plain = new byte[4 + n];
+        java.nio.ByteBuffer.wrap(plain).putInt(length);
+        System.arraycopy(packed, 0, plain, 4, n);
+        store.put(key, envelope.seal(plain));
+    }
+
+    private static final ThreadLocal<byte[]> SEALED_SCRATCH = new ThreadLocal<>();
+
+    /** Reads an object written by {@link #putSealedCompressed}; {@link CorruptDataException} when it was altered. */
+    public byte[] getSealedCompressed(String key) {
+        byte[] plain = envelope.open(getMetadata(key));
+        if (plain.length < 5) {
+            throw new CorruptDataException(store.locate(key) + " is too short to be a compressed object");
+        }
+        int length = java.nio.ByteBuffer.wrap(plain).getInt();
+        if (length < 0 || length > MAX_METADATA) {
+            throw new CorruptDataException(store.locate(key) + " claims " + length + " bytes");
+        }
+        return Compression.unpack(java.util.Arrays.copyOfRange(plain, 4, plain.length), length);
+    }
+
     /** Reads an object written by {@link #putSealed}. */
     public byte[] getSealed(String key) {
         return envelope.open(getMetadata(key));

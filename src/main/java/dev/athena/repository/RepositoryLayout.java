@@ -152,12 +152,12 @@ public final class RepositoryLayout {
         return backupFolder(timestamp) + "claim-" + writerId;
     }
 
-    /** The backup's status record, written when it starts and when it ends. */
     /** Where rolling verification keeps its place in the cycle over every pack (sealed JSON). */
     public String verification() {
         return namespaceFolder() + "verification.json";
     }
 
+    /** The backup's status record, written when it starts and when it ends. */
     public String status(String timestamp) {
         return backupFolder(timestamp) + "status.json";
     }
@@ -167,12 +167,20 @@ public final class RepositoryLayout {
         return namespace + "/restores/" + checkTimestamp(backupTimestamp) + "/";
     }
 
-    /** Every restore folder of this namespace, under which {@link #isRestoreRecord} tells records from reports. */
     /** Restore drills' records and reports: {@code <ns>/drills/<drill-id>.json}, {@code -report.json}, {@code -report.html}. */
     public String drillsFolder() {
         return namespace + "/drills/";
     }
 
+    /**
+     * PostgreSQL's archived write-ahead log: {@code <ns>/wal/<segment name>} for each complete
+     * segment and {@code <segment name>.partial} for the one being written, outside the packs.
+     */
+    public String walFolder() {
+        return namespace + "/wal/";
+    }
+
+    /** Every restore folder of this namespace, under which {@link #isRestoreRecord} tells records from reports. */
     public String restoresFolder() {
         return namespace + "/restores/";
     }

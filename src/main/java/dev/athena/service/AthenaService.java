@@ -71,6 +71,8 @@ public final class AthenaService implements AutoCloseable {
      * left Running (a single replica, which leads from the start, begins true).
      */
     private volatile boolean tookOver = true;
+    /** The WAL archiver while this replica leads and POSTGRES_WAL_ARCHIVE is on. */
+    private volatile dev.athena.component.postgres.wal.WalArchiver walArchiver;
 
     public AthenaService(AthenaConfig config, ObjectStore store, Clock clock, List<Component> components) {
         this.config = config;
@@ -207,12 +209,37 @@ public final class AthenaService implements AutoCloseable {
             // Only now may jobs start here: one started earlier would be among the Running records just marked Failed.
             tookOver = true;
             trySweep();
+            startWalArchiving();
         }
+    }
+
+    /** POSTGRES_WAL_ARCHIVE: the leader streams the platform's WAL into the repository, with a slot of the namespace's. */
+    private synchronized void startWalArchiving() {
+        if (!config.physical().walArchive() || config.postgres().isEmpty() || walArchiver != null) {
+            return;
+        }
+        walArchiver = new dev.athena.component.postgres.wal.WalArchiver(config.postgres().get(),
+                new dev.athena.component.postgres.wal.WalArchive(repository()), dev.athena.component.postgres.wal.WalArchiver.slotName(config.namespace()),
+                config.physical().uploadInterval(), clock, Duration.ofSeconds(5)).start();
+    }
+
+    private synchronized void stopWalArchiving() {
+        if (walArchiver != null) {
+            walArchiver.close();
+            walArchiver = null;
+        }
+    }
+
+    /** GET /walstatus: where WAL archiving stands; empty without POSTGRES_WAL_ARCHIVE or on a replica that does not lead. */
+    public java.util.Optional<dev.athena.component.postgres.wal.WalArchiver.Status> walStatus() {
+        dev.athena.component.postgres.wal.WalArchiver a = walArchiver;
+        return a == null ? java.util.Optional.empty() : java.util.Optional.of(a.status());
     }
 
     private void stepDown(String reason) {
         tookOver = false;
         pendingTakeover.set(null);
+        stopWalArchiving();
         if (jobs.running().isPresent()) {
             log.error("{} is running on a replica that no longer leads ({}): stopping this process, so that it cannot act beside the new leader",
                     jobs.running().get(), reason);
@@ -559,6 +586,7 @@ public final class AthenaService implements AutoCloseable {
         board.current().forEach((kind, snapshot) -> progress.put(kind.name(), snapshot));
         Map<String, Long> elapsed = new java.util.HashMap<>();
         board.elapsedSeconds(System.nanoTime()).forEach((kind, seconds) -> elapsed.put(kind.name(), seconds));
+        walStatus().ifPresent(metrics::walArchive);
         return metrics.render(jobs.running().isPresent(), leadership.isLeader(), progress, elapsed);
     }
 
@@ -805,6 +833,7 @@ public final class AthenaService implements AutoCloseable {
             ticker.shutdownNow();
         }
         jobs.shutdown(grace);
+        stopWalArchiving();
         notifier.close();
         // Only now, with no job left running here, may another replica take over.
         leadership.release();

@@ -79,6 +79,17 @@ public final class Metrics {
             .help("Unix time the last successful restore drill ended").register(registry);
     private final Gauge drillRto = Gauge.builder().name("athena_drill_last_rto_seconds")
             .help("How long the last successful restore drill took: the recovery time its backup would give").register(registry);
+    private final Gauge walStreaming = Gauge.builder().name("athena_wal_archive_streaming")
+            .help("1 while the write-ahead log streams into the repository (POSTGRES_WAL_ARCHIVE)").register(registry);
+    private final Gauge walLagBytes = Gauge.builder().name("athena_wal_archive_lag_bytes")
+            .help("Bytes of WAL the server has written that are not yet stored in the repository").register(registry);
+    private final Gauge walLagSeconds = Gauge.builder().name("athena_wal_archive_lag_seconds")
+            .help("How long the oldest WAL not yet stored has waited: the recovery point's age if the server were lost now").register(registry);
+    private final Gauge walArchived = Gauge.builder().name("athena_wal_archived_position_bytes")
+            .help("The WAL position (LSN, as a number) up to which everything is archived").register(registry);
+    private final Counter walSegments = Counter.builder().name("athena_wal_segments_archived_total")
+            .help("Complete WAL segments stored since Athena started").register(registry);
+    private long walSegmentsSeen;
     private final PrometheusTextFormatWriter text = PrometheusTextFormatWriter.create();
 
     public Metrics() {
@@ -165,6 +176,19 @@ public final class Metrics {
     void notificationsConfigured() {
         notifications.initLabelValues("delivered");
         notifications.initLabelValues("failed");
+    }
+
+    synchronized void walArchive(dev.athena.component.postgres.wal.WalArchiver.Status s) {
+        walStreaming.set(s.streaming() ? 1 : 0);
+        walLagBytes.set(s.lagBytes());
+        walLagSeconds.set(s.lagSeconds());
+        if (s.archivedLsn() != null) {
+            walArchived.set(s.archivedLsn());
+        }
+        if (s.segmentsArchived() > walSegmentsSeen) {
+            walSegments.inc(s.segmentsArchived() - walSegmentsSeen);
+            walSegmentsSeen = s.segmentsArchived();
+        }
     }
 
     void verified(long epochSeconds, dev.athena.maintenance.RollingVerification.Result r) {

@@ -72,6 +72,11 @@ public final class PostgresCluster implements AutoCloseable {
         run(full.toArray(String[]::new));
     }
 
+    /** The cluster's data folder (owned by postgres; the tests, as root, may read it). */
+    public Path dataDir() {
+        return dir.resolve("data");
+    }
+
     public Connection connect(String database) throws SQLException {
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database, "postgres", PASSWORD);
     }

@@ -241,15 +241,7 @@ public final class PostgresComponent implements Component {
     }
 
     Connection connect(String database) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", settings.user());
-        if (settings.password() != null) {
-            p.setProperty("password", settings.password());
-        }
-        p.setProperty("connectTimeout", "15");
-        p.setProperty("ApplicationName", "athena");
-        p.setProperty("sslmode", settings.sslMode());
-        settings.sslRootCert().ifPresent(cert -> p.setProperty("sslrootcert", cert.toString()));
+        Properties p = settings.jdbcProperties();
         try {
             return DriverManager.getConnection(settings.jdbcUrl(database), p);
         } catch (SQLException e) {

@@ -28,6 +28,20 @@ public record PostgresSettings(String host, int port, String user, String passwo
         this(host, port, user, password, databases, binDir, scratch, jobs, DEFAULT_STREAM_TABLE_BYTES);
     }
 
+    /** The JDBC driver's connection properties: the account, TLS as {@code sslMode} says, a 15-second connect timeout. */
+    public java.util.Properties jdbcProperties() {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("user", user);
+        if (password != null) {
+            p.setProperty("password", password);
+        }
+        p.setProperty("connectTimeout", "15");
+        p.setProperty("ApplicationName", "athena");
+        p.setProperty("sslmode", sslMode);
+        sslRootCert.ifPresent(cert -> p.setProperty("sslrootcert", cert.toString()));
+        return p;
+    }
+
     public String jdbcUrl(String database) {
         return "jdbc:postgresql://" + host + ":" + port + "/" + database;
     }

@@ -1,0 +1,85 @@
+package dev.athena.component.postgres.wal;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import dev.athena.repository.Json;
+import dev.athena.repository.Repository;
+import dev.athena.storage.ObjectNotFoundException;
+import dev.athena.storage.StoredObject;
+
+/**
+ * The namespace's archived write-ahead log in the repository ({@code <ns>/wal/}): each complete
+ * segment under its PostgreSQL file name, the segment being written as {@code NAME.partial}
+ * (replaced as it grows), and {@code archive.json}, which cluster the WAL is of. Every object is
+ * compressed and sealed (docs/repository-format.md, "Write-ahead log").
+ */
+public final class WalArchive {
+    static final String INFO = "archive.json";
+    static final String PARTIAL = ".partial";
+
+    /** Which cluster's WAL this is: its system identifier, and its segment size in bytes. */
+    public record Info(String systemIdentifier, long segmentSize) {
+    }
+
+    /** One archived object: a segment, and whether it is the partial one. */
+    public record Entry(WalPosition.Segment segment, String name, boolean partial) {
+    }
+
+    private final Repository repository;
+
+    public WalArchive(Repository repository) {
+        this.repository = repository;
+    }
+
+    private String key(String name) {
+        return repository.layout().walFolder() + name;
+    }
+
+    /** Null while nothing was archived. */
+    public Info info() {
+        try {
+            return Json.read(repository.getSealed(key(INFO)), Info.class, "WAL archive description");
+        } catch (ObjectNotFoundException e) {
+            return null;
+        }
+    }
+
+    public void writeInfo(Info info) {
+        repository.putSealed(key(INFO), Json.write(info));
+    }
+
+    public void putSegment(String name, byte[] data, int length) {
+        repository.putSealedCompressed(key(name), data, length);
+    }
+
+    public void putPartial(String name, byte[] data, int length) {
+        repository.putSealedCompressed(key(name + PARTIAL), data, length);
+    }
+
+    public void deletePartial(String name) {
+        repository.store().delete(key(name + PARTIAL));
+    }
+
+    /** Every archived segment, oldest first (a partial one after the complete segment of the same name, if both exist). */
+    public List<Entry> list(long segmentSize) {
+        List<Entry> out = new ArrayList<>();
+        for (StoredObject o : repository.store().list(repository.layout().walFolder())) {
+            String name = o.key().substring(o.key().lastIndexOf('/') + 1);
+            boolean partial = name.endsWith(PARTIAL);
+            String segmentName = partial ? name.substring(0, name.length() - PARTIAL.length()) : name;
+            WalPosition.Segment s = WalPosition.parse(segmentName, segmentSize);
+            if (s != null) {
+                out.add(new Entry(s, segmentName, partial));
+            }
+        }
+        out.sort(Comparator.comparing(Entry::segment).thenComparing(Entry::partial));
+        return out;
+    }
+
+    /** A segment's bytes (a partial one's as far as it was written). */
+    public byte[] read(Entry entry) {
+        return repository.getSealedCompressed(key(entry.name() + (entry.partial() ? PARTIAL : "")));
+    }
+}
