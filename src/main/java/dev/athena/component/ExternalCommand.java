@@ -82,6 +82,11 @@ public final class ExternalCommand {
         public void kill() {
             process.destroyForcibly();
         }
+
+        /** The program's error output (its last part, when it is long), once it has ended. */
+        public String errorOutput() {
+            return err.join();
+        }
     }
 
     /** Starts the program with its output as a stream (pg_dump straight into the repository). */

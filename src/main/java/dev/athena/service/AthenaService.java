@@ -72,7 +72,7 @@ public final class AthenaService implements AutoCloseable {
      */
     private volatile boolean tookOver = true;
     /** The WAL archiver while this replica leads and POSTGRES_WAL_ARCHIVE is on. */
-    private volatile dev.athena.component.postgres.wal.WalArchiver walArchiver;
+    private volatile dev.athena.component.postgres.pitr.WalArchiver walArchiver;
 
     public AthenaService(AthenaConfig config, ObjectStore store, Clock clock, List<Component> components) {
         this.config = config;
@@ -218,8 +218,8 @@ public final class AthenaService implements AutoCloseable {
         if (!config.physical().walArchive() || config.postgres().isEmpty() || walArchiver != null) {
             return;
         }
-        walArchiver = new dev.athena.component.postgres.wal.WalArchiver(config.postgres().get(),
-                new dev.athena.component.postgres.wal.WalArchive(repository()), dev.athena.component.postgres.wal.WalArchiver.slotName(config.namespace()),
+        walArchiver = new dev.athena.component.postgres.pitr.WalArchiver(config.postgres().get(),
+                new dev.athena.component.postgres.pitr.WalArchive(repository()), dev.athena.component.postgres.pitr.WalArchiver.slotName(config.namespace()),
                 config.physical().uploadInterval(), clock, Duration.ofSeconds(5)).start();
     }
 
@@ -231,8 +231,8 @@ public final class AthenaService implements AutoCloseable {
     }
 
     /** GET /walstatus: where WAL archiving stands; empty without POSTGRES_WAL_ARCHIVE or on a replica that does not lead. */
-    public java.util.Optional<dev.athena.component.postgres.wal.WalArchiver.Status> walStatus() {
-        dev.athena.component.postgres.wal.WalArchiver a = walArchiver;
+    public java.util.Optional<dev.athena.component.postgres.pitr.WalArchiver.Status> walStatus() {
+        dev.athena.component.postgres.pitr.WalArchiver a = walArchiver;
         return a == null ? java.util.Optional.empty() : java.util.Optional.of(a.status());
     }
 

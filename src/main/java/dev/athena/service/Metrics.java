@@ -178,7 +178,7 @@ public final class Metrics {
         notifications.initLabelValues("failed");
     }
 
-    synchronized void walArchive(dev.athena.component.postgres.wal.WalArchiver.Status s) {
+    synchronized void walArchive(dev.athena.component.postgres.pitr.WalArchiver.Status s) {
         walStreaming.set(s.streaming() ? 1 : 0);
         walLagBytes.set(s.lagBytes());
         walLagSeconds.set(s.lagSeconds());

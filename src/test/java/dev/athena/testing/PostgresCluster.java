@@ -126,6 +126,17 @@ public final class PostgresCluster implements AutoCloseable {
                 "-w", "restart");
     }
 
+    /** A shell command that stops this server, as POSTGRES_STOP_COMMAND would (as the postgres user). */
+    public String stopCommand() {
+        return "runuser -u postgres -- " + BIN.resolve("pg_ctl") + " -D " + dir.resolve("data") + " -m fast -w stop";
+    }
+
+    /** A shell command that starts this server again on its port, as POSTGRES_START_COMMAND would. */
+    public String startCommand() {
+        return "runuser -u postgres -- " + BIN.resolve("pg_ctl") + " -D " + dir.resolve("data") + " -l " + dir.resolve("log") + " -w -t 120"
+                + " -o '-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50' start";
+    }
+
     public void stop() throws IOException, InterruptedException {
         asPostgres(BIN.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "fast", "-w", "stop");
     }

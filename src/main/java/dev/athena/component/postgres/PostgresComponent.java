@@ -119,6 +119,30 @@ public final class PostgresComponent implements Component {
         return (onlyDatabases == null ? "the databases" : "databases " + String.join(", ", onlyDatabases.values())) + " on " + settings.host() + ":" + settings.port();
     }
 
+    /** The base backup a snapshot holds (POSTGRES_BACKUP_MODE physical or both): where its WAL starts and ends; empty without one. */
+    public static java.util.Optional<dev.athena.component.postgres.pitr.PointInTimeRecovery.Base> baseBackupOf(Manifest.ComponentSnapshot snapshot) {
+        Object b = snapshot.details().get("baseBackup");
+        if (b == null) {
+            return java.util.Optional.empty();
+        }
+        BaseBackup.Info i = Json.MAPPER.convertValue(b, BaseBackup.Info.class);
+        return java.util.Optional.of(new dev.athena.component.postgres.pitr.PointInTimeRecovery.Base(i.start(), i.end(), i.timeline()));
+    }
+
+    /** POSTGRES_BACKUP_MODE: logical dumps (the default), a physical base backup, or both, in each backup. */
+    private volatile boolean logicalDumps = true;
+    private volatile boolean baseBackups;
+
+    /** What each backup of this server takes: its databases' logical dumps, a physical base backup of the cluster, or both. */
+    public PostgresComponent backingUp(boolean logical, boolean physical) {
+        if (!logical && !physical) {
+            throw new IllegalArgumentException("a backup of PostgreSQL takes logical dumps, a base backup, or both");
+        }
+        this.logicalDumps = logical;
+        this.baseBackups = physical;
+        return this;
+    }
+
     /** DRILL_POSTGRES_*: the server drills load into; null: the platform's own. */
     private volatile PostgresSettings drillServer;
 
@@ -294,7 +318,7 @@ public final class PostgresComponent implements Component {
             // The price is one idle connection per database until its dump ends.
             List<DatabaseDump.Snapshot> snapshots = new ArrayList<>();
             try {
-                for (Database db : listed) {
+                for (Database db : logicalDumps ? listed : List.<Database>of()) {
                     snapshots.add(dumper.snapshot(db));
                 }
                 afterSnapshots.run();
@@ -307,6 +331,11 @@ public final class PostgresComponent implements Component {
                 for (DatabaseDump.Snapshot s : snapshots) {
                     s.close();
                 }
+            }
+            BaseBackup.Info base = baseBackups ? BaseBackup.take(tools, tree, "athena " + timestamp) : null;
+            if (!logicalDumps) {
+                // The databases as they are named and sized, for the record; their data is in the base backup.
+                databases.addAll(listed);
             }
             Metadata metadata = new Metadata(serverVersion, serverNum / 10000, databases, passwords);
             tree.file(METADATA, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(metadata));
@@ -321,6 +350,13 @@ public final class PostgresComponent implements Component {
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("serverVersion", metadata.serverVersion());
             details.put("databases", metadata.databases());
+            if (base != null) {
+                details.put("baseBackup", base);
+                stats.put("baseBackupBytes", base.bytes());
+            }
+            if (!logicalDumps) {
+                details.put("logical", false);
+            }
             return new Manifest.ComponentSnapshot(KIND, ids.stream().map(BlobId::hex).toList(), stats, warnings, details);
         } finally {
             deleteTree(scratch);

@@ -1,4 +1,4 @@
-package dev.athena.component.postgres.wal;
+package dev.athena.component.postgres.pitr;
 
 import java.nio.ByteBuffer;
 import java.sql.Connection;

@@ -1,0 +1,263 @@
+package dev.athena.component.postgres.pitr;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.athena.component.ExternalCommand;
+import dev.athena.component.postgres.PostgresSettings;
+
+/**
+ * Recovers the platform's PostgreSQL cluster, in its own data folder, to a chosen moment: the base
+ * backup before it, then the archived WAL replayed up to {@code recovery_target_time} and the
+ * server promoted. Without a moment, to the end of the base backup.
+ *
+ * <p>Nothing is written before {@link #precheck} passed: the base backup's tar is readable, and the
+ * WAL from the base backup on is in the archive without a missing segment. Then the server is
+ * stopped (POSTGRES_STOP_COMMAND) and found stopped, the data folder is moved aside whole (kept
+ * beside, as {@code NAME.before-athena-...}: nothing is lost), the base backup unpacked into a new
+ * one, the WAL staged in it, the recovery settings written, and the server started
+ * (POSTGRES_START_COMMAND). Athena waits for the promotion, removes the recovery settings and the
+ * staged WAL, and reports the last transaction replayed.
+ */
+public final class PointInTimeRecovery {
+    private static final Logger log = LoggerFactory.getLogger(PointInTimeRecovery.class);
+    static final String STAGED_WAL = "athena_recovery_wal";
+    private static final DateTimeFormatter PG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSxxx").withZone(ZoneOffset.UTC);
+
+    /** The base backup restored from: where its WAL starts and ends, and on which timeline. */
+    public record Base(long startLsn, long endLsn, int timeline) {
+    }
+
+    /** Where the recovered cluster lives and how the server is stopped and started. */
+    public record Placement(Path dataDir, String stopCommand, String startCommand, PostgresSettings server, Duration timeout) {
+    }
+
+    /** What the recovery reached: the moment asked for, the last transaction replayed, and where the old data folder was kept. */
+    public record Outcome(String target, String lastReplayedTransaction, String timeline, String previousDataKeptAt, int walSegmentsReplayed) {
+    }
+
+    private final Callable<InputStream> baseTar;
+    private final Base base;
+    private final WalArchive archive;
+    private final Optional<Instant> target;
+    private final Placement placement;
+    private final Clock clock;
+
+    public PointInTimeRecovery(Callable<InputStream> baseTar, Base base, WalArchive archive, Optional<Instant> target, Placement placement, Clock clock) {
+        this.baseTar = baseTar;
+        this.base = base;
+        this.archive = archive;
+        this.target = target;
+        this.placement = placement;
+        this.clock = clock;
+    }
+
+    /**
+     * The WAL from the base backup's start on, oldest first, each segment once (the complete one
+     * rather than a partial of the same name). {@link IOException} naming the first missing segment
+     * when the chain has a hole, and the latest position still reachable.
+     */
+    public List<WalArchive.Entry> walChain() throws IOException {
+        WalArchive.Info info = archive.info();
+        if (info == null) {
+            if (target.isPresent()) {
+                throw new IOException("no WAL is archived for this namespace, so no moment after the base backup can be reached:"
+                        + " set POSTGRES_WAL_ARCHIVE=true, or restore without a target time");
+            }
+            return List.of();
+        }
+        long size = info.segmentSize();
+        WalPosition.Segment first = WalPosition.segmentOf(base.timeline(), base.startLsn(), size);
+        List<WalArchive.Entry> chain = new ArrayList<>();
+        WalPosition.Segment expected = first;
+        for (WalArchive.Entry e : archive.list(size)) {
+            if (e.segment().timeline() != base.timeline() || e.segment().compareTo(first) < 0) {
+                continue;
+            }
+            if (!chain.isEmpty() && chain.get(chain.size() - 1).segment().equals(e.segment())) {
+                continue; // a partial left beside its complete segment
+            }
+            if (!e.segment().equals(expected)) {
+                String reach = chain.isEmpty() ? WalPosition.format(base.endLsn()) + " (the end of the base backup)"
+                        : WalPosition.format(chain.get(chain.size() - 1).segment().startLsn(size) + size);
+                throw new IOException("WAL segment " + expected.name(size) + " is missing from the archive: recovery cannot go past " + reach
+                        + "; choose an earlier moment, or a later backup");
+            }
+            chain.add(e);
+            if (e.partial()) {
+                break;
+            }
+            expected = new WalPosition.Segment(base.timeline(), expected.number() + 1);
+        }
+        if (target.isPresent() && chain.isEmpty()) {
+            throw new IOException("WAL segment " + first.name(size) + " is missing from the archive: no moment after the base backup can be reached");
+        }
+        return chain;
+    }
+
+    /** Everything that can be checked without writing: the archive's WAL chain, the data folder, the commands. */
+    public List<WalArchive.Entry> precheck() throws Exception {
+        List<WalArchive.Entry> chain = walChain();
+        Path data = placement.dataDir();
+        if (!Files.isDirectory(data.getParent()) || !Files.isWritable(data.getParent())) {
+            throw new IOException("POSTGRES_DATA_DIR " + data + ": its parent folder is not writable here, so the data folder cannot be set aside"
+                    + " and replaced");
+        }
+        try (InputStream in = baseTar.call()) {
+            if (in.read() < 0) {
+                throw new IOException("the base backup's tar is empty");
+            }
+        }
+        return chain;
+    }
+
+    public Outcome run() throws Exception {
+        List<WalArchive.Entry> chain = precheck();
+        Path data = placement.dataDir();
+        command("POSTGRES_STOP_COMMAND", placement.stopCommand());
+        if (Files.exists(data.resolve("postmaster.pid"))) {
+            throw new IOException("PostgreSQL still runs on " + data + " (postmaster.pid is there) after POSTGRES_STOP_COMMAND: nothing was changed");
+        }
+        UserPrincipal owner = Files.exists(data) ? Files.getOwner(data, LinkOption.NOFOLLOW_LINKS) : null;
+        String stamp = clock.instant().toString().replace(":", "-");
+        Path keptAt = data.resolveSibling(data.getFileName() + ".before-athena-" + stamp);
+        if (Files.exists(data)) {
+            Files.move(data, keptAt);
+            log.info("point-in-time restore: the data folder {} was moved aside to {}", data, keptAt);
+        }
+        Files.createDirectory(data, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        untar(data);
+        Path staged = Files.createDirectory(data.resolve(STAGED_WAL));
+        WalArchive.Info info = archive.info();
+        for (WalArchive.Entry e : chain) {
+            byte[] bytes = archive.read(e);
+            // A partial segment is padded to full size, as PostgreSQL expects a segment file to be: recovery ends where its records end.
+            byte[] whole = e.partial() ? java.util.Arrays.copyOf(bytes, (int) info.segmentSize()) : bytes;
+            Files.write(staged.resolve(e.name()), whole);
+        }
+        writeRecoverySettings(data, staged);
+        if (owner != null && isRoot()) {
+            chown(data, owner);
+        }
+        command("POSTGRES_START_COMMAND", placement.startCommand());
+        String[] reached = awaitPromotion();
+        cleanUp(data, staged);
+        return new Outcome(target.map(Instant::toString).orElse("the end of the base backup"), reached[0], reached[1], keptAt.toString(), chain.size());
+    }
+
+    private void untar(Path data) throws Exception {
+        Process tar = new ProcessBuilder("tar", "-x", "-f", "-", "-C", data.toString()).redirectErrorStream(true).start();
+        try (InputStream in = baseTar.call(); OutputStream out = tar.getOutputStream()) {
+            in.transferTo(out);
+        } catch (IOException e) {
+            tar.destroyForcibly();
+            throw new IOException("cannot unpack the base backup into " + data + ": " + e.getMessage(), e);
+        }
+        String said = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (tar.waitFor() != 0) {
+            throw new IOException("tar could not unpack the base backup into " + data + ": " + ExternalCommand.lastLines(said, 5));
+        }
+    }
+
+    private void writeRecoverySettings(Path data, Path staged) throws IOException {
+        List<String> lines = new ArrayList<>();
+        lines.add("# written by Athena for a point-in-time restore; removed once the server is promoted");
+        lines.add("restore_command = 'cp \"" + staged + "/%f\" \"%p\"'");
+        if (target.isPresent()) {
+            lines.add("recovery_target_time = '" + PG_TIME.format(target.get()) + "'");
+        } else {
+            lines.add("recovery_target = 'immediate'");
+        }
+        lines.add("recovery_target_action = 'promote'");
+        Files.writeString(data.resolve("postgresql.auto.conf"), "\n" + String.join("\n", lines) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Files.createFile(data.resolve("recovery.signal"));
+    }
+
+    private static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    /** Athena running as root (the tests) gives the new folder back to the server's user, who owned the old one. */
+    private static void chown(Path data, UserPrincipal owner) throws IOException {
+        try (Stream<Path> all = Files.walk(data)) {
+            for (Path p : all.toList()) {
+                Files.setOwner(p, owner);
+            }
+        }
+    }
+
+    private void command(String variable, String command) throws IOException, InterruptedException {
+        ExternalCommand.Result r = new ExternalCommand(List.of("/bin/sh", "-c", command), java.util.Map.of()).timeout(placement.timeout()).run();
+        if (!r.ok()) {
+            throw new IOException(variable + " failed (exit " + r.exitCode() + "): " + ExternalCommand.lastLines(r.stderr() + r.stdout(), 5));
+        }
+    }
+
+    /** Waits until the server answers and has left recovery; returns the last replayed transaction's time and the timeline. */
+    private String[] awaitPromotion() throws IOException, InterruptedException {
+        Instant deadline = clock.instant().plus(placement.timeout());
+        String lastError = "it did not answer";
+        while (clock.instant().isBefore(deadline)) {
+            try (Connection c = DriverManager.getConnection(placement.server().jdbcUrl("postgres"), placement.server().jdbcProperties());
+                 Statement s = c.createStatement()) {
+                try (ResultSet r = s.executeQuery("SELECT pg_is_in_recovery(), pg_last_xact_replay_timestamp(), (SELECT timeline_id FROM pg_control_checkpoint())")) {
+                    r.next();
+                    if (!r.getBoolean(1)) {
+                        java.sql.Timestamp last = r.getTimestamp(2);
+                        return new String[] {last == null ? null : last.toInstant().toString(), Integer.toString(r.getInt(3))};
+                    }
+                    lastError = "it is still recovering";
+                }
+            } catch (SQLException e) {
+                lastError = e.getMessage();
+            }
+            Thread.sleep(500);
+        }
+        throw new IOException("PostgreSQL did not finish recovering within " + placement.timeout().toMinutes() + " minutes (" + lastError
+                + "): see the server's log; a target after the last archived WAL cannot be reached");
+    }
+
+    /** The recovery settings go (ALTER SYSTEM rewrites postgresql.auto.conf without them), and so does the staged WAL. */
+    private void cleanUp(Path data, Path staged) throws IOException {
+        try (Connection c = DriverManager.getConnection(placement.server().jdbcUrl("postgres"), placement.server().jdbcProperties());
+             Statement s = c.createStatement()) {
+            for (String setting : List.of("restore_command", "recovery_target_time", "recovery_target", "recovery_target_action")) {
+                s.execute("ALTER SYSTEM RESET " + setting);
+            }
+            s.execute("SELECT pg_reload_conf()");
+        } catch (SQLException e) {
+            log.warn("point-in-time restore: cannot remove the recovery settings from {}/postgresql.auto.conf: {}", data, e.getMessage());
+        }
+        try (Stream<Path> all = Files.walk(staged)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
