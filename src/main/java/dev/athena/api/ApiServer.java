@@ -33,7 +33,7 @@ public final class ApiServer implements AutoCloseable {
     static final Set<String> BACKUP_FIELDS = Set.of("onlyConfig");
     static final Set<String> TIMESTAMP_FIELDS = Set.of("timestamp");
     static final Set<String> RESTORE_FIELDS = Set.of("timestamp", "sourceNamespace", "enableReportGeneration", "enableJenkinsTestRun",
-            "disableUpgrade", "disablePreRestoreChecks", "disablePostRestoreChecks", "svcs", "dryRun", "allowDowngrade", "location");
+            "disableUpgrade", "disablePreRestoreChecks", "disablePostRestoreChecks", "svcs", "dryRun", "allowDowngrade", "location", "targetTime");
     static final Set<String> SERVICE_FIELDS = Set.of("disable", "include");
     /** At most this many items per component in one item-level restore: a list, not a copy of the volume's index. */
     static final int MAX_ITEMS = 1000;
@@ -161,6 +161,7 @@ public final class ApiServer implements AutoCloseable {
             config.routes.exception(ConflictException.class, (e, ctx) -> error(ctx, 409, e.getMessage()));
             config.routes.exception(NotLeaderException.class, (e, ctx) -> error(ctx.header("Retry-After", "5"), 503, e.getMessage()));
             config.routes.exception(NotFoundException.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
+            config.routes.exception(dev.athena.service.BadRequestException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 log.error("{} {} failed", ctx.method(), ctx.path(), e);
@@ -298,7 +299,17 @@ public final class ApiServer implements AutoCloseable {
             return;
         }
         RequestBody b = body(ctx).allowOnly(RESTORE_FIELDS);
-        String ts = RequestBody.timestamp(ctx.queryParam("timestamp"), b, true);
+        String targetTime = b.string("targetTime");
+        java.time.Instant target = null;
+        if (targetTime != null) {
+            try {
+                target = java.time.OffsetDateTime.parse(targetTime).toInstant();
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new ApiException(400, "targetTime '" + targetTime + "' is not an RFC 3339 time such as 2026-12-07T14:03:00Z");
+            }
+        }
+        // With a target time, the backup may be left to Athena: the newest at or before it.
+        String ts = RequestBody.timestamp(ctx.queryParam("timestamp"), b, target == null);
         String source = b.string("sourceNamespace");
         if (source == null || source.isBlank()) {
             source = service().config().namespace();
@@ -359,8 +370,12 @@ public final class ApiServer implements AutoCloseable {
         RestoreRequest request = new RestoreRequest(ts, source, b.bool("enableReportGeneration", false), b.bool("enableJenkinsTestRun", false),
                 b.bool("disableUpgrade", false), b.bool("disablePreRestoreChecks", false), b.bool("disablePostRestoreChecks", false),
                 Set.copyOf(disabled), b.bool("dryRun", false), b.bool("allowDowngrade", false), items, location(b)).requestedBy(requestedBy(ctx));
-        service().startRestore(request);
-        json(ctx, 202, new CodeAndMessage(202, "Request Accepted"));
+        if (target != null) {
+            request = request.atMoment(ts, target.toString());
+        }
+        String restored = service().startRestore(request);
+        // The seed's answer; a point-in-time restore also says which backup it starts from, as a backup says its timestamp.
+        json(ctx, 202, new CodeAndMessage(202, target == null ? "Request Accepted" : "Request Accepted with timestamp " + restored));
     }
 
     private static String drillId(Context ctx) {

@@ -23,8 +23,13 @@ final class RestoreCreateCli implements Callable<Integer> {
     @Mixin
     OutputOption output;
 
-    @Parameters(paramLabel = "TIMESTAMP", description = "The backup to restore (athena backup get lists them).")
+    @Parameters(paramLabel = "TIMESTAMP", arity = "0..1", description = "The backup to restore (athena backup get lists them);"
+            + " with --target-time it may be left out: the newest backup at or before that moment.")
     String timestamp;
+
+    @Option(names = "--target-time", paramLabel = "TIME", description = "Recover PostgreSQL to this moment (RFC 3339, e.g. 2026-12-07T14:03:00Z)"
+            + " from the backup's base backup and the archived WAL (POSTGRES_BACKUP_MODE=physical or both, POSTGRES_WAL_ARCHIVE=true).")
+    String targetTime;
 
     @Option(names = "--source-namespace", paramLabel = "NS", description = "The namespace that made the backup; default: the service's own.")
     String sourceNamespace;
@@ -64,7 +69,17 @@ final class RestoreCreateCli implements Callable<Integer> {
     @Override
     public Integer call() {
         ServiceClient client = service.client();
-        ObjectNode request = ServiceClient.object().put("timestamp", timestamp);
+        if (timestamp == null && targetTime == null) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "athena restore create: name the backup (TIMESTAMP),"
+                    + " or give --target-time to recover to a moment");
+        }
+        ObjectNode request = ServiceClient.object();
+        if (timestamp != null) {
+            request.put("timestamp", timestamp);
+        }
+        if (targetTime != null) {
+            request.put("targetTime", targetTime);
+        }
         if (sourceNamespace != null) {
             request.put("sourceNamespace", sourceNamespace);
         }
@@ -84,7 +99,11 @@ final class RestoreCreateCli implements Callable<Integer> {
                 list.forEach(svc.putArray("include")::add);
             });
         }
-        client.startRestore(request);
+        JsonNode accepted = client.startRestore(request);
+        if (timestamp == null) {
+            String message = accepted.path("message").asText();
+            timestamp = message.substring(message.lastIndexOf(' ') + 1);
+        }
         // The service records a restore as Running before it accepts it, so the newest one from this backup is this one.
         String id = client.latestRestore(timestamp).path("restoreId").asText();
         if (!waitForEnd) {

@@ -73,9 +73,9 @@ public final class ServiceClient {
         return list(send("GET", BASE + "/backuplist", null));
     }
 
-    /** Starts a restore with {@code request}, the body of POST /ondemandrestore. */
-    public void startRestore(ObjectNode request) {
-        send("POST", BASE + "/ondemandrestore", request);
+    /** Starts a restore with {@code request}, the body of POST /ondemandrestore; returns the service's answer. */
+    public JsonNode startRestore(ObjectNode request) {
+        return send("POST", BASE + "/ondemandrestore", request);
     }
 
     /** The newest restore from backup {@code timestamp}. */

@@ -54,6 +54,16 @@ public interface Component {
         return null;
     }
 
+    /**
+     * The same component restored as it was at {@code target} (null: at the end of the backup's
+     * capture), for a point-in-time restore: PostgreSQL replays its archived WAL up to that moment.
+     * A component without a log of changes (a volume, the config) restores its capture in the
+     * backup, which the restore chose as the newest at or before the target.
+     */
+    default Component atMoment(java.time.Instant target) {
+        return this;
+    }
+
     /** Where a restore of this component writes, in words, for records and reports: a folder, databases, an instance. */
     default String destination() {
         return "this cluster's " + name();

@@ -34,12 +34,23 @@ public final class PlatformComponents {
         return drills.map(rds::drilledAs).orElse(rds);
     }
 
+    private static Component postgres(dev.athena.component.postgres.PostgresSettings settings, AthenaConfig config) {
+        PostgresComponent postgres = new PostgresComponent(settings).backingUp(config.physical().logical(), config.physical().physical());
+        config.drills().postgres().ifPresent(postgres::drillsOn);
+        AthenaConfig.PhysicalPostgres physical = config.physical();
+        if (physical.dataDir().isPresent()) {
+            postgres.recoveringIn(new dev.athena.component.postgres.pitr.PointInTimeRecovery.Placement(physical.dataDir().get(),
+                    physical.stopCommand().get(), physical.startCommand().get(), settings, Duration.ofHours(2)));
+        }
+        return postgres;
+    }
+
     public static List<Component> of(AthenaConfig config) {
         List<Component> out = new ArrayList<>();
         if (config.rds().isPresent()) {
             out.add(rds(config.rds().get(), config.namespace(), config.drills().rds()));
         } else {
-            config.postgres().ifPresent(p -> out.add(config.drills().postgres().map(new PostgresComponent(p)::drillsOn).orElse(new PostgresComponent(p))));
+            config.postgres().ifPresent(p -> out.add(postgres(p, config)));
         }
         config.metagraphPath().ifPresent(p -> out.add(new MetagraphComponent(p, config.metagraphPreHook(), config.metagraphPostHook())));
         config.gitserverPath().ifPresent(p -> out.add(new GitserverComponent(p)));

@@ -49,9 +49,20 @@ public final class DisasterRecovery {
      * rather than restoring those the backup has.
      */
     public record Options(boolean dryRun, boolean upgrade, boolean allowDowngrade, boolean healthBefore, boolean checksAfter,
-                          boolean jenkinsTestRun, Set<String> skipped, boolean requireAll, Map<String, List<String>> items) {
+                          boolean jenkinsTestRun, Set<String> skipped, boolean requireAll, Map<String, List<String>> items, Instant targetTime) {
         public Options {
             items = items == null ? Map.of() : Map.copyOf(items);
+        }
+
+        /** Without a target time: each component as its backup captured it. */
+        public Options(boolean dryRun, boolean upgrade, boolean allowDowngrade, boolean healthBefore, boolean checksAfter,
+                       boolean jenkinsTestRun, Set<String> skipped, boolean requireAll, Map<String, List<String>> items) {
+            this(dryRun, upgrade, allowDowngrade, healthBefore, checksAfter, jenkinsTestRun, skipped, requireAll, items, null);
+        }
+
+        /** The same, recovering each component to {@code target} (PostgreSQL replays its archived WAL; see Component#atMoment). */
+        public Options atMoment(Instant target) {
+            return new Options(dryRun, upgrade, allowDowngrade, healthBefore, checksAfter, jenkinsTestRun, skipped, requireAll, items, target);
         }
 
         /** The data only, checked before it is written: what {@code athena restore} does. */
@@ -61,7 +72,7 @@ public final class DisasterRecovery {
 
         /** The same, taking only {@code items} of the components named (an item-level restore). */
         public Options withItems(Map<String, List<String>> chosen) {
-            return new Options(dryRun, upgrade, allowDowngrade, healthBefore, checksAfter, jenkinsTestRun, skipped, requireAll, chosen);
+            return new Options(dryRun, upgrade, allowDowngrade, healthBefore, checksAfter, jenkinsTestRun, skipped, requireAll, chosen, targetTime);
         }
     }
 
@@ -341,9 +352,13 @@ public final class DisasterRecovery {
             if (options.skipped().contains(c.name())) {
                 results.put(c.name(), new ComponentResult(true, null, "skipped: svcs." + c.name() + ".disable"));
             } else if (options.items().containsKey(c.name())) {
+                if (options.targetTime() != null) {
+                    throw new IllegalArgumentException("items of " + c.name() + " and a target time were both given: a point-in-time restore"
+                            + " recovers whole components; restore the items from a backup instead");
+                }
                 selected.add(c.only(options.items().get(c.name())));
             } else {
-                selected.add(c);
+                selected.add(options.targetTime() == null ? c : c.atMoment(options.targetTime()));
             }
         }
         for (String named : options.items().keySet()) {

@@ -703,8 +703,33 @@ public final class AthenaService implements AutoCloseable {
     }
 
     /** Starts a restore in the background; {@link NotFoundException} or {@link BusyException} before anything starts. */
-    public void startRestore(RestoreRequest request) {
+    /**
+     * A point-in-time restore's backup: the one asked for, which must be at or before the target, or
+     * the newest successful one at or before it. The target may not lie ahead of now.
+     */
+    private String backupBefore(JobRecords sourceRecords, String sourceNs, RestoreRequest request) {
+        Instant target = Instant.parse(request.targetTime());
+        if (target.isAfter(clock.instant())) {
+            throw new BadRequestException("targetTime " + target + " is in the future (it is " + clock.instant() + " here): choose a past moment");
+        }
+        if (request.timestamp() != null) {
+            if (Timestamps.parse(request.timestamp()).isAfter(target)) {
+                throw new BadRequestException("backup " + request.timestamp() + " was taken after targetTime " + target
+                        + ": leave out the timestamp and Athena takes the newest backup before it");
+            }
+            return request.timestamp();
+        }
+        return sourceRecords.list().stream()
+                .filter(b -> b.status() == JobStatus.Success && !Boolean.TRUE.equals(b.damaged()) && !Timestamps.parse(b.timestamp()).isAfter(target))
+                .max(java.util.Comparator.comparing(BackupRecord::timestamp)).map(BackupRecord::timestamp)
+                .orElseThrow(() -> new NotFoundException("no successful backup of namespace " + sourceNs + " was taken at or before " + target
+                        + ", so nothing can be recovered to that moment"));
+    }
+
+    /** Starts a restore; returns the backup it restores (with a target time and no timestamp, the one Athena chose). */
+    public String startRestore(RestoreRequest asked) {
         checkLeader();
+        RestoreRequest request = asked;
         String sourceNs = request.sourceNamespace();
         Location from = location(request);
         Supplier<Repository> source = () -> Repository.open(from.store(), sourceNs, from.encryptionKey(), false,
@@ -715,6 +740,15 @@ public final class AthenaService implements AutoCloseable {
         }
         JobRecords sourceRecords = sourceNs.equals(config.namespace()) && !request.fromSecondary() ? records
                 : new JobRecords(source.get(), new BackupUrls(from.storage()));
+        if (request.targetTime() != null) {
+            request = request.atMoment(backupBefore(sourceRecords, sourceNs, request), request.targetTime());
+        }
+        startRestore(request, from, source, sourceRecords);
+        return request.timestamp();
+    }
+
+    private void startRestore(RestoreRequest request, Location from, Supplier<Repository> source, JobRecords sourceRecords) {
+        String sourceNs = request.sourceNamespace();
         BackupRecord backup = sourceRecords.find(request.timestamp())
                 .orElseThrow(() -> new NotFoundException("no backup " + request.timestamp() + " in namespace " + sourceNs
                         + (request.fromSecondary() ? " at the second location " + from.storage() : "")));

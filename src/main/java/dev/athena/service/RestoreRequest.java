@@ -11,14 +11,17 @@ import dev.athena.restore.DisasterRecovery;
 /**
  * The seed's restore request, validated; {@code dryRun}, {@code allowDowngrade} and {@code items}
  * (from {@code svcs.<name>.include}: what an item-level restore takes of each component) and
- * {@code location} (primary, or secondary: the copy COPY_TO keeps) are Athena's additions.
+ * {@code location} (primary, or secondary: the copy COPY_TO keeps) and {@code targetTime} (a
+ * point-in-time restore: PostgreSQL recovered to that moment from the backup's base backup and the
+ * archived WAL) are Athena's additions.
  */
 public record RestoreRequest(String timestamp, String sourceNamespace, boolean enableReportGeneration,
                              boolean enableJenkinsTestRun, boolean disableUpgrade, boolean disablePreRestoreChecks,
                              boolean disablePostRestoreChecks, Set<String> disabledServices, boolean dryRun, boolean allowDowngrade,
                              @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, List<String>> items,
                              @JsonInclude(JsonInclude.Include.NON_NULL) String location,
-                             @JsonInclude(JsonInclude.Include.NON_NULL) String requestedBy) {
+                             @JsonInclude(JsonInclude.Include.NON_NULL) String requestedBy,
+                             @JsonInclude(JsonInclude.Include.NON_NULL) String targetTime) {
     /** Where a restore may read its backup: the backup location, or the second one that COPY_TO keeps. */
     public static final List<String> LOCATIONS = List.of("primary", "secondary");
 
@@ -36,7 +39,7 @@ public record RestoreRequest(String timestamp, String sourceNamespace, boolean e
                           boolean disableUpgrade, boolean disablePreRestoreChecks, boolean disablePostRestoreChecks, Set<String> disabledServices,
                           boolean dryRun, boolean allowDowngrade, Map<String, List<String>> items) {
         this(timestamp, sourceNamespace, enableReportGeneration, enableJenkinsTestRun, disableUpgrade, disablePreRestoreChecks,
-                disablePostRestoreChecks, disabledServices, dryRun, allowDowngrade, items, null, null);
+                disablePostRestoreChecks, disabledServices, dryRun, allowDowngrade, items, null, null, null);
     }
 
     /** From the backup location or the second one. */
@@ -44,7 +47,7 @@ public record RestoreRequest(String timestamp, String sourceNamespace, boolean e
                           boolean disableUpgrade, boolean disablePreRestoreChecks, boolean disablePostRestoreChecks, Set<String> disabledServices,
                           boolean dryRun, boolean allowDowngrade, Map<String, List<String>> items, String location) {
         this(timestamp, sourceNamespace, enableReportGeneration, enableJenkinsTestRun, disableUpgrade, disablePreRestoreChecks,
-                disablePostRestoreChecks, disabledServices, dryRun, allowDowngrade, items, location, null);
+                disablePostRestoreChecks, disabledServices, dryRun, allowDowngrade, items, location, null, null);
     }
 
     /**
@@ -53,7 +56,13 @@ public record RestoreRequest(String timestamp, String sourceNamespace, boolean e
      */
     public RestoreRequest requestedBy(String who) {
         return new RestoreRequest(timestamp, sourceNamespace, enableReportGeneration, enableJenkinsTestRun, disableUpgrade,
-                disablePreRestoreChecks, disablePostRestoreChecks, disabledServices, dryRun, allowDowngrade, items, location, who);
+                disablePreRestoreChecks, disablePostRestoreChecks, disabledServices, dryRun, allowDowngrade, items, location, who, targetTime);
+    }
+
+    /** The same request for a point-in-time restore to {@code moment} (RFC 3339), of backup {@code backup} (the newest at or before it). */
+    public RestoreRequest atMoment(String backup, String moment) {
+        return new RestoreRequest(backup, sourceNamespace, enableReportGeneration, enableJenkinsTestRun, disableUpgrade,
+                disablePreRestoreChecks, disablePostRestoreChecks, disabledServices, dryRun, allowDowngrade, items, location, requestedBy, moment);
     }
 
     /** True when the backup is read from the second location (COPY_TO). */
@@ -76,6 +85,6 @@ public record RestoreRequest(String timestamp, String sourceNamespace, boolean e
     /** What the restore does besides the data, as the restore workflow takes it. */
     public DisasterRecovery.Options recoveryOptions() {
         return new DisasterRecovery.Options(dryRun, !disableUpgrade, allowDowngrade, !disablePreRestoreChecks, !disablePostRestoreChecks,
-                enableJenkinsTestRun, Set.copyOf(disabledServices), false, items);
+                enableJenkinsTestRun, Set.copyOf(disabledServices), false, items, targetTime == null ? null : java.time.Instant.parse(targetTime));
     }
 }

@@ -129,6 +129,36 @@ public final class PostgresComponent implements Component {
         return java.util.Optional.of(new dev.athena.component.postgres.pitr.PointInTimeRecovery.Base(i.start(), i.end(), i.timeline()));
     }
 
+    /** POSTGRES_DATA_DIR and its commands: where a physical restore recovers the cluster; empty: only logical restores. */
+    private volatile java.util.Optional<dev.athena.component.postgres.pitr.PointInTimeRecovery.Placement> placement = java.util.Optional.empty();
+
+    /** Physical and point-in-time restores recover the cluster in this data folder, stopping and starting the server around it. */
+    public PostgresComponent recoveringIn(dev.athena.component.postgres.pitr.PointInTimeRecovery.Placement where) {
+        this.placement = java.util.Optional.of(where);
+        return this;
+    }
+
+    /** Recovered from the base backup and the archived WAL to {@code target} (null: to the end of the base backup). */
+    @Override
+    public dev.athena.component.Component atMoment(java.time.Instant target) {
+        return new PointInTimeComponent(settings, placement, java.util.Optional.ofNullable(target), java.time.Clock.systemUTC());
+    }
+
+    /** A backup with a base backup only (POSTGRES_BACKUP_MODE=physical) restores physically, to the end of its base backup. */
+    private static boolean physicalOnly(Manifest.ComponentSnapshot snapshot) {
+        return Boolean.FALSE.equals(snapshot.details().get("logical"));
+    }
+
+    private dev.athena.component.Component physicalRestore;
+
+    /** The one physical restore this component makes of a physical-only backup: its precheck, restore and checks share its outcome. */
+    private synchronized dev.athena.component.Component physicalRestore() {
+        if (physicalRestore == null) {
+            physicalRestore = atMoment(null);
+        }
+        return physicalRestore;
+    }
+
     /** POSTGRES_BACKUP_MODE: logical dumps (the default), a physical base backup, or both, in each backup. */
     private volatile boolean logicalDumps = true;
     private volatile boolean baseBackups;
@@ -450,6 +480,9 @@ public final class PostgresComponent implements Component {
     /** Each table's rows in the destination against the counts taken in the backup's snapshot. */
     @Override
     public List<dev.athena.component.CheckResult> verifyRestored(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
+        if (physicalOnly(snapshot)) {
+            return physicalRestore().verifyRestored(repository, backup, snapshot);
+        }
         List<dev.athena.component.CheckResult> out = new ArrayList<>();
         for (Database db : covered(metadata(snapshot).databases())) {
             List<String> differ = new ArrayList<>();
@@ -472,6 +505,10 @@ public final class PostgresComponent implements Component {
 
     @Override
     public void precheck(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
+        if (physicalOnly(snapshot)) {
+            physicalRestore().precheck(repository, backup, snapshot);
+            return;
+        }
         Metadata m = metadata(snapshot);
         if (onlyDatabases != null) {
             java.util.Set<String> held = new java.util.TreeSet<>();
@@ -510,6 +547,9 @@ public final class PostgresComponent implements Component {
 
     @Override
     public RestoreOutcome restore(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
+        if (physicalOnly(snapshot)) {
+            return physicalRestore().restore(repository, backup, snapshot);
+        }
         Metadata m = metadata(snapshot);
         Path scratch = Files.createTempDirectory(Files.createDirectories(settings.scratch()), "athena-pg-restore-");
         try {
