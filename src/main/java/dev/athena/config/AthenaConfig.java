@@ -139,6 +139,9 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
             throw new ConfigException((archive ? "POSTGRES_WAL_ARCHIVE=true" : "POSTGRES_BACKUP_MODE=" + mode) + " needs POSTGRES_HOST: the WAL and base"
                     + " backups come from a PostgreSQL server over the replication protocol (for RDS, use its snapshots and RestoreDBInstanceToPointInTime)");
         }
+        if (archive && mode.equals("logical")) {
+            throw new ConfigException("POSTGRES_WAL_ARCHIVE=true needs base backups to replay the WAL onto: set POSTGRES_BACKUP_MODE=physical or both");
+        }
         Optional<Path> dataDir = path(env, "POSTGRES_DATA_DIR");
         Optional<String> stop = Optional.ofNullable(StorageConfig.blankToNull(env.get("POSTGRES_STOP_COMMAND")));
         Optional<String> start = Optional.ofNullable(StorageConfig.blankToNull(env.get("POSTGRES_START_COMMAND")));

@@ -6,6 +6,9 @@ import java.util.function.Supplier;
 
 import dev.athena.component.Component;
 import dev.athena.maintenance.PruneCommand;
+import dev.athena.component.postgres.PostgresComponent;
+import dev.athena.component.postgres.pitr.WalArchive;
+import dev.athena.component.postgres.pitr.WalPosition;
 import dev.athena.repository.Manifest;
 import dev.athena.repository.Pruner;
 import dev.athena.repository.Repository;
@@ -61,6 +64,28 @@ public final class RetentionSweep {
         }
     }
 
+    /** The archived WAL keeps exactly what the oldest base backup still kept needs to be replayed from; none kept: all stays. */
+    private void pruneWal(Repository repository) {
+        if (repository.store().list(repository.layout().walFolder()).isEmpty()) {
+            return;
+        }
+        long oldest = Long.MAX_VALUE;
+        for (String ts : repository.timestamps()) {
+            Manifest.ComponentSnapshot pg = repository.readManifest(ts).components().get("postgres");
+            if (pg != null) {
+                oldest = Math.min(oldest, PostgresComponent.baseBackupOf(pg).map(b -> b.startLsn()).orElse(Long.MAX_VALUE));
+            }
+        }
+        if (oldest == Long.MAX_VALUE) {
+            log.warn("retention: no backup kept has a base backup, so the archived WAL is kept whole");
+            return;
+        }
+        int deleted = new WalArchive(repository).deleteBefore(oldest);
+        if (deleted > 0) {
+            log.info("retention: deleted {} WAL segments from before the oldest base backup kept ({})", deleted, WalPosition.format(oldest));
+        }
+    }
+
     public Result run() {
         java.util.Set<String> provenNow = proven.get();
         List<String> expired = policy.expired(records.list().stream()
@@ -78,6 +103,7 @@ public final class RetentionSweep {
         Pruner.Result pruned;
         try {
             pruned = new PruneCommand(repository).call();
+            pruneWal(repository);
         } finally {
             repository.close();
         }

@@ -78,6 +78,27 @@ public final class WalArchive {
         return out;
     }
 
+    /**
+     * Deletes the segments no kept base backup needs: every one before the segment holding
+     * {@code oldestNeeded} (the start of the oldest base backup kept), whatever its timeline.
+     * Returns how many were deleted.
+     */
+    public int deleteBefore(long oldestNeeded) {
+        Info info = info();
+        if (info == null) {
+            return 0;
+        }
+        long first = Long.divideUnsigned(oldestNeeded, info.segmentSize());
+        int deleted = 0;
+        for (Entry e : list(info.segmentSize())) {
+            if (e.segment().number() < first) {
+                repository.store().delete(key(e.name() + (e.partial() ? PARTIAL : "")));
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
     /** A segment's bytes (a partial one's as far as it was written). */
     public byte[] read(Entry entry) {
         return repository.getSealedCompressed(key(entry.name() + (entry.partial() ? PARTIAL : "")));
