@@ -153,6 +153,25 @@ class AthenaConfigTest {
         assertThat(drills.toString()).contains("RDS into drill instances");
     }
 
+    @Test
+    void physicalBackupsAndWalArchivingAreCheckedTogether() {
+        Map<String, String> pg = Map.of("POSTGRES_HOST", "db");
+        assertThat(AthenaConfig.fromEnv(pg).physical().backupMode()).isEqualTo("logical");
+        assertThatThrownBy(() -> AthenaConfig.fromEnv(with(pg, "POSTGRES_BACKUP_MODE", "physicl"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("must be one of logical, physical, both");
+        assertThatThrownBy(() -> AthenaConfig.fromEnv(with(pg, "POSTGRES_WAL_ARCHIVE", "true"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("POSTGRES_BACKUP_MODE=physical or both");
+        assertThatThrownBy(() -> AthenaConfig.fromEnv(Map.of("POSTGRES_BACKUP_MODE", "both"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("needs POSTGRES_HOST");
+        assertThatThrownBy(() -> AthenaConfig.fromEnv(with(pg, "POSTGRES_DATA_DIR", "/var/lib/postgresql/data"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("go together");
+        AthenaConfig.PhysicalPostgres p = AthenaConfig.fromEnv(with(with(with(pg, "POSTGRES_BACKUP_MODE", "both"), "POSTGRES_WAL_ARCHIVE", "true"),
+                "WAL_UPLOAD_INTERVAL_SECONDS", "3")).physical();
+        assertThat(p.logical()).isTrue();
+        assertThat(p.physical()).isTrue();
+        assertThat(p.uploadInterval()).hasSeconds(3);
+    }
+
     private static Map<String, String> with(Map<String, String> env, String name, String value) {
         Map<String, String> out = new HashMap<>(env);
         out.put(name, value);

@@ -217,12 +217,18 @@ class HelmChartTest {
 
     @Test
     void monitoringObjectsComeOnRequest() throws Exception {
-        List<HasMetadata> items = render(with(PLATFORM, "metrics.serviceMonitor.enabled", "true", "metrics.prometheusRule.enabled", "true"));
+        List<HasMetadata> items = render(with(PLATFORM, "metrics.serviceMonitor.enabled", "true", "metrics.prometheusRule.enabled", "true",
+                "postgres.backupMode", "both", "postgres.walArchive", "true"));
         assertThat(items).extracting(HasMetadata::getKind).contains("ServiceMonitor", "PrometheusRule");
+        Map<String, String> env = ContainerEnvironment.of(only(items, Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0),
+                only(items, Secret.class), root);
+        assertThat(env).containsEntry("POSTGRES_BACKUP_MODE", "both").containsEntry("POSTGRES_WAL_ARCHIVE", "true")
+                .containsEntry("WAL_UPLOAD_INTERVAL_SECONDS", "10");
+        assertThat(AthenaConfig.fromEnv(env).physical().walArchive()).isTrue();
         HasMetadata rule = items.stream().filter(i -> i.getKind().equals("PrometheusRule")).findFirst().orElseThrow();
         String yaml = io.fabric8.kubernetes.client.utils.Serialization.asYaml(rule);
         assertThat(yaml).contains("athena_backup_last_success_timestamp_seconds", "14400", "athena_backups_total", "AthenaBackupRunningLong",
-                "AthenaCopyFailed", "AthenaDamageFound", "AthenaDrillFailed", "AthenaDrillRunningLong");
+                "AthenaCopyFailed", "AthenaDamageFound", "AthenaDrillFailed", "AthenaDrillRunningLong", "AthenaWalArchiveLagging");
         // Every metric a rule watches is one the service serves (with a second location and webhooks configured).
         java.util.Set<String> watched = new java.util.TreeSet<>();
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("athena_[a-z_]+").matcher(yaml);
