@@ -194,4 +194,20 @@ class RdsComponentTest {
         platform.removeDrillLeftovers("athena_drill_abc123_");
         assertThat(stub.instances.get("athena-drill-abc123-deadbeef")).containsEntry("status", "deleting");
     }
+
+    /** A point-in-time restore of RDS: RestoreDBInstanceToPointInTime from the platform's instance, within what RDS can still restore. */
+    @Test
+    void aRestoreToAMomentMakesAnInstanceAsThePlatformsWasThen() throws Exception {
+        Repository repo = Repository.open(new LocalStore(tmp.resolve("backups")), "app", null, true);
+        new BackupCommand(repo).component(component()).timestamp("2026-12-07t10-00-00").call();
+        Instant target = Instant.parse("2026-12-07T10:30:00Z");
+        stub.latestRestorableTime = "2026-12-07T10:20:00Z";
+        assertThatThrownBy(() -> new RestoreCommand(repo, "2026-12-07t10-00-00").component(component().atMoment(target)).call())
+                .hasMessageContaining("up to 2026-12-07T10:20:00Z only").hasMessageContaining("earlier moment");
+        stub.latestRestorableTime = "2026-12-07T11:55:00Z";
+        var outcome = new RestoreCommand(repo, "2026-12-07t10-00-00").component(component().atMoment(target)).call().get("postgres");
+        assertThat(stub.instances.get("platform-db-at-20261207-103000")).containsEntry("restoredFrom", "platform-db@2026-12-07T10:30:00Z");
+        assertThat(outcome.notes()).singleElement().asString().contains("as platform-db was at 2026-12-07T10:30:00Z");
+        assertThat(component().atMoment(null)).as("no moment: the snapshot").isInstanceOf(RdsComponent.class);
+    }
 }

@@ -36,6 +36,8 @@ public final class RdsStub implements AutoCloseable {
     /** Where restored instances say they listen; by default a name that resolves nowhere. */
     public volatile String endpointHost;
     public volatile int endpointPort = 5432;
+    /** What every instance says RDS can restore it up to (RFC 3339); null: automated backups off. */
+    public volatile String latestRestorableTime;
     private final HttpServer server;
 
     public RdsStub() throws IOException {
@@ -111,6 +113,18 @@ public final class RdsStub implements AutoCloseable {
                 instances.put(id, i);
                 body = result(action, instanceXml(id, i));
             }
+            case "RestoreDBInstanceToPointInTime" -> {
+                String id = p.get("TargetDBInstanceIdentifier");
+                if (!instances.containsKey(p.get("SourceDBInstanceIdentifier"))) {
+                    reply(ex, 404, error("DBInstanceNotFound", "DBInstance " + p.get("SourceDBInstanceIdentifier") + " not found."));
+                    return;
+                }
+                Map<String, String> i = new HashMap<>(p);
+                i.put("status", readyAtOnce ? "available" : "creating");
+                i.put("restoredFrom", p.get("SourceDBInstanceIdentifier") + "@" + p.get("RestoreTime"));
+                instances.put(id, i);
+                body = result(action, instanceXml(id, i));
+            }
             case "DescribeDBInstances" -> {
                 String id = p.get("DBInstanceIdentifier");
                 if (id != null && !instances.containsKey(id)) {
@@ -163,7 +177,9 @@ public final class RdsStub implements AutoCloseable {
         String host = endpointHost != null ? endpointHost : id + ".abc123.us-east-1.rds.amazonaws.com";
         return "<DBInstance><DBInstanceIdentifier>" + id + "</DBInstanceIdentifier><DBInstanceStatus>" + i.get("status")
                 + "</DBInstanceStatus><DBInstanceClass>" + i.getOrDefault("DBInstanceClass", "db.m5.large") + "</DBInstanceClass>"
-                + "<Engine>postgres</Engine><EngineVersion>15.4</EngineVersion><Endpoint><Address>" + host + "</Address>"
+                + "<Engine>postgres</Engine><EngineVersion>15.4</EngineVersion>"
+                + (latestRestorableTime == null ? "" : "<LatestRestorableTime>" + latestRestorableTime + "</LatestRestorableTime>")
+                + "<Endpoint><Address>" + host + "</Address>"
                 + "<Port>" + endpointPort + "</Port></Endpoint></DBInstance>";
     }
 

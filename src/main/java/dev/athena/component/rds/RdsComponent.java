@@ -204,6 +204,17 @@ public final class RdsComponent implements Component {
         return List.of(new dev.athena.component.CheckResult(name() + ": RDS instance " + target + " is available", "available".equals(status), status));
     }
 
+    /**
+     * A point-in-time restore of RDS: a new instance made by RestoreDBInstanceToPointInTime from the
+     * platform's instance at {@code target} (RDS keeps its own transaction log for the automated
+     * backups' retention period), named AWS_RDS_RESTORE_IDENTIFIER or {@code <instance>-at-<moment>}.
+     * Without a target, the backup's snapshot as usual.
+     */
+    @Override
+    public Component atMoment(java.time.Instant target) {
+        return target == null ? this : new RdsPointInTime(this, rds, instanceId, restoreInstanceId, target);
+    }
+
     /** The instance a drill whose databases would be named {@code databasePrefix}... makes: athena-drill-NS-ID. */
     public static String drillInstanceId(String databasePrefix) {
         return RdsDrill.instanceId(databasePrefix);
