@@ -84,39 +84,12 @@ public final class PointInTimeRecovery {
      * when the chain has a hole, and the latest position still reachable.
      */
     public List<WalArchive.Entry> walChain() throws IOException {
-        WalArchive.Info info = archive.info();
-        if (info == null) {
-            if (target.isPresent()) {
-                throw new IOException("no WAL is archived for this namespace, so no moment after the base backup can be reached:"
-                        + " set POSTGRES_WAL_ARCHIVE=true, or restore without a target time");
-            }
+        if (archive.info() == null && target.isEmpty()) {
             return List.of();
         }
-        long size = info.segmentSize();
-        WalPosition.Segment first = WalPosition.segmentOf(base.timeline(), base.startLsn(), size);
-        List<WalArchive.Entry> chain = new ArrayList<>();
-        WalPosition.Segment expected = first;
-        for (WalArchive.Entry e : archive.list(size)) {
-            if (e.segment().timeline() != base.timeline() || e.segment().compareTo(first) < 0) {
-                continue;
-            }
-            if (!chain.isEmpty() && chain.get(chain.size() - 1).segment().equals(e.segment())) {
-                continue; // a partial left beside its complete segment
-            }
-            if (!e.segment().equals(expected)) {
-                String reach = chain.isEmpty() ? WalPosition.format(base.endLsn()) + " (the end of the base backup)"
-                        : WalPosition.format(chain.get(chain.size() - 1).segment().startLsn(size) + size);
-                throw new IOException("WAL segment " + expected.name(size) + " is missing from the archive: recovery cannot go past " + reach
-                        + "; choose an earlier moment, or a later backup");
-            }
-            chain.add(e);
-            if (e.partial()) {
-                break;
-            }
-            expected = new WalPosition.Segment(base.timeline(), expected.number() + 1);
-        }
+        List<WalArchive.Entry> chain = archive.chain(base);
         if (target.isPresent() && chain.isEmpty()) {
-            throw new IOException("WAL segment " + first.name(size) + " is missing from the archive: no moment after the base backup can be reached");
+            throw new IOException("the archive holds no WAL from the base backup on: no moment after it can be reached");
         }
         return chain;
     }

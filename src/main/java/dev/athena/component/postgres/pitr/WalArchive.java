@@ -1,5 +1,6 @@
 package dev.athena.component.postgres.pitr;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -76,6 +77,43 @@ public final class WalArchive {
         }
         out.sort(Comparator.comparing(Entry::segment).thenComparing(Entry::partial));
         return out;
+    }
+
+    /**
+     * The WAL a recovery from {@code base} replays, oldest first, each segment once (the complete
+     * one rather than a partial of the same name), up to the newest archived. {@link IOException}
+     * naming the first missing segment when the chain has a hole, and the position recovery cannot pass.
+     */
+    public List<Entry> chain(PointInTimeRecovery.Base base) throws IOException {
+        Info info = info();
+        if (info == null) {
+            throw new IOException("no WAL is archived for this namespace, so no moment after the base backup can be reached:"
+                    + " set POSTGRES_WAL_ARCHIVE=true, or restore without a target time");
+        }
+        long size = info.segmentSize();
+        WalPosition.Segment first = WalPosition.segmentOf(base.timeline(), base.startLsn(), size);
+        List<Entry> chain = new ArrayList<>();
+        WalPosition.Segment expected = first;
+        for (Entry e : list(size)) {
+            if (e.segment().timeline() != base.timeline() || e.segment().compareTo(first) < 0) {
+                continue;
+            }
+            if (!chain.isEmpty() && chain.get(chain.size() - 1).segment().equals(e.segment())) {
+                continue; // a partial left beside its complete segment
+            }
+            if (!e.segment().equals(expected)) {
+                String reach = chain.isEmpty() ? WalPosition.format(base.endLsn()) + " (the end of the base backup)"
+                        : WalPosition.format(chain.get(chain.size() - 1).segment().startLsn(size) + size);
+                throw new IOException("WAL segment " + expected.name(size) + " is missing from the archive: recovery cannot go past " + reach
+                        + "; choose an earlier moment, or a later backup");
+            }
+            chain.add(e);
+            if (e.partial()) {
+                break;
+            }
+            expected = new WalPosition.Segment(base.timeline(), expected.number() + 1);
+        }
+        return chain;
     }
 
     /**

@@ -72,8 +72,8 @@ class PointInTimeRecoveryTest {
             Manifest.ComponentSnapshot snapshot;
             Instant target;
             try {
-                snapshot = new PostgresComponent(settings(pg, tmp)).backingUp(true, true).backup(repository, "2026-12-07t10-00-00", null);
-                repository.flush();
+                snapshot = new dev.athena.backup.BackupCommand(repository).component(new PostgresComponent(settings(pg, tmp)).backingUp(true, true))
+                        .timestamp("2026-12-07t10-00-00").call().components().get("postgres");
                 for (int i = 1; i <= 50; i++) {
                     pg.sql("postgres", "INSERT INTO t (id) VALUES (" + i + ")");
                 }
@@ -107,7 +107,10 @@ class PointInTimeRecoveryTest {
             assertThatThrownBy(() -> new PointInTimeRecovery(() -> VirtualTree.open(repository, tar), base, archive, Optional.of(target), placement,
                     Clock.systemUTC()).run()).hasMessageContaining("WAL segment " + middle.name() + " is missing");
             assertThat(ids(pg)).as("the server was not stopped, nothing changed").hasSize(100);
+            assertThat(new dev.athena.maintenance.VerifyCommand(repository).call().problems()).as("athena verify finds it too").singleElement()
+                    .asString().contains("backup 2026-12-07t10-00-00, component postgres: WAL segment " + middle.name() + " is missing");
             archive.putSegment(middle.name(), kept, kept.length);
+            assertThat(new dev.athena.maintenance.VerifyCommand(repository).call().problems()).isEmpty();
 
             PointInTimeRecovery.Outcome outcome = new PointInTimeRecovery(() -> VirtualTree.open(repository, tar), base, archive, Optional.of(target),
                     placement, Clock.systemUTC()).run();
