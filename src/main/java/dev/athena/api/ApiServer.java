@@ -301,11 +301,13 @@ public final class ApiServer implements AutoCloseable {
         RequestBody b = body(ctx).allowOnly(RESTORE_FIELDS);
         String targetTime = b.string("targetTime");
         java.time.Instant target = null;
-        if (targetTime != null) {
+        if (RestoreRequest.LATEST.equals(targetTime)) {
+            target = java.time.Instant.MAX;
+        } else if (targetTime != null) {
             try {
                 target = java.time.OffsetDateTime.parse(targetTime).toInstant();
             } catch (java.time.format.DateTimeParseException e) {
-                throw new ApiException(400, "targetTime '" + targetTime + "' is not an RFC 3339 time such as 2026-12-07T14:03:00Z");
+                throw new ApiException(400, "targetTime '" + targetTime + "' is neither an RFC 3339 time such as 2026-12-07T14:03:00Z nor \"latest\"");
             }
         }
         // With a target time, the backup may be left to Athena: the newest at or before it.
@@ -371,7 +373,7 @@ public final class ApiServer implements AutoCloseable {
                 b.bool("disableUpgrade", false), b.bool("disablePreRestoreChecks", false), b.bool("disablePostRestoreChecks", false),
                 Set.copyOf(disabled), b.bool("dryRun", false), b.bool("allowDowngrade", false), items, location(b)).requestedBy(requestedBy(ctx));
         if (target != null) {
-            request = request.atMoment(ts, target.toString());
+            request = request.atMoment(ts, target.equals(java.time.Instant.MAX) ? RestoreRequest.LATEST : target.toString());
         }
         String restored = service().startRestore(request);
         // The seed's answer; a point-in-time restore also says which backup it starts from, as a backup says its timestamp.

@@ -708,7 +708,7 @@ public final class AthenaService implements AutoCloseable {
      * the newest successful one at or before it. The target may not lie ahead of now.
      */
     private String backupBefore(JobRecords sourceRecords, String sourceNs, RestoreRequest request) {
-        Instant target = Instant.parse(request.targetTime());
+        Instant target = request.targetInstant().equals(Instant.MAX) ? clock.instant() : request.targetInstant();
         if (target.isAfter(clock.instant())) {
             throw new BadRequestException("targetTime " + target + " is in the future (it is " + clock.instant() + " here): choose a past moment");
         }

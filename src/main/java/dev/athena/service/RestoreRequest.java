@@ -24,6 +24,8 @@ public record RestoreRequest(String timestamp, String sourceNamespace, boolean e
                              @JsonInclude(JsonInclude.Include.NON_NULL) String targetTime) {
     /** Where a restore may read its backup: the backup location, or the second one that COPY_TO keeps. */
     public static final List<String> LOCATIONS = List.of("primary", "secondary");
+    /** The targetTime that recovers as far as the archived WAL reaches. */
+    public static final String LATEST = "latest";
 
     public RestoreRequest {
         items = items == null ? Map.of() : Map.copyOf(items);
@@ -85,6 +87,11 @@ public record RestoreRequest(String timestamp, String sourceNamespace, boolean e
     /** What the restore does besides the data, as the restore workflow takes it. */
     public DisasterRecovery.Options recoveryOptions() {
         return new DisasterRecovery.Options(dryRun, !disableUpgrade, allowDowngrade, !disablePreRestoreChecks, !disablePostRestoreChecks,
-                enableJenkinsTestRun, Set.copyOf(disabledServices), false, items, targetTime == null ? null : java.time.Instant.parse(targetTime));
+                enableJenkinsTestRun, Set.copyOf(disabledServices), false, items, targetInstant());
+    }
+
+    /** {@code targetTime} as a moment; "latest" is {@link java.time.Instant#MAX}: every archived transaction. */
+    public java.time.Instant targetInstant() {
+        return targetTime == null ? null : targetTime.equals(LATEST) ? java.time.Instant.MAX : java.time.Instant.parse(targetTime);
     }
 }

@@ -86,6 +86,14 @@ class PointInTimeRestoreTest {
                 assertThat(wal.get("streaming").asBoolean()).isTrue();
                 assertThat(wal.get("timeline").asInt()).isEqualTo(1);
 
+                // The server is lost: "latest" replays every archived transaction.
+                ServiceFixture.Reply latest = athena.call("POST", API + "/ondemandrestore", "{\"targetTime\": \"latest\"}");
+                assertThat(latest.json().get("message").asText()).isEqualTo("Request Accepted with timestamp " + backup);
+                JsonNode all = athena.awaitFinished(API + "/restorestatus", backup);
+                assertThat(all.get("status").asText()).as(all.toString()).isEqualTo("Success");
+                assertThat(ids(pg)).as("every committed row").isEqualTo(IntStream.rangeClosed(1, 60).boxed().toList());
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> athena.service.jobs().running().isEmpty());
+
                 // Athena chooses the backup: the newest at or before the target.
                 ServiceFixture.Reply accepted = athena.call("POST", API + "/ondemandrestore", "{\"targetTime\": \"" + target + "\"}");
                 assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
@@ -96,10 +104,12 @@ class PointInTimeRestoreTest {
                 assertThat(restore.get("checks").toString()).contains("nothing committed after " + target + " was replayed");
                 assertThat(ids(pg)).as("exactly the rows committed before " + target).isEqualTo(IntStream.rangeClosed(1, 30).boxed().toList());
 
-                // The recovered cluster is on a new timeline; archiving finds it, makes its slot again, and goes on.
+                // Each recovery started a timeline of its own (2, then 3, never 2 again: the archive keeps the history files);
+                // archiving finds the recovered cluster, makes its slot again, and goes on.
                 pg.sql("postgres", "INSERT INTO t VALUES (1000)", "SELECT pg_switch_wal()");
                 awaitArchived(athena, pg);
-                assertThat(athena.call("GET", API + "/walstatus", null).json().get("timeline").asInt()).isEqualTo(2);
+                assertThat(athena.call("GET", API + "/walstatus", null).json().get("timeline").asInt()).isEqualTo(3);
+                assertThat(java.nio.file.Files.exists(athena.root.resolve("backups/app/wal/00000002.history"))).isTrue();
 
                 // A moment before the first backup, or ahead of now, is refused with a reason.
                 assertThat(athena.call("POST", API + "/ondemandrestore", "{\"targetTime\": \"2020-01-01T00:00:00Z\"}").json().get("message").asText())

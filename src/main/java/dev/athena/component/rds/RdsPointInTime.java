@@ -40,7 +40,12 @@ final class RdsPointInTime implements Component {
     }
 
     private String newInstance() {
-        return restoreInstanceId != null ? restoreInstanceId : instanceId + "-at-" + NAME_TIME.format(target);
+        return restoreInstanceId != null ? restoreInstanceId : instanceId + "-at-" + (latest() ? "latest" : NAME_TIME.format(target));
+    }
+
+    /** targetTime "latest": as late as RDS can restore. */
+    private boolean latest() {
+        return target.equals(Instant.MAX);
     }
 
     @Override
@@ -68,7 +73,7 @@ final class RdsPointInTime implements Component {
                     + " snapshot instead (leave out targetTime)", e);
         }
         Instant latest = source.latestRestorableTime();
-        if (latest == null || target.isAfter(latest)) {
+        if (latest == null || (!latest() && target.isAfter(latest))) {
             throw new IOException("RDS can restore " + instanceId + " up to " + latest + " only, not to " + target
                     + " (its automated backups are off, or the moment is too recent): choose an earlier moment");
         }
@@ -83,7 +88,14 @@ final class RdsPointInTime implements Component {
     @Override
     public RestoreOutcome restore(Repository repository, String backup, Manifest.ComponentSnapshot snapshot) throws Exception {
         long t0 = System.nanoTime();
-        rds.restoreDBInstanceToPointInTime(r -> r.sourceDBInstanceIdentifier(instanceId).targetDBInstanceIdentifier(newInstance()).restoreTime(target));
+        rds.restoreDBInstanceToPointInTime(r -> {
+            r.sourceDBInstanceIdentifier(instanceId).targetDBInstanceIdentifier(newInstance());
+            if (latest()) {
+                r.useLatestRestorableTime(true);
+            } else {
+                r.restoreTime(target);
+            }
+        });
         DBInstance instance = platform.awaitInstance(newInstance());
         Map<String, Long> stats = new LinkedHashMap<>();
         stats.put("durationMs", (System.nanoTime() - t0) / 1_000_000);

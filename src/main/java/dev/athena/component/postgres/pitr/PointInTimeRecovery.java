@@ -50,6 +50,9 @@ public final class PointInTimeRecovery {
     static final String STAGED_WAL = "athena_recovery_wal";
     private static final DateTimeFormatter PG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSxxx").withZone(ZoneOffset.UTC);
 
+    /** The target that means "as late as the archive reaches": every archived transaction is replayed (the usual disaster). */
+    public static final Instant LATEST = Instant.MAX;
+
     /** The base backup restored from: where its WAL starts and ends, and on which timeline. */
     public record Base(long startLsn, long endLsn, int timeline) {
     }
@@ -134,14 +137,24 @@ public final class PointInTimeRecovery {
             byte[] whole = e.partial() ? java.util.Arrays.copyOf(bytes, (int) info.segmentSize()) : bytes;
             Files.write(staged.resolve(e.name()), whole);
         }
+        // Every timeline the archive knows of: at promotion the server takes a new one above them all, never one already used.
+        for (java.util.Map.Entry<String, byte[]> h : archive.histories().entrySet()) {
+            Files.write(staged.resolve(h.getKey()), h.getValue());
+        }
         writeRecoverySettings(data, staged);
         if (owner != null && isRoot()) {
             chown(data, owner);
         }
         command("POSTGRES_START_COMMAND", placement.startCommand());
         String[] reached = awaitPromotion();
+        // The new timeline's history goes into the archive at once: a recovery started before the archiver has seen it must not reuse it.
+        Path history = data.resolve("pg_wal").resolve(WalArchive.historyName(Integer.parseInt(reached[1])));
+        if (Files.exists(history)) {
+            archive.putHistory(Integer.parseInt(reached[1]), Files.readAllBytes(history));
+        }
         cleanUp(data, staged);
-        return new Outcome(target.map(Instant::toString).orElse("the end of the base backup"), reached[0], reached[1], keptAt.toString(), chain.size());
+        String goal = target.map(t -> t.equals(LATEST) ? "the end of the archived WAL" : t.toString()).orElse("the end of the base backup");
+        return new Outcome(goal, reached[0], reached[1], keptAt.toString(), chain.size());
     }
 
     private void untar(Path data) throws Exception {
@@ -162,12 +175,16 @@ public final class PointInTimeRecovery {
         List<String> lines = new ArrayList<>();
         lines.add("# written by Athena for a point-in-time restore; removed once the server is promoted");
         lines.add("restore_command = 'cp \"" + staged + "/%f\" \"%p\"'");
-        if (target.isPresent()) {
+        if (target.isPresent() && target.get().equals(LATEST)) {
+            lines.add("# no recovery target: every archived transaction is replayed");
+        } else if (target.isPresent()) {
             lines.add("recovery_target_time = '" + PG_TIME.format(target.get()) + "'");
         } else {
             lines.add("recovery_target = 'immediate'");
         }
         lines.add("recovery_target_action = 'promote'");
+        // The base backup's own timeline, not a later one some earlier recovery started.
+        lines.add("recovery_target_timeline = 'current'");
         Files.writeString(data.resolve("postgresql.auto.conf"), "\n" + String.join("\n", lines) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         Files.createFile(data.resolve("recovery.signal"));
     }
@@ -220,7 +237,8 @@ public final class PointInTimeRecovery {
     private void cleanUp(Path data, Path staged) throws IOException {
         try (Connection c = DriverManager.getConnection(placement.server().jdbcUrl("postgres"), placement.server().jdbcProperties());
              Statement s = c.createStatement()) {
-            for (String setting : List.of("restore_command", "recovery_target_time", "recovery_target", "recovery_target_action")) {
+            for (String setting : List.of("restore_command", "recovery_target_time", "recovery_target", "recovery_target_action",
+                    "recovery_target_timeline")) {
                 s.execute("ALTER SYSTEM RESET " + setting);
             }
             s.execute("SELECT pg_reload_conf()");

@@ -137,6 +137,31 @@ public final class WalArchive {
         return deleted;
     }
 
+    /** A timeline's history file ({@code 00000002.history}), as the server keeps it in pg_wal. */
+    public void putHistory(int timeline, byte[] content) {
+        repository.putSealed(key(historyName(timeline)), content);
+    }
+
+    static String historyName(int timeline) {
+        return String.format("%08X.history", timeline);
+    }
+
+    /** Every archived timeline history file, by name. */
+    public java.util.Map<String, byte[]> histories() {
+        java.util.Map<String, byte[]> out = new java.util.TreeMap<>();
+        for (StoredObject o : repository.store().list(repository.layout().walFolder())) {
+            String name = o.key().substring(o.key().lastIndexOf('/') + 1);
+            if (name.matches("[0-9A-F]{8}\\.history")) {
+                out.put(name, repository.getSealed(o.key()));
+            }
+        }
+        return out;
+    }
+
+    public boolean hasHistory(int timeline) {
+        return repository.store().exists(key(historyName(timeline)));
+    }
+
     /** A segment's bytes (a partial one's as far as it was written). */
     public byte[] read(Entry entry) {
         return repository.getSealedCompressed(key(entry.name() + (entry.partial() ? PARTIAL : "")));

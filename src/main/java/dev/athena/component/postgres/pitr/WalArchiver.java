@@ -195,6 +195,7 @@ public final class WalArchiver implements AutoCloseable {
             long size = state.segmentSize();
             Segment current = resume(state, size);
             try (Connection replication = connect(true)) {
+                archiveHistory(replication, state.timeline());
                 PGReplicationStream stream = replication.unwrap(PGConnection.class).getReplicationAPI().replicationStream().physical()
                         .withSlotName(slot).withStartPosition(LogSequenceNumber.valueOf(current.end())).withStatusInterval(1, java.util.concurrent.TimeUnit.SECONDS)
                         .start();
@@ -203,6 +204,22 @@ public final class WalArchiver implements AutoCloseable {
                 } finally {
                     stream.close();
                 }
+            }
+        }
+    }
+
+    /**
+     * A timeline after the first (the server was recovered to a moment, or promoted) has a history
+     * file: stored once, so a later recovery picks a timeline of its own instead of reusing this one.
+     */
+    private void archiveHistory(Connection replication, int timeline) throws SQLException {
+        if (timeline <= 1 || archive.hasHistory(timeline)) {
+            return;
+        }
+        try (Statement s = replication.createStatement(); ResultSet r = s.executeQuery("TIMELINE_HISTORY " + timeline)) {
+            if (r.next()) {
+                archive.putHistory(timeline, r.getBytes(2));
+                log.info("WAL archiving: the server is on timeline {}; its history file is archived", timeline);
             }
         }
     }
