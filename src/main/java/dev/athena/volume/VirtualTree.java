@@ -64,12 +64,22 @@ public final class VirtualTree {
         }
     }
 
+    /** How a stream is cut into blobs: content-defined chunks ({@link Chunker}) unless the file's layout suggests better. */
+    public interface Splitter {
+        long split(InputStream in, Chunker.Sink sink) throws IOException;
+    }
+
     /** Stores a stream as a file, chunked and packed on worker threads while it is still being read. */
     public long file(String name, InputStream in) throws IOException {
+        return file(name, in, new Chunker()::split);
+    }
+
+    /** As {@link #file(String, InputStream)}, cut by {@code splitter}. */
+    public long file(String name, InputStream in, Splitter splitter) throws IOException {
         checkName(name);
         BlobPipeline pipeline = repository.pipeline();
         List<CompletableFuture<BlobId>> futures = new ArrayList<>();
-        long size = new Chunker().split(in, (buf, off, len) -> {
+        long size = splitter.split(in, (buf, off, len) -> {
             futures.add(pipeline.saveCopy(BlobType.DATA, buf, off, len));
             repository.progress().addBytes(len);
         });

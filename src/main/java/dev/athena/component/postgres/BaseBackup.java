@@ -12,12 +12,14 @@ import dev.athena.volume.VirtualTree;
 /**
  * A physical base backup of the whole cluster, taken by pg_basebackup over the replication
  * protocol and streamed as one tar straight into the repository ({@value #FILE}): never staged on
- * disk, and chunked like any file, so an unchanged data file of the cluster costs nothing the next
- * time. The WAL written while it ran is in the tar ({@code -X fetch}), so it restores on its own
+ * disk, and cut along PostgreSQL's pages ({@link TarSplitter}), so what no update touched since the
+ * last base backup costs nothing the next time. The WAL written while it ran is in the tar ({@code -X fetch}), so it restores on its own
  * to the moment it ended; with the archived WAL, to any moment after.
  */
 final class BaseBackup {
     static final String FILE = "base.tar";
+    /** Eight pages: small enough that scattered updates leave most blocks as they were, large enough to keep the index small. */
+    static final int BLOCK = 64 * 1024;
     private static final Pattern START = Pattern.compile("write-ahead log start point: ([0-9A-F]+/[0-9A-F]+) on timeline (\\d+)");
     private static final Pattern END = Pattern.compile("write-ahead log end point: ([0-9A-F]+/[0-9A-F]+)");
 
@@ -42,7 +44,7 @@ final class BaseBackup {
                 "--no-password", "--label", label).stream();
         long bytes;
         try (InputStream tar = run.stdout()) {
-            bytes = tree.file(FILE, tar);
+            bytes = tree.file(FILE, tar, new TarSplitter(BLOCK)::split);
         } catch (IOException | RuntimeException e) {
             run.kill();
             throw e;
