@@ -40,7 +40,7 @@ public final class PlatformComponents {
         AthenaConfig.PhysicalPostgres physical = config.physical();
         if (physical.dataDir().isPresent()) {
             postgres.recoveringIn(new dev.athena.component.postgres.pitr.PointInTimeRecovery.Placement(physical.dataDir().get(),
-                    physical.stopCommand().get(), physical.startCommand().get(), settings, Duration.ofHours(2)));
+                    physical.stopCommand().get(), physical.startCommand().get(), settings.address(), Duration.ofHours(2)));
         }
         return postgres;
     }

@@ -583,7 +583,9 @@ public final class DisasterRecovery {
         }
         for (Component c : selected) {
             Manifest.ComponentSnapshot s = manifest.components().get(c.name());
-            plan.add("restore " + c.name() + " (" + s.kind() + ", " + s.stats().getOrDefault("bytes", 0L) + " bytes) over this cluster's " + c.name());
+            plan.add("restore " + c.name() + " (" + s.kind() + ", " + s.stats().getOrDefault("bytes", 0L) + " bytes)"
+                    + (options.targetTime() == null ? "" : options.targetTime().equals(Instant.MAX) ? " to the end of the archived WAL"
+                    : " as it was at " + options.targetTime()) + " into " + c.destination());
         }
         results.forEach((name, o) -> plan.add("leave " + name + " untouched (" + o.error() + ")"));
         plan.add(options.checksAfter() ? "check the restored data and the platform's health" : "skip the post-restore checks");

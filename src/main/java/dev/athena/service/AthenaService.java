@@ -218,7 +218,7 @@ public final class AthenaService implements AutoCloseable {
         if (!config.physical().walArchive() || config.postgres().isEmpty() || walArchiver != null) {
             return;
         }
-        walArchiver = new dev.athena.component.postgres.pitr.WalArchiver(config.postgres().get(),
+        walArchiver = new dev.athena.component.postgres.pitr.WalArchiver(config.postgres().get().address(),
                 new dev.athena.component.postgres.pitr.WalArchive(repository()), dev.athena.component.postgres.pitr.WalArchiver.slotName(config.namespace()),
                 config.physical().uploadInterval(), clock, Duration.ofSeconds(5)).start();
     }

@@ -130,6 +130,10 @@ public final class RecoveryReport {
         m.put("rpoSeconds", r.rpoSeconds());
         m.put("targets", targets());
         m.put("backupWindows", r.backupWindows());
+        Map<String, Map<String, Object>> moments = recoveredTo();
+        if (!moments.isEmpty()) {
+            m.put("recoveredTo", moments);
+        }
         m.put("request", r.request());
         m.put("phases", r.phases());
         m.put("components", r.components());
@@ -211,6 +215,14 @@ public final class RecoveryReport {
                 + " (GET /athena/api/v1/signingkey; athena report verify FILE)");
         row.accept("Requested by", r.request() == null ? null : r.request().requestedBy());
         row.accept("Backup captured", captured());
+        Map<String, Map<String, Object>> moments = recoveredTo();
+        if (!moments.isEmpty()) {
+            row.accept("Target time", r.request().targetTime());
+            StringBuilder s = new StringBuilder();
+            moments.forEach((name, at) -> s.append(s.length() == 0 ? "" : "; ").append(name).append(" at ").append(at.get("moment"))
+                    .append(at.containsKey("behindTargetMs") ? " (" + duration((Long) at.get("behindTargetMs")) + " before the target)" : ""));
+            row.accept("Recovered to", s.toString());
+        }
         row.accept("Platform version of the backup", r.backupVersion());
         row.accept("Destination version before", r.versionBefore());
         row.accept("Destination version after", r.versionAfter());
@@ -269,6 +281,37 @@ public final class RecoveryReport {
      * When each component of the backup was captured, and how far apart they started: how close
      * to one moment the restored platform's parts are. Null for backups that did not record it.
      */
+    /**
+     * For a point-in-time restore: the moment each component was recovered to (PostgreSQL: its last
+     * transaction replayed; the others: the end of their capture in the backup) and how far before
+     * the target that lies, the RPO each achieved. Empty for other restores.
+     */
+    Map<String, Map<String, Object>> recoveredTo() {
+        Map<String, Map<String, Object>> out = new java.util.LinkedHashMap<>();
+        if (r.request() == null || r.request().targetTime() == null || r.components() == null) {
+            return out;
+        }
+        Instant target = r.request().targetInstant().equals(Instant.MAX) ? null : r.request().targetInstant();
+        Map<String, dev.athena.repository.Manifest.Window> windows = r.backupWindows() == null ? Map.of() : r.backupWindows();
+        r.components().forEach((name, outcome) -> {
+            Instant moment = null;
+            if (outcome.stats() != null && outcome.stats().get("recoveredToEpochMs") != null) {
+                moment = Instant.ofEpochMilli(outcome.stats().get("recoveredToEpochMs"));
+            } else if (windows.containsKey(name)) {
+                moment = Instant.parse(windows.get(name).finishedAt());
+            }
+            if (moment != null) {
+                Map<String, Object> at = new java.util.LinkedHashMap<>();
+                at.put("moment", moment.toString());
+                if (target != null) {
+                    at.put("behindTargetMs", Math.max(0, Duration.between(moment, target).toMillis()));
+                }
+                out.put(name, at);
+            }
+        });
+        return out;
+    }
+
     String captured() {
         Map<String, dev.athena.repository.Manifest.Window> windows = r.backupWindows();
         if (windows == null || windows.isEmpty()) {

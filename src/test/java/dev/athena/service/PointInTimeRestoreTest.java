@@ -2,13 +2,9 @@ package dev.athena.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,20 +32,11 @@ class PointInTimeRestoreTest {
     java.nio.file.Path tmp;
 
     private static String query(PostgresCluster pg, String sql) throws Exception {
-        try (Connection c = pg.connect("postgres"); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
-            r.next();
-            return r.getString(1);
-        }
+        return pg.query("postgres", sql);
     }
 
     private static List<Integer> ids(PostgresCluster pg) throws Exception {
-        List<Integer> out = new ArrayList<>();
-        try (Connection c = pg.connect("postgres"); Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT id FROM t ORDER BY id")) {
-            while (r.next()) {
-                out.add(r.getInt(1));
-            }
-        }
-        return out;
+        return pg.ints("postgres", "SELECT id FROM t ORDER BY id");
     }
 
     private static void awaitArchived(ServiceFixture athena, PostgresCluster pg) throws Exception {
@@ -103,6 +90,14 @@ class PointInTimeRestoreTest {
                 assertThat(restore.get("request").get("targetTime").asText()).isEqualTo(target.toString());
                 assertThat(restore.get("checks").toString()).contains("nothing committed after " + target + " was replayed");
                 assertThat(ids(pg)).as("exactly the rows committed before " + target).isEqualTo(IntStream.rangeClosed(1, 30).boxed().toList());
+                // The report says what each component was recovered to: PostgreSQL its 30th commit, about a second before the target;
+                // the volumes their capture in the backup.
+                JsonNode report = athena.call("GET", API + "/restorereport?timestamp=" + backup + "&restoreId=" + restore.get("restoreId").asText()
+                        + "&format=json", null).json();
+                assertThat(report.get("recoveredTo").get("postgres").get("behindTargetMs").asLong()).isBetween(1000L, 3000L);
+                assertThat(report.get("recoveredTo").get("metagraph").get("moment").asText()).startsWith(backup.substring(0, 10));
+                assertThat(athena.call("GET", API + "/restorereport?timestamp=" + backup + "&restoreId=" + restore.get("restoreId").asText(), null)
+                        .body()).contains("Recovered to", "before the target");
 
                 // Each recovery started a timeline of its own (2, then 3, never 2 again: the archive keeps the history files);
                 // archiving finds the recovered cluster, makes its slot again, and goes on.
@@ -118,6 +113,10 @@ class PointInTimeRestoreTest {
                 assertThat(future.status()).isEqualTo(400);
                 assertThat(future.json().get("message").asText()).contains("in the future");
                 assertThat(athena.call("POST", API + "/ondemandrestore", "{\"targetTime\": \"yesterday\"}").status()).isEqualTo(400);
+                ServiceFixture.Reply withItems = athena.call("POST", API + "/ondemandrestore",
+                        "{\"targetTime\": \"latest\", \"svcs\": {\"postgres\": {\"include\": [\"postgres\"]}}}");
+                assertThat(withItems.status()).isEqualTo(400);
+                assertThat(withItems.json().get("message").asText()).contains("recovers whole components");
             }
         }
     }

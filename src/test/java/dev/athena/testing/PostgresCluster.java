@@ -81,6 +81,24 @@ public final class PostgresCluster implements AutoCloseable {
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database, "postgres", PASSWORD);
     }
 
+    /** The first column of the first row of a query, as text. */
+    public String query(String database, String sql) throws SQLException {
+        try (Connection c = connect(database); Statement s = c.createStatement(); java.sql.ResultSet r = s.executeQuery(sql)) {
+            return r.next() ? r.getString(1) : null;
+        }
+    }
+
+    /** The first column of every row of a query, as integers (ids, in the query's order). */
+    public List<Integer> ints(String database, String sql) throws SQLException {
+        List<Integer> out = new ArrayList<>();
+        try (Connection c = connect(database); Statement s = c.createStatement(); java.sql.ResultSet r = s.executeQuery(sql)) {
+            while (r.next()) {
+                out.add(r.getInt(1));
+            }
+        }
+        return out;
+    }
+
     /** Runs SQL statements, one per string, in one database. */
     public void sql(String database, String... statements) throws SQLException {
         try (Connection c = connect(database); Statement s = c.createStatement()) {

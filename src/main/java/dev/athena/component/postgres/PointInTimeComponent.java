@@ -26,14 +26,12 @@ import dev.athena.volume.VirtualTree;
  * {@link PointInTimeRecovery}.
  */
 final class PointInTimeComponent implements Component {
-    private final PostgresSettings server;
     private final Optional<PointInTimeRecovery.Placement> placement;
     private final Optional<Instant> target;
     private final Clock clock;
     private PointInTimeRecovery.Outcome outcome;
 
-    PointInTimeComponent(PostgresSettings server, Optional<PointInTimeRecovery.Placement> placement, Optional<Instant> target, Clock clock) {
-        this.server = server;
+    PointInTimeComponent(Optional<PointInTimeRecovery.Placement> placement, Optional<Instant> target, Clock clock) {
         this.placement = placement;
         this.target = target;
         this.clock = clock;
@@ -82,6 +80,10 @@ final class PointInTimeComponent implements Component {
         }
         Map<String, Long> stats = new LinkedHashMap<>();
         stats.put("walSegments", (long) done.walSegmentsReplayed());
+        if (done.lastReplayedTransaction() != null) {
+            // The moment this component was recovered to, for the report's "recovered to" (the others: their capture in the backup).
+            stats.put("recoveredToEpochMs", Instant.parse(done.lastReplayedTransaction()).toEpochMilli());
+        }
         stats.put("durationMs", (System.nanoTime() - t0) / 1_000_000);
         List<String> notes = new ArrayList<>();
         notes.add("recovered to " + done.target() + ": the last transaction replayed committed at "

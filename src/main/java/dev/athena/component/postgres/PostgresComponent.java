@@ -141,7 +141,7 @@ public final class PostgresComponent implements Component {
     /** Recovered from the base backup and the archived WAL to {@code target} (null: to the end of the base backup). */
     @Override
     public dev.athena.component.Component atMoment(java.time.Instant target) {
-        return new PointInTimeComponent(settings, placement, java.util.Optional.ofNullable(target), java.time.Clock.systemUTC());
+        return new PointInTimeComponent(placement, java.util.Optional.ofNullable(target), java.time.Clock.systemUTC());
     }
 
     /** A backup with a base backup only (POSTGRES_BACKUP_MODE=physical) restores physically, to the end of its base backup. */

@@ -42,6 +42,11 @@ public record PostgresSettings(String host, int port, String user, String passwo
         return p;
     }
 
+    /** The server as point-in-time recovery reaches it. */
+    public dev.athena.component.postgres.pitr.ServerAddress address() {
+        return new dev.athena.component.postgres.pitr.ServerAddress(host, port, user, jdbcProperties());
+    }
+
     public String jdbcUrl(String database) {
         return "jdbc:postgresql://" + host + ":" + port + "/" + database;
     }

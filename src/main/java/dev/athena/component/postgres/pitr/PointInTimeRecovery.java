@@ -30,7 +30,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.athena.component.ExternalCommand;
-import dev.athena.component.postgres.PostgresSettings;
 
 /**
  * Recovers the platform's PostgreSQL cluster, in its own data folder, to a chosen moment: the base
@@ -58,7 +57,7 @@ public final class PointInTimeRecovery {
     }
 
     /** Where the recovered cluster lives and how the server is stopped and started. */
-    public record Placement(Path dataDir, String stopCommand, String startCommand, PostgresSettings server, Duration timeout) {
+    public record Placement(Path dataDir, String stopCommand, String startCommand, ServerAddress server, Duration timeout) {
     }
 
     /** What the recovery reached: the moment asked for, the last transaction replayed, and where the old data folder was kept. */

@@ -20,7 +20,6 @@ import org.postgresql.replication.PGReplicationStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.athena.component.postgres.PostgresSettings;
 
 /**
  * Streams the platform's write-ahead log into the repository, continuously, over the replication
@@ -42,7 +41,7 @@ public final class WalArchiver implements AutoCloseable {
                          long lagSeconds, long segmentsArchived, String lastArchivedAt, String gap, String error) {
     }
 
-    private final PostgresSettings server;
+    private final ServerAddress server;
     private final WalArchive archive;
     private final String slot;
     private final Duration uploadInterval;
@@ -53,7 +52,7 @@ public final class WalArchiver implements AutoCloseable {
     private volatile Status status = new Status(false, null, null, null, null, 0, 0, 0, null, null, null);
     private String lastLoggedError;
 
-    public WalArchiver(PostgresSettings server, WalArchive archive, String slot, Duration uploadInterval, Clock clock, Duration retryAfter) {
+    public WalArchiver(ServerAddress server, WalArchive archive, String slot, Duration uploadInterval, Clock clock, Duration retryAfter) {
         this.server = server;
         this.archive = archive;
         this.slot = slot;

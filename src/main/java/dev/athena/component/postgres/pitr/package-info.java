@@ -1,6 +1,6 @@
 /**
- * Point-in-time recovery of PostgreSQL: base backups taken over the replication protocol
- * ({@link dev.athena.component.postgres.pitr.BaseBackup}), the write-ahead log archived
+ * Point-in-time recovery of PostgreSQL, below the postgres component (which takes the base
+ * backups and calls on this package; nothing here depends on it): the write-ahead log archived
  * continuously into the repository ({@link dev.athena.component.postgres.pitr.WalArchiver},
  * {@link dev.athena.component.postgres.pitr.WalArchive}, {@link dev.athena.component.postgres.pitr.WalPosition}),
  * and a cluster recovered from them to a chosen moment

@@ -5,13 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.IntStream;
@@ -44,20 +40,11 @@ class PointInTimeRecoveryTest {
     }
 
     private static String query(PostgresCluster pg, String sql) throws Exception {
-        try (Connection c = pg.connect("postgres"); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
-            r.next();
-            return r.getString(1);
-        }
+        return pg.query("postgres", sql);
     }
 
     private static List<Integer> ids(PostgresCluster pg) throws Exception {
-        List<Integer> out = new ArrayList<>();
-        try (Connection c = pg.connect("postgres"); Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT id FROM t ORDER BY id")) {
-            while (r.next()) {
-                out.add(r.getInt(1));
-            }
-        }
-        return out;
+        return pg.ints("postgres", "SELECT id FROM t ORDER BY id");
     }
 
 
@@ -67,7 +54,7 @@ class PointInTimeRecoveryTest {
             Repository repository = Repository.open(new LocalStore(tmp.resolve("backups")), "app", null, true);
             WalArchive archive = new WalArchive(repository);
             pg.sql("postgres", "CREATE TABLE t (id int PRIMARY KEY, committed_at timestamptz NOT NULL DEFAULT clock_timestamp())");
-            WalArchiver archiver = new WalArchiver(settings(pg, tmp), archive, "athena_app", Duration.ofMillis(300), Clock.systemUTC(),
+            WalArchiver archiver = new WalArchiver(settings(pg, tmp).address(), archive, "athena_app", Duration.ofMillis(300), Clock.systemUTC(),
                     Duration.ofMillis(300)).start();
             Manifest.ComponentSnapshot snapshot;
             Instant target;
@@ -95,7 +82,7 @@ class PointInTimeRecoveryTest {
             List<dev.athena.repository.BlobId> tree = snapshot.treeIds();
             TreeEntry tar = VirtualTree.files(repository, tree).get("base.tar");
             PointInTimeRecovery.Placement placement = new PointInTimeRecovery.Placement(pg.dataDir(), pg.stopCommand(), pg.startCommand(),
-                    settings(pg, tmp), Duration.ofMinutes(2));
+                    settings(pg, tmp).address(), Duration.ofMinutes(2));
 
             // A hole in the chain is found before anything is touched, naming the segment.
             List<WalArchive.Entry> chain = new PointInTimeRecovery(() -> VirtualTree.open(repository, tar), base, archive, Optional.of(target),

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -28,16 +25,13 @@ class WalArchiverTest {
     Path tmp;
 
     private static long currentLsn(PostgresCluster pg) throws Exception {
-        try (Connection c = pg.connect("postgres"); Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT pg_current_wal_lsn()::text")) {
-            r.next();
-            return WalPosition.parseLsn(r.getString(1));
-        }
+        return WalPosition.parseLsn(pg.query("postgres", "SELECT pg_current_wal_lsn()::text"));
     }
 
     private static WalArchiver archiver(PostgresCluster pg, WalArchive archive) {
         PostgresSettings settings = new PostgresSettings("127.0.0.1", pg.port, "postgres", PostgresCluster.PASSWORD, List.of(),
                 Optional.of(PostgresCluster.BIN), Path.of("/tmp"), 1);
-        return new WalArchiver(settings, archive, "athena_app", Duration.ofMillis(300), Clock.systemUTC(), Duration.ofMillis(300));
+        return new WalArchiver(settings.address(), archive, "athena_app", Duration.ofMillis(300), Clock.systemUTC(), Duration.ofMillis(300));
     }
 
     private static void awaitArchived(WalArchiver archiver, long lsn) {
