@@ -63,12 +63,22 @@ class S3StoreContractTest {
         S3Store store = open(S3Implementations.get(name));
         byte[] one = {1};
         List<String> keys = IntStream.range(0, 1105).mapToObj(i -> String.format("ns/repository/locks/%05d", i)).toList();
-        keys.parallelStream().forEach(k -> store.put(k, one));
         List<String> folders = new ArrayList<>();
         for (int i = 0; i < 1003; i++) {
             folders.add(String.format("2023-01-01t%02d-%02d-%02d", i / 3600, (i / 60) % 60, i % 60));
         }
-        folders.parallelStream().forEach(f -> store.put("ns/" + f + "/status.json", one));
+        // 2,108 small writes: 16 at a time (a parallel stream runs one per core, two here), as the servers answer slowly one by one.
+        java.util.concurrent.ExecutorService writers = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            List<java.util.concurrent.Future<?>> writes = new ArrayList<>();
+            keys.forEach(k -> writes.add(writers.submit(() -> store.put(k, one))));
+            folders.forEach(f -> writes.add(writers.submit(() -> store.put("ns/" + f + "/status.json", one))));
+            for (java.util.concurrent.Future<?> w : writes) {
+                w.get();
+            }
+        } finally {
+            writers.shutdownNow();
+        }
 
         assertThat(store.list("ns/repository/locks/")).extracting(StoredObject::key).containsExactlyElementsOf(keys);
         assertThat(store.listFolders("ns/")).filteredOn(f -> !f.equals("repository")).containsExactlyElementsOf(folders);
