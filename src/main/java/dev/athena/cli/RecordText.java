@@ -117,8 +117,12 @@ final class RecordText {
         // Only a restore that wrote the platform back recovered it: a failed one or a dry run merely ran that long.
         boolean recovered = "Success".equals(text(r, "status")) && !r.path("request").path("dryRun").asBoolean();
         field(lines, recovered ? "RTO" : "Ran for", r.hasNonNull("rtoSeconds") ? Sizes.duration(r.get("rtoSeconds").asLong() * 1000) : null);
-        field(lines, "RPO", r.hasNonNull("rpoSeconds") ? Sizes.duration(r.get("rpoSeconds").asLong() * 1000) + " (the backup's age when the restore"
-                + " began)" : null);
+        String target = text(r.path("request"), "targetTime");
+        String rpoMeaning = target == null ? " (the backup's age when the restore began)"
+                : "latest".equals(target) ? " (the age of the newest data recovered when the restore began)"
+                : " (how far before the target time " + target + " the earliest component lies)";
+        field(lines, "Target time", target);
+        field(lines, "RPO", r.hasNonNull("rpoSeconds") ? Sizes.duration(r.get("rpoSeconds").asLong() * 1000) + rpoMeaning : null);
         field(lines, "Versions", r.hasNonNull("backupVersion") || r.hasNonNull("versionBefore") ? "backup " + text(r, "backupVersion")
                 + ", this cluster before " + text(r, "versionBefore") + ", after " + text(r, "versionAfter") : null);
         ProgressMeter.Snapshot p = snapshot(r);

@@ -79,7 +79,13 @@ public final class RecoveryReport {
         }
         StringBuilder s = new StringBuilder("Recovered in ").append(duration(r.rtoSeconds() == null ? null : r.rtoSeconds() * 1000));
         rtoTarget.ifPresent(t -> s.append(" (target ").append(duration(t.toMillis())).append(": ").append(met(r.rtoSeconds(), t)).append(')'));
-        s.append(" from a backup ").append(duration(r.rpoSeconds() == null ? null : r.rpoSeconds() * 1000)).append(" old");
+        String age = duration(r.rpoSeconds() == null ? null : r.rpoSeconds() * 1000);
+        if (r.request() != null && r.request().targetTime() != null) {
+            s.append(RestoreRequest.LATEST.equals(r.request().targetTime()) ? " to the newest archived data, " + age + " old"
+                    : " to " + r.request().targetTime() + ", the earliest component " + age + " before it");
+        } else {
+            s.append(" from a backup ").append(age).append(" old");
+        }
         rpoTarget.ifPresent(t -> s.append(" (target ").append(duration(t.toMillis())).append(": ").append(met(r.rpoSeconds(), t)).append(')'));
         return s.toString();
     }

@@ -219,11 +219,11 @@ final class RestoreJob implements Runnable {
         boolean done = status.finished();
         Instant started = Instant.parse(record.startedAt());
         Long duration = done ? Duration.between(started, clock.instant()).toMillis() : null;
-        Long rpo = Duration.between(Timestamps.parse(record.timestamp()), started).getSeconds();
+        DisasterRecovery.Progress p = progress;
+        Long rpo = rpoSeconds(started, p);
         List<RestoreRecord.Phase> phases = new ArrayList<>();
         List<RestoreRecord.Check> checks = new ArrayList<>();
         Map<String, RestoreRecord.ComponentOutcome> outcomes = new LinkedHashMap<>();
-        DisasterRecovery.Progress p = progress;
         if (p != null) {
             p.phases().forEach(ph -> phases.add(new RestoreRecord.Phase(ph.name(), status(ph.succeeded()), ph.startedAt().toString(),
                     ph.finishedAt().toString(), ph.durationMs(), ph.detail())));
@@ -239,6 +239,30 @@ final class RestoreJob implements Runnable {
                 p == null ? null : p.upgradeOutput(), p == null ? null : p.postRestoreOutput(), p == null ? null : p.jenkinsBuild(),
                 p == null || p.plan().isEmpty() ? null : p.plan(), p == null ? null : p.backupWindows(),
                 requestsBefore == null ? null : requestCounts.get().minus(requestsBefore), record.targets(), null);
+    }
+
+    /**
+     * The recovery point achieved: the backup's age when the restore began; for a point-in-time
+     * restore, how far the earliest component lies before the moment asked for (PostgreSQL's last
+     * replayed transaction, the others' capture), once the components are restored.
+     */
+    private Long rpoSeconds(Instant started, DisasterRecovery.Progress p) {
+        Long fromBackup = Duration.between(Timestamps.parse(record.timestamp()), started).getSeconds();
+        java.time.Instant target = record.request() == null ? null : record.request().targetInstant();
+        if (target == null || p == null || p.components().isEmpty()) {
+            return fromBackup;
+        }
+        java.time.Instant goal = target.equals(java.time.Instant.MAX) ? started : target;
+        java.time.Instant earliest = null;
+        for (Map.Entry<String, DisasterRecovery.ComponentResult> e : p.components().entrySet()) {
+            Long recovered = e.getValue().stats() == null ? null : e.getValue().stats().get("recoveredToEpochMs");
+            dev.athena.repository.Manifest.Window w = p.backupWindows() == null ? null : p.backupWindows().get(e.getKey());
+            java.time.Instant at = recovered != null ? java.time.Instant.ofEpochMilli(recovered) : w != null ? Instant.parse(w.finishedAt()) : null;
+            if (at != null && (earliest == null || at.isBefore(earliest))) {
+                earliest = at;
+            }
+        }
+        return earliest == null ? fromBackup : Math.max(0, Duration.between(earliest, goal).getSeconds());
     }
 
     private synchronized void save(JobStatus status, String error) {

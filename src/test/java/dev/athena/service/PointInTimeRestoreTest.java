@@ -96,6 +96,11 @@ class PointInTimeRestoreTest {
                         + "&format=json", null).json();
                 assertThat(report.get("recoveredTo").get("postgres").get("behindTargetMs").asLong()).isBetween(1000L, 3000L);
                 assertThat(report.get("recoveredTo").get("metagraph").get("moment").asText()).startsWith(backup.substring(0, 10));
+                // The RPO is measured against the target (the earliest component, here the volumes' capture), not the backup's age.
+                long backupAge = Duration.between(dev.athena.backup.Timestamps.parse(backup), Instant.parse(restore.get("startedAt").asText()))
+                        .getSeconds();
+                assertThat(restore.get("rpoSeconds").asLong()).isLessThan(backupAge);
+                assertThat(report.get("headline").asText()).contains("to " + target, "the earliest component");
                 assertThat(athena.call("GET", API + "/restorereport?timestamp=" + backup + "&restoreId=" + restore.get("restoreId").asText(), null)
                         .body()).contains("Recovered to", "before the target");
 
