@@ -339,17 +339,21 @@ document.addEventListener("DOMContentLoaded", () => {
     if (!$("restore-from-copy-label").hidden && $("restore-from-copy").checked) body.location = "secondary";
     const source = $("restore-source").value.trim();
     if (source) body.sourceNamespace = source;
+    const moment = $("restore-target-time").value.trim();
+    if (moment) body.targetTime = moment;
     const skipped = [...document.querySelectorAll("#restore-skip input:checked")].map(i => i.value);
     if (skipped.length) {
       body.svcs = {};
       for (const c of skipped) body.svcs[c] = { disable: true };
     }
-    if (!body.dryRun && !window.confirm("Restore backup " + body.timestamp + " over this cluster's platform? What is there now is replaced.")) {
+    if (!body.dryRun && !window.confirm("Restore backup " + body.timestamp + (body.targetTime ? " (PostgreSQL to " + body.targetTime + ")" : "")
+        + " over this cluster's platform? What is there now is replaced.")) {
       return;
     }
     try {
       await json("POST", "/ondemandrestore", body);
-      $("restore-message").textContent = (body.dryRun ? "Dry run" : "Restore") + " of " + body.timestamp + " started.";
+      $("restore-message").textContent = (body.dryRun ? "Dry run" : "Restore") + " of " + body.timestamp
+        + (body.targetTime ? " to " + body.targetTime : "") + " started.";
     } catch (e) {
       $("restore-message").textContent = e.message;
     }

@@ -216,6 +216,14 @@ class DashboardTest {
                 assertThat(browser.findElement(By.cssSelector("#backups tbody tr[data-timestamp='" + first + "']")).getText())
                         .contains("Failed (damaged)");
                 screenshot(browser, "8-damage");
+
+                // A restore to a moment from the form: the newest good backup before it, checked in a dry run.
+                browser.findElement(By.id("restore-target-time")).sendKeys("2026-12-02T00:00:00Z");
+                browser.findElement(By.id("restore-start")).click();
+                wait.until(d -> d.findElement(By.id("restore-message")).getText().contains("to 2026-12-02T00:00:00Z started"));
+                wait.until(d -> d.findElements(By.cssSelector("#restores tbody tr .status-Success")).size() == 1);
+                assertThat(athena.call("GET", "/athena/api/v1/restorestatus?timestamp=" + second, null).json().path("request").path("targetTime")
+                        .asText()).isEqualTo("2026-12-02T00:00:00Z");
             } finally {
                 browser.quit();
             }
