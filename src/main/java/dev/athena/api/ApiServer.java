@@ -302,7 +302,7 @@ public final class ApiServer implements AutoCloseable {
         String targetTime = b.string("targetTime");
         java.time.Instant target = null;
         if (RestoreRequest.LATEST.equals(targetTime)) {
-            target = java.time.Instant.MAX;
+            target = dev.athena.component.Component.LATEST;
         } else if (targetTime != null) {
             try {
                 target = java.time.OffsetDateTime.parse(targetTime).toInstant();
@@ -377,7 +377,7 @@ public final class ApiServer implements AutoCloseable {
                     + " restore recovers whole components; restore items from a backup without targetTime");
         }
         if (target != null) {
-            request = request.atMoment(ts, target.equals(java.time.Instant.MAX) ? RestoreRequest.LATEST : target.toString());
+            request = request.atMoment(ts, target.equals(dev.athena.component.Component.LATEST) ? RestoreRequest.LATEST : target.toString());
         }
         String restored = service().startRestore(request);
         // The seed's answer; a point-in-time restore also says which backup it starts from, as a backup says its timestamp.

@@ -54,6 +54,9 @@ public interface Component {
         return null;
     }
 
+    /** The target of {@link #atMoment} that means "as late as the component's log reaches" (targetTime "latest"). */
+    java.time.Instant LATEST = java.time.Instant.MAX;
+
     /**
      * The same component restored as it was at {@code target} (null: at the end of the backup's
      * capture), for a point-in-time restore: PostgreSQL replays its archived WAL up to that moment.

@@ -584,7 +584,7 @@ public final class DisasterRecovery {
         for (Component c : selected) {
             Manifest.ComponentSnapshot s = manifest.components().get(c.name());
             plan.add("restore " + c.name() + " (" + s.kind() + ", " + s.stats().getOrDefault("bytes", 0L) + " bytes)"
-                    + (options.targetTime() == null ? "" : options.targetTime().equals(Instant.MAX) ? " to the end of the archived WAL"
+                    + (options.targetTime() == null ? "" : options.targetTime().equals(Component.LATEST) ? " to the end of the archived WAL"
                     : " as it was at " + options.targetTime()) + " into " + c.destination());
         }
         results.forEach((name, o) -> plan.add("leave " + name + " untouched (" + o.error() + ")"));

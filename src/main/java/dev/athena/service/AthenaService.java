@@ -469,6 +469,10 @@ public final class AthenaService implements AutoCloseable {
      * after that backup; see DrillWindow).
      */
     private boolean tryScheduledDrill() {
+        if (jobs.running().isPresent()) {
+            // Due while a job runs: the next tick tries again, without listing the drills' records each second.
+            return false;
+        }
         Instant nextBackup = scheduler.nextBackup();
         java.util.Optional<RestoreRecord> last = drillRecords.list().stream().filter(r -> r.status() == JobStatus.Success && r.durationMs() != null)
                 .findFirst();
@@ -708,7 +712,7 @@ public final class AthenaService implements AutoCloseable {
      * the newest successful one at or before it. The target may not lie ahead of now.
      */
     private String backupBefore(JobRecords sourceRecords, String sourceNs, RestoreRequest request) {
-        Instant target = request.targetInstant().equals(Instant.MAX) ? clock.instant() : request.targetInstant();
+        Instant target = request.targetInstant().equals(Component.LATEST) ? clock.instant() : request.targetInstant();
         if (target.isAfter(clock.instant())) {
             throw new BadRequestException("targetTime " + target + " is in the future (it is " + clock.instant() + " here): choose a past moment");
         }
@@ -727,9 +731,8 @@ public final class AthenaService implements AutoCloseable {
     }
 
     /** Starts a restore; returns the backup it restores (with a target time and no timestamp, the one Athena chose). */
-    public String startRestore(RestoreRequest asked) {
+    public String startRestore(RestoreRequest request) {
         checkLeader();
-        RestoreRequest request = asked;
         String sourceNs = request.sourceNamespace();
         Location from = location(request);
         Supplier<Repository> source = () -> Repository.open(from.store(), sourceNs, from.encryptionKey(), false,
@@ -740,11 +743,10 @@ public final class AthenaService implements AutoCloseable {
         }
         JobRecords sourceRecords = sourceNs.equals(config.namespace()) && !request.fromSecondary() ? records
                 : new JobRecords(source.get(), new BackupUrls(from.storage()));
-        if (request.targetTime() != null) {
-            request = request.atMoment(backupBefore(sourceRecords, sourceNs, request), request.targetTime());
-        }
-        startRestore(request, from, source, sourceRecords);
-        return request.timestamp();
+        RestoreRequest chosen = request.targetTime() == null ? request
+                : request.atMoment(backupBefore(sourceRecords, sourceNs, request), request.targetTime());
+        startRestore(chosen, from, source, sourceRecords);
+        return chosen.timestamp();
     }
 
     private void startRestore(RestoreRequest request, Location from, Supplier<Repository> source, JobRecords sourceRecords) {

@@ -297,7 +297,7 @@ public final class RecoveryReport {
         if (r.request() == null || r.request().targetTime() == null || r.components() == null) {
             return out;
         }
-        Instant target = r.request().targetInstant().equals(Instant.MAX) ? null : r.request().targetInstant();
+        Instant target = r.request().targetInstant().equals(dev.athena.component.Component.LATEST) ? null : r.request().targetInstant();
         Map<String, dev.athena.repository.Manifest.Window> windows = r.backupWindows() == null ? Map.of() : r.backupWindows();
         r.components().forEach((name, outcome) -> {
             Instant moment = null;

@@ -252,7 +252,7 @@ final class RestoreJob implements Runnable {
         if (target == null || p == null || p.components().isEmpty()) {
             return fromBackup;
         }
-        java.time.Instant goal = target.equals(java.time.Instant.MAX) ? started : target;
+        java.time.Instant goal = target.equals(dev.athena.component.Component.LATEST) ? started : target;
         java.time.Instant earliest = null;
         for (Map.Entry<String, DisasterRecovery.ComponentResult> e : p.components().entrySet()) {
             Long recovered = e.getValue().stats() == null ? null : e.getValue().stats().get("recoveredToEpochMs");

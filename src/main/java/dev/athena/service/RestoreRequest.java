@@ -90,8 +90,8 @@ public record RestoreRequest(String timestamp, String sourceNamespace, boolean e
                 enableJenkinsTestRun, Set.copyOf(disabledServices), false, items, targetInstant());
     }
 
-    /** {@code targetTime} as a moment; "latest" is {@link java.time.Instant#MAX}: every archived transaction. */
+    /** {@code targetTime} as a moment; "latest" is {@link dev.athena.component.Component#LATEST}: every archived transaction. */
     public java.time.Instant targetInstant() {
-        return targetTime == null ? null : targetTime.equals(LATEST) ? java.time.Instant.MAX : java.time.Instant.parse(targetTime);
+        return targetTime == null ? null : targetTime.equals(LATEST) ? dev.athena.component.Component.LATEST : java.time.Instant.parse(targetTime);
     }
 }

@@ -45,7 +45,7 @@ final class RdsPointInTime implements Component {
 
     /** targetTime "latest": as late as RDS can restore. */
     private boolean latest() {
-        return target.equals(Instant.MAX);
+        return target.equals(LATEST);
     }
 
     @Override

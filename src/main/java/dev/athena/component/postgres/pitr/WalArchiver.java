@@ -39,6 +39,9 @@ public final class WalArchiver implements AutoCloseable {
     /** What the archiver has done, for /metrics and the API. Positions are LSNs; null when not yet known. */
     public record Status(boolean streaming, Integer timeline, Long archivedLsn, Long receivedLsn, Long serverLsn, long lagBytes,
                          long lagSeconds, long segmentsArchived, String lastArchivedAt, String gap, String error) {
+        Status withLagSeconds(long seconds) {
+            return new Status(streaming, timeline, archivedLsn, receivedLsn, serverLsn, lagBytes, seconds, segmentsArchived, lastArchivedAt, gap, error);
+        }
     }
 
     private final ServerAddress server;
@@ -66,9 +69,14 @@ public final class WalArchiver implements AutoCloseable {
         return ("athena_" + namespace).replace('-', '_');
     }
 
+    /** The status, with {@code lagSeconds} counted now from when the oldest WAL not yet stored was first seen. */
     public Status status() {
-        return status;
+        Instant since = unstoredSince;
+        return status.withLagSeconds(since == null ? 0 : Math.max(0, Duration.between(since, clock.instant()).toSeconds()));
     }
+
+    /** When the oldest WAL not yet stored was first seen (received, or known to be on the server); null while none is waiting. */
+    private volatile Instant unstoredSince;
 
     public synchronized WalArchiver start() {
         if (thread == null) {
@@ -291,7 +299,6 @@ public final class WalArchiver implements AutoCloseable {
     private void follow(PGReplicationStream stream, Connection sql, Segment first, int timeline, long size) throws Exception {
         Segment s = first;
         Instant lastUpload = clock.instant();
-        Instant unstoredSince = null;
         long serverLsn = status.serverLsn() == null ? 0 : status.serverLsn();
         while (!stopping) {
             ByteBuffer payload = stream.readPending();
@@ -334,13 +341,11 @@ public final class WalArchiver implements AutoCloseable {
                 } else {
                     Status old = status;
                     long lag = Math.max(0, serverLsn - (s.start + s.stored));
-                    status = new Status(true, timeline, s.start + s.stored, stream.getLastReceiveLSN().asLong(), serverLsn, lag,
-                            lag == 0 ? 0 : old.lagSeconds() + uploadInterval.toSeconds(), old.segmentsArchived(), old.lastArchivedAt(), old.gap(), null);
+                    // WAL the server has and Athena has not received yet is waiting too.
+                    unstoredSince = lag == 0 ? null : unstoredSince != null ? unstoredSince : now;
+                    status = new Status(true, timeline, s.start + s.stored, stream.getLastReceiveLSN().asLong(), serverLsn, lag, 0,
+                            old.segmentsArchived(), old.lastArchivedAt(), old.gap(), null);
                 }
-            } else if (unstoredSince != null) {
-                Status old = status;
-                status = new Status(true, timeline, old.archivedLsn(), old.receivedLsn(), old.serverLsn(), old.lagBytes(),
-                        Duration.between(unstoredSince, now).toSeconds(), old.segmentsArchived(), old.lastArchivedAt(), old.gap(), null);
             }
             Thread.sleep(10);
         }

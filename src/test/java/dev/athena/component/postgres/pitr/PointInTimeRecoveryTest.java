@@ -65,12 +65,11 @@ class PointInTimeRecoveryTest {
                     pg.sql("postgres", "INSERT INTO t (id) VALUES (" + i + ")");
                 }
                 pg.sql("postgres", "SELECT pg_switch_wal()");
-                Thread.sleep(1100); // the target lies strictly between two commits: one second after the 50th, one before the 51st
-                target = Instant.parse(query(pg, "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"));
-                Thread.sleep(1100);
                 for (int i = 51; i <= 100; i++) {
                     pg.sql("postgres", "INSERT INTO t (id) VALUES (" + i + ")");
                 }
+                // The 51st row's clock, read while it was inserted: after the 50th commit, before its own. No waiting needed.
+                target = Instant.parse(query(pg, "SELECT to_char(committed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') FROM t WHERE id = 51"));
                 long end = dev.athena.component.postgres.pitr.WalPosition.parseLsn(query(pg, "SELECT pg_current_wal_lsn()::text"));
                 Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> archiver.status().archivedLsn() != null
                         && archiver.status().archivedLsn() >= end);
