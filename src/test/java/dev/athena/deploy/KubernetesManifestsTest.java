@@ -117,6 +117,7 @@ class KubernetesManifestsTest {
         assertThat(dockerfile).contains("COPY --from=build /src/target/athena.jar").contains(" git ");
         for (int major = 15; major <= 18; major++) {
             assertThat(dockerfile).as("PostgreSQL " + major + "'s client").contains("postgresql-client-" + major);
+            assertThat(dockerfile).as("PostgreSQL " + major + "'s server, for a point-in-time restore's scratch server").contains(" postgresql-" + major + " ");
         }
         Matcher jdk = Pattern.compile("openjdk-(\\d+)-jre").matcher(dockerfile);
         assertThat(jdk.find()).isTrue();

@@ -141,7 +141,7 @@ public final class PostgresComponent implements Component {
     /** Recovered from the base backup and the archived WAL to {@code target} (null: to the end of the base backup). */
     @Override
     public dev.athena.component.Component atMoment(java.time.Instant target) {
-        return new PointInTimeComponent(placement, java.util.Optional.ofNullable(target), java.time.Clock.systemUTC());
+        return new PointInTimeComponent(this, settings, placement, java.util.Optional.ofNullable(target), java.time.Clock.systemUTC());
     }
 
     /** A backup with a base backup only (POSTGRES_BACKUP_MODE=physical) restores physically, to the end of its base backup. */
@@ -395,13 +395,8 @@ public final class PostgresComponent implements Component {
 
     /** The databases to back up; the locale provider's columns moved between versions (ICU from 15, renamed in 17). */
     private List<Database> listDatabases(Connection admin, int serverNum) throws SQLException, IOException {
-        String provider = serverNum >= 170000 ? "d.datlocprovider::text, d.datlocale" : serverNum >= 150000 ? "d.datlocprovider::text, d.daticulocale"
-                : "'c', NULL";
         List<Database> out = new ArrayList<>();
-        try (Statement s = admin.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT d.datname, pg_encoding_to_char(d.encoding), d.datcollate, d.datctype, " + provider + ","
-                        + " pg_get_userbyid(d.datdba), d.datconnlimit, pg_database_size(d.oid)"
-                        + " FROM pg_database d WHERE NOT d.datistemplate AND d.datallowconn ORDER BY d.datname")) {
+        try (Statement s = admin.createStatement(); ResultSet rs = s.executeQuery(databasesQuery(serverNum))) {
             while (rs.next()) {
                 String name = rs.getString(1);
                 if (settings.databases().isEmpty() || settings.databases().contains(name)) {
@@ -418,6 +413,18 @@ public final class PostgresComponent implements Component {
         return out;
     }
 
+    /**
+     * Each database's name, encoding, collation, ctype, locale provider and its locale, owner, connection limit and size, in
+     * that order: the databases a backup or a logical restore covers (templates and databases closed to connections are not).
+     */
+    static String databasesQuery(int serverNum) {
+        String provider = serverNum >= 170000 ? "d.datlocprovider::text, d.datlocale" : serverNum >= 150000 ? "d.datlocprovider::text, d.daticulocale"
+                : "'c', NULL";
+        return "SELECT d.datname, pg_encoding_to_char(d.encoding), d.datcollate, d.datctype, " + provider + ","
+                + " pg_get_userbyid(d.datdba), d.datconnlimit, pg_database_size(d.oid)"
+                + " FROM pg_database d WHERE NOT d.datistemplate AND d.datallowconn ORDER BY d.datname";
+    }
+
     /** Roles with their password hashes and grants; without superuser rights, roles without passwords. */
     private boolean dumpGlobals(PostgresTools tools, Path file, List<String> warnings) throws IOException, InterruptedException {
         ExternalCommand.Result r = tools.command("postgres", "pg_dumpall", "--globals-only", "-f", file.toString()).run();
@@ -432,6 +439,13 @@ public final class PostgresComponent implements Component {
         throw new IOException("pg_dumpall --globals-only failed: " + r.stderr().strip());
     }
 
+    /** FROM and WHERE of the tables whose rows are counted: user tables and populated materialized views, not an extension's. */
+    static final String USER_TABLES = " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            + " WHERE c.relkind IN ('r', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
+            + " AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'"
+            + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')"
+            + " AND (c.relkind <> 'm' OR c.relispopulated)";
+
     /** Rows of every user table and materialized view (leaf tables only, so partitions count once). */
     static Map<String, Long> countRows(Connection c) throws SQLException {
         return countRows(c, java.util.Set.of());
@@ -440,13 +454,7 @@ public final class PostgresComponent implements Component {
     /** As {@link #countRows(Connection)}, leaving the tables in {@code known} uncounted: their entries hold null, in order, to be filled in. */
     static Map<String, Long> countRows(Connection c, java.util.Set<String> known) throws SQLException {
         List<String[]> tables = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                        + " WHERE c.relkind IN ('r', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
-                        + " AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'"
-                        + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')"
-                        + " AND (c.relkind <> 'm' OR c.relispopulated)"
-                        + " ORDER BY 1, 2")) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT n.nspname, c.relname" + USER_TABLES + " ORDER BY 1, 2")) {
             while (rs.next()) {
                 tables.add(new String[] {rs.getString(1), rs.getString(2)});
             }
@@ -519,13 +527,26 @@ public final class PostgresComponent implements Component {
                         + "; it holds " + held);
             }
         }
+        checkDestination(m.serverVersion(), m.serverMajor());
+        long needed = m.databases().stream().mapToLong(Database::archiveBytes).sum();
+        Path scratch = Files.createDirectories(settings.scratch());
+        long free = Files.getFileStore(scratch).getUsableSpace();
+        if (free < needed) {
+            throw new IOException("not enough free space in " + scratch + " to stage the PostgreSQL dump: " + free + " bytes free, about "
+                    + needed + " needed (set ATHENA_SCRATCH_DIR)");
+        }
+        new VolumeRestore(repository).precheck(backup, name(), snapshot.treeIds());
+    }
+
+    /** The destination can take a logical restore of PostgreSQL {@code major}: same major or newer, tools found, a superuser. */
+    void checkDestination(String version, int major) throws Exception {
         try (Connection admin = connect("postgres")) {
             int destMajor = queryInt(admin, "SHOW server_version_num") / 10000;
-            if (destMajor < m.serverMajor()) {
-                throw new IOException("cannot restore a backup of PostgreSQL " + m.serverVersion() + " into PostgreSQL " + destMajor
-                        + " on " + settings.host() + ": the destination must run PostgreSQL " + m.serverMajor() + " or newer");
+            if (destMajor < major) {
+                throw new IOException("cannot restore a backup of PostgreSQL " + version + " into PostgreSQL " + destMajor
+                        + " on " + settings.host() + ": the destination must run PostgreSQL " + major + " or newer");
             }
-            PostgresTools.find(settings, Math.max(destMajor, m.serverMajor()));
+            PostgresTools.find(settings, Math.max(destMajor, major));
             try (Statement s = admin.createStatement(); ResultSet rs = s.executeQuery(
                     "SELECT rolsuper, rolcreatedb FROM pg_roles WHERE rolname = current_user")) {
                 rs.next();
@@ -535,14 +556,6 @@ public final class PostgresComponent implements Component {
                 }
             }
         }
-        long needed = m.databases().stream().mapToLong(Database::archiveBytes).sum();
-        Path scratch = Files.createDirectories(settings.scratch());
-        long free = Files.getFileStore(scratch).getUsableSpace();
-        if (free < needed) {
-            throw new IOException("not enough free space in " + scratch + " to stage the PostgreSQL dump: " + free + " bytes free, about "
-                    + needed + " needed (set ATHENA_SCRATCH_DIR)");
-        }
-        new VolumeRestore(repository).precheck(backup, name(), snapshot.treeIds());
     }
 
     @Override
@@ -611,7 +624,7 @@ public final class PostgresComponent implements Component {
      * Creates the backup's roles. The role Athena connects as is left as it is here: taking the
      * source's password for it would lock Athena out of the destination.
      */
-    private void restoreGlobals(PostgresTools tools, Connection admin, Path file) throws Exception {
+    void restoreGlobals(PostgresTools tools, Connection admin, Path file) throws Exception {
         String me = queryString(admin, "SELECT current_user");
         List<String> kept = new ArrayList<>();
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {

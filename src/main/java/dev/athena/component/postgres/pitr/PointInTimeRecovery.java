@@ -51,6 +51,8 @@ public final class PointInTimeRecovery {
 
     /** The target that means "as late as the archive reaches": every archived transaction is replayed (the usual disaster). */
     public static final Instant LATEST = dev.athena.component.Component.LATEST;
+    /** Whether the server has left recovery, the last replayed transaction's commit time, and its timeline. */
+    static final String PROMOTION_QUERY = "SELECT pg_is_in_recovery(), pg_last_xact_replay_timestamp(), (SELECT timeline_id FROM pg_control_checkpoint())";
 
     /** The base backup restored from: where its WAL starts and ends, and on which timeline. */
     public record Base(long startLsn, long endLsn, int timeline) {
@@ -68,16 +70,19 @@ public final class PointInTimeRecovery {
     private final Base base;
     private final WalArchive archive;
     private final Optional<Instant> target;
-    private final Placement placement;
     private final Clock clock;
 
-    public PointInTimeRecovery(Callable<InputStream> baseTar, Base base, WalArchive archive, Optional<Instant> target, Placement placement, Clock clock) {
+    public PointInTimeRecovery(Callable<InputStream> baseTar, Base base, WalArchive archive, Optional<Instant> target, Clock clock) {
         this.baseTar = baseTar;
         this.base = base;
         this.archive = archive;
         this.target = target;
-        this.placement = placement;
         this.clock = clock;
+    }
+
+    /** The moment recovered to, in words: a time, every archived transaction, or the end of the base backup. */
+    public String goal() {
+        return target.map(t -> t.equals(LATEST) ? "the end of the archived WAL" : t.toString()).orElse("the end of the base backup");
     }
 
     /**
@@ -97,7 +102,7 @@ public final class PointInTimeRecovery {
     }
 
     /** Everything that can be checked without writing: the archive's WAL chain, the data folder, the commands. */
-    public List<WalArchive.Entry> precheck() throws Exception {
+    public List<WalArchive.Entry> precheck(Placement placement) throws Exception {
         List<WalArchive.Entry> chain = walChain();
         Path data = placement.dataDir();
         if (!Files.isDirectory(data.getParent()) || !Files.isWritable(data.getParent())) {
@@ -108,10 +113,11 @@ public final class PointInTimeRecovery {
         return chain;
     }
 
-    public Outcome run() throws Exception {
-        List<WalArchive.Entry> chain = precheck();
+    /** Recovers the cluster in its own data folder, between the placement's stop and start commands. */
+    public Outcome run(Placement placement) throws Exception {
+        List<WalArchive.Entry> chain = precheck(placement);
         Path data = placement.dataDir();
-        command("POSTGRES_STOP_COMMAND", placement.stopCommand());
+        command("POSTGRES_STOP_COMMAND", placement.stopCommand(), placement.timeout());
         if (Files.exists(data.resolve("postmaster.pid"))) {
             throw new IOException("PostgreSQL still runs on " + data + " (postmaster.pid is there) after POSTGRES_STOP_COMMAND: nothing was changed");
         }
@@ -123,6 +129,28 @@ public final class PointInTimeRecovery {
             log.info("point-in-time restore: the data folder {} was moved aside to {}", data, keptAt);
         }
         Files.createDirectory(data, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path staged = prepare(data, chain);
+        Files.writeString(data.resolve("postgresql.auto.conf"), "\n" + String.join("\n", recoverySettings(staged)) + "\n",
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        if (owner != null && isRoot()) {
+            chown(data, owner);
+        }
+        command("POSTGRES_START_COMMAND", placement.startCommand(), placement.timeout());
+        String[] reached = awaitPromotion(placement);
+        // The new timeline's history goes into the archive at once: a recovery started before the archiver has seen it must not reuse it.
+        Path history = data.resolve("pg_wal").resolve(WalArchive.historyName(Integer.parseInt(reached[1])));
+        if (Files.exists(history)) {
+            archive.putHistory(Integer.parseInt(reached[1]), Files.readAllBytes(history));
+        }
+        cleanUp(placement, data, staged);
+        return new Outcome(goal(), reached[0], reached[1], keptAt.toString(), chain.size());
+    }
+
+    /**
+     * The base backup unpacked into the empty folder {@code data}, the WAL chain and every timeline's history staged in it,
+     * and {@code recovery.signal} written. Returns the folder of the staged WAL, for {@link #recoverySettings}.
+     */
+    Path prepare(Path data, List<WalArchive.Entry> chain) throws Exception {
         untar(data);
         Path staged = Files.createDirectory(data.resolve(STAGED_WAL));
         WalArchive.Info info = archive.info();
@@ -136,20 +164,8 @@ public final class PointInTimeRecovery {
         for (java.util.Map.Entry<String, byte[]> h : archive.histories().entrySet()) {
             Files.write(staged.resolve(h.getKey()), h.getValue());
         }
-        writeRecoverySettings(data, staged);
-        if (owner != null && isRoot()) {
-            chown(data, owner);
-        }
-        command("POSTGRES_START_COMMAND", placement.startCommand());
-        String[] reached = awaitPromotion();
-        // The new timeline's history goes into the archive at once: a recovery started before the archiver has seen it must not reuse it.
-        Path history = data.resolve("pg_wal").resolve(WalArchive.historyName(Integer.parseInt(reached[1])));
-        if (Files.exists(history)) {
-            archive.putHistory(Integer.parseInt(reached[1]), Files.readAllBytes(history));
-        }
-        cleanUp(data, staged);
-        String goal = target.map(t -> t.equals(LATEST) ? "the end of the archived WAL" : t.toString()).orElse("the end of the base backup");
-        return new Outcome(goal, reached[0], reached[1], keptAt.toString(), chain.size());
+        Files.createFile(data.resolve("recovery.signal"));
+        return staged;
     }
 
     private void untar(Path data) throws Exception {
@@ -166,7 +182,8 @@ public final class PointInTimeRecovery {
         }
     }
 
-    private void writeRecoverySettings(Path data, Path staged) throws IOException {
+    /** The settings that make the server replay the staged WAL to the target and then promote itself. */
+    List<String> recoverySettings(Path staged) {
         List<String> lines = new ArrayList<>();
         lines.add("# written by Athena for a point-in-time restore; removed once the server is promoted");
         lines.add("restore_command = 'cp \"" + staged + "/%f\" \"%p\"'");
@@ -180,8 +197,7 @@ public final class PointInTimeRecovery {
         lines.add("recovery_target_action = 'promote'");
         // The base backup's own timeline, not a later one some earlier recovery started.
         lines.add("recovery_target_timeline = 'current'");
-        Files.writeString(data.resolve("postgresql.auto.conf"), "\n" + String.join("\n", lines) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        Files.createFile(data.resolve("recovery.signal"));
+        return lines;
     }
 
     private static boolean isRoot() {
@@ -197,21 +213,21 @@ public final class PointInTimeRecovery {
         }
     }
 
-    private void command(String variable, String command) throws IOException, InterruptedException {
-        ExternalCommand.Result r = new ExternalCommand(List.of("/bin/sh", "-c", command), java.util.Map.of()).timeout(placement.timeout()).run();
+    private static void command(String variable, String command, Duration timeout) throws IOException, InterruptedException {
+        ExternalCommand.Result r = new ExternalCommand(List.of("/bin/sh", "-c", command), java.util.Map.of()).timeout(timeout).run();
         if (!r.ok()) {
             throw new IOException(variable + " failed (exit " + r.exitCode() + "): " + ExternalCommand.lastLines(r.stderr() + r.stdout(), 5));
         }
     }
 
     /** Waits until the server answers and has left recovery; returns the last replayed transaction's time and the timeline. */
-    private String[] awaitPromotion() throws IOException, InterruptedException {
+    private String[] awaitPromotion(Placement placement) throws IOException, InterruptedException {
         Instant deadline = clock.instant().plus(placement.timeout());
         String lastError = "it did not answer";
         while (clock.instant().isBefore(deadline)) {
             try (Connection c = DriverManager.getConnection(placement.server().jdbcUrl("postgres"), placement.server().jdbcProperties());
                  Statement s = c.createStatement()) {
-                try (ResultSet r = s.executeQuery("SELECT pg_is_in_recovery(), pg_last_xact_replay_timestamp(), (SELECT timeline_id FROM pg_control_checkpoint())")) {
+                try (ResultSet r = s.executeQuery(PROMOTION_QUERY)) {
                     r.next();
                     if (!r.getBoolean(1)) {
                         java.sql.Timestamp last = r.getTimestamp(2);
@@ -229,7 +245,7 @@ public final class PointInTimeRecovery {
     }
 
     /** The recovery settings go (ALTER SYSTEM rewrites postgresql.auto.conf without them), and so does the staged WAL. */
-    private void cleanUp(Path data, Path staged) throws IOException {
+    private static void cleanUp(Placement placement, Path data, Path staged) throws IOException {
         try (Connection c = DriverManager.getConnection(placement.server().jdbcUrl("postgres"), placement.server().jdbcProperties());
              Statement s = c.createStatement()) {
             for (String setting : List.of("restore_command", "recovery_target_time", "recovery_target", "recovery_target_action",

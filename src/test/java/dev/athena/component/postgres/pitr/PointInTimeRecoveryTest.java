@@ -85,13 +85,13 @@ class PointInTimeRecoveryTest {
 
             // A hole in the chain is found before anything is touched, naming the segment.
             List<WalArchive.Entry> chain = new PointInTimeRecovery(() -> VirtualTree.open(repository, tar), base, archive, Optional.of(target),
-                    placement, Clock.systemUTC()).walChain();
+                    Clock.systemUTC()).walChain();
             assertThat(chain.size()).isGreaterThanOrEqualTo(3);
             WalArchive.Entry middle = chain.get(1);
             byte[] kept = archive.read(middle);
             repository.store().delete(repository.layout().walFolder() + middle.name());
-            assertThatThrownBy(() -> new PointInTimeRecovery(() -> VirtualTree.open(repository, tar), base, archive, Optional.of(target), placement,
-                    Clock.systemUTC()).run()).hasMessageContaining("WAL segment " + middle.name() + " is missing");
+            assertThatThrownBy(() -> new PointInTimeRecovery(() -> VirtualTree.open(repository, tar), base, archive, Optional.of(target),
+                    Clock.systemUTC()).run(placement)).hasMessageContaining("WAL segment " + middle.name() + " is missing");
             assertThat(ids(pg)).as("the server was not stopped, nothing changed").hasSize(100);
             assertThat(new dev.athena.maintenance.VerifyCommand(repository).call().problems()).as("athena verify finds it too").singleElement()
                     .asString().contains("backup 2026-12-07t10-00-00, component postgres: WAL segment " + middle.name() + " is missing");
@@ -99,7 +99,7 @@ class PointInTimeRecoveryTest {
             assertThat(new dev.athena.maintenance.VerifyCommand(repository).call().problems()).isEmpty();
 
             PointInTimeRecovery.Outcome outcome = new PointInTimeRecovery(() -> VirtualTree.open(repository, tar), base, archive, Optional.of(target),
-                    placement, Clock.systemUTC()).run();
+                    Clock.systemUTC()).run(placement);
             assertThat(ids(pg)).as("exactly the rows committed before " + target).isEqualTo(IntStream.rangeClosed(1, 50).boxed().toList());
             assertThat(Instant.parse(outcome.lastReplayedTransaction())).isBefore(target);
             assertThat(query(pg, "SELECT pg_is_in_recovery()::text")).isEqualTo("false");
