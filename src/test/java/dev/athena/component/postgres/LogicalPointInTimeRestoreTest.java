@@ -102,6 +102,16 @@ class LogicalPointInTimeRestoreTest {
             List<CheckResult> checks = restore.verifyRestored(repository, "2026-12-07t10-00-00", snapshot);
             assertThat(checks).allMatch(CheckResult::passed).extracting(CheckResult::name)
                     .contains("postgres: row counts of database shop match the recovered cluster", "postgres: nothing committed after " + target + " was replayed");
+
+            // A moment after the last archived commit (the source has been idle since): PostgreSQL would refuse to promote at a
+            // target it never passes, so every archived transaction is replayed, which is the state at that moment.
+            Instant idle = Instant.now();
+            Component again = new PostgresComponent(settings(destination, scratch)).atMoment(idle);
+            again.precheck(repository, "2026-12-07t10-00-00", snapshot);
+            again.restore(repository, "2026-12-07t10-00-00", snapshot);
+            assertThat(destination.ints("shop", "SELECT id FROM t ORDER BY id")).isEqualTo(IntStream.rangeClosed(1, 80).boxed().toList());
+            assertThat(destination.ints("shop", "SELECT count(*)::int FROM notes")).as("deleted after the first target").containsExactly(0);
+            assertThat(again.verifyRestored(repository, "2026-12-07t10-00-00", snapshot)).allMatch(CheckResult::passed);
             try (Stream<Path> left = Files.list(scratch)) {
                 assertThat(left.map(p -> p.getFileName().toString())).as("the scratch server and the dumps are gone")
                         .noneMatch(n -> n.startsWith(ScratchServer.FOLDER_PREFIX) || n.startsWith("athena-pg-pitr-dumps-"));

@@ -130,7 +130,7 @@ public final class PointInTimeRecovery {
         }
         Files.createDirectory(data, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path staged = prepare(data, chain);
-        Files.writeString(data.resolve("postgresql.auto.conf"), "\n" + String.join("\n", recoverySettings(staged)) + "\n",
+        Files.writeString(data.resolve("postgresql.auto.conf"), "\n" + String.join("\n", recoverySettings(staged, chain)) + "\n",
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         if (owner != null && isRoot()) {
             chown(data, owner);
@@ -156,6 +156,9 @@ public final class PointInTimeRecovery {
         WalArchive.Info info = archive.info();
         for (WalArchive.Entry e : chain) {
             byte[] bytes = archive.read(e);
+            if (bytes.length == 0) {
+                continue; // the empty partial that marks the archive's end
+            }
             // A partial segment is padded to full size, as PostgreSQL expects a segment file to be: recovery ends where its records end.
             byte[] whole = e.partial() ? java.util.Arrays.copyOf(bytes, (int) info.segmentSize()) : bytes;
             Files.write(staged.resolve(e.name()), whole);
@@ -183,12 +186,17 @@ public final class PointInTimeRecovery {
     }
 
     /** The settings that make the server replay the staged WAL to the target and then promote itself. */
-    List<String> recoverySettings(Path staged) {
+    List<String> recoverySettings(Path staged, List<WalArchive.Entry> chain) {
         List<String> lines = new ArrayList<>();
+        Optional<Instant> lastCommit = target.isPresent() && !target.get().equals(LATEST) && !chain.isEmpty()
+                ? LastCommit.in(archive, chain, archive.info().segmentSize()) : Optional.empty();
         lines.add("# written by Athena for a point-in-time restore; removed once the server is promoted");
         lines.add("restore_command = 'cp \"" + staged + "/%f\" \"%p\"'");
         if (target.isPresent() && target.get().equals(LATEST)) {
             lines.add("# no recovery target: every archived transaction is replayed");
+        } else if (target.isPresent() && lastCommit.isPresent() && !target.get().isBefore(lastCommit.get())) {
+            // PostgreSQL refuses to promote at a target it never passes: one after every archived commit means all of them.
+            lines.add("# the target is after the last archived commit (" + lastCommit.get() + "): every archived transaction is replayed");
         } else if (target.isPresent()) {
             lines.add("recovery_target_time = '" + PG_TIME.format(target.get()) + "'");
         } else {

@@ -157,7 +157,7 @@ public final class ScratchServer implements AutoCloseable {
                 "shared_preload_libraries = ''",
                 "ssl = off",
                 "logging_collector = off"));
-        conf.addAll(recovery.recoverySettings(staged));
+        conf.addAll(recovery.recoverySettings(staged, chain));
         Files.write(data.resolve("postgresql.conf"), conf, StandardCharsets.UTF_8);
         Files.writeString(data.resolve("postgresql.auto.conf"), "");
         Files.writeString(data.resolve("pg_hba.conf"), "# only the scratch folder's owner reaches this socket\nlocal all all trust\n");

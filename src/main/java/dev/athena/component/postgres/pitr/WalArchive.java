@@ -82,7 +82,8 @@ public final class WalArchive {
     /**
      * The WAL a recovery from {@code base} replays, oldest first, each segment once (the complete
      * one rather than a partial of the same name), up to the newest archived. {@link IOException}
-     * naming the first missing segment when the chain has a hole, and the position recovery cannot pass.
+     * naming the first missing segment when the chain has a hole, the position recovery cannot pass, and (pg_waldump
+     * installed) the commit time of the last transaction before it: the latest moment still reachable.
      */
     public List<Entry> chain(PointInTimeRecovery.Base base) throws IOException {
         Info info = info();
@@ -104,8 +105,10 @@ public final class WalArchive {
             if (!e.segment().equals(expected)) {
                 String reach = chain.isEmpty() ? WalPosition.format(base.endLsn()) + " (the end of the base backup)"
                         : WalPosition.format(chain.get(chain.size() - 1).segment().startLsn(size) + size);
+                String moment = LastCommit.in(this, chain, size).map(t -> "; the latest moment still reachable is " + t
+                        + " (the last transaction committed before the hole)").orElse("");
                 throw new IOException("WAL segment " + expected.name(size) + " is missing from the archive: recovery cannot go past " + reach
-                        + "; choose an earlier moment, or a later backup");
+                        + moment + "; choose an earlier moment, or a later backup");
             }
             chain.add(e);
             if (e.partial()) {

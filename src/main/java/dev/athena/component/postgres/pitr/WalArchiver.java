@@ -317,12 +317,15 @@ public final class WalArchiver implements AutoCloseable {
                     }
                     if (s.length == s.bytes.length) {
                         archive.putSegment(s.id.name(size), s.bytes, s.length);
+                        // The next segment's partial, empty for now, marks where the archive ends: without it, a lost newest
+                        // segment would leave a chain that merely looks shorter, not one with a hole.
+                        WalPosition.Segment following = new WalPosition.Segment(timeline, s.id.number() + 1);
+                        archive.putPartial(following.name(size), new byte[0], 0);
                         archive.deletePartial(s.id.name(size));
                         s.stored = s.length;
                         confirm(stream, s.end());
                         recordArchived(s, received, serverLsn, true);
-                        WalPosition.Segment next = new WalPosition.Segment(timeline, s.id.number() + 1);
-                        s = new Segment(next, next.startLsn(size), (int) size);
+                        s = new Segment(following, following.startLsn(size), (int) size);
                         unstoredSince = payload.hasRemaining() ? clock.instant() : null;
                     }
                 }

@@ -58,6 +58,7 @@ class PointInTimeRecoveryTest {
                     Duration.ofMillis(300)).start();
             Manifest.ComponentSnapshot snapshot;
             Instant target;
+            long secondHalf;
             try {
                 snapshot = new dev.athena.backup.BackupCommand(repository).component(new PostgresComponent(settings(pg, tmp)).backingUp(true, true))
                         .timestamp("2026-12-07t10-00-00").call().components().get("postgres");
@@ -65,9 +66,12 @@ class PointInTimeRecoveryTest {
                     pg.sql("postgres", "INSERT INTO t (id) VALUES (" + i + ")");
                 }
                 pg.sql("postgres", "SELECT pg_switch_wal()");
+                secondHalf = WalPosition.parseLsn(query(pg, "SELECT pg_current_wal_lsn()::text"));
                 for (int i = 51; i <= 100; i++) {
                     pg.sql("postgres", "INSERT INTO t (id) VALUES (" + i + ")");
                 }
+                pg.sql("postgres", "SELECT pg_switch_wal()");
+                pg.sql("postgres", "CREATE TABLE later (x int)");
                 // The 51st row's clock, read while it was inserted: after the 50th commit, before its own. No waiting needed.
                 target = Instant.parse(query(pg, "SELECT to_char(committed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') FROM t WHERE id = 51"));
                 long end = dev.athena.component.postgres.pitr.WalPosition.parseLsn(query(pg, "SELECT pg_current_wal_lsn()::text"));
@@ -83,15 +87,23 @@ class PointInTimeRecoveryTest {
             PointInTimeRecovery.Placement placement = new PointInTimeRecovery.Placement(pg.dataDir(), pg.stopCommand(), pg.startCommand(),
                     settings(pg, tmp).address(), Duration.ofMinutes(2));
 
-            // A hole in the chain is found before anything is touched, naming the segment.
+            // A hole in the chain (the segment of rows 51 to 100) is found before anything is touched, naming the segment and the
+            // latest moment still reachable: the 50th row's commit, just before the 51st row's clock.
             List<WalArchive.Entry> chain = new PointInTimeRecovery(() -> VirtualTree.open(repository, tar), base, archive, Optional.of(target),
                     Clock.systemUTC()).walChain();
             assertThat(chain.size()).isGreaterThanOrEqualTo(3);
-            WalArchive.Entry middle = chain.get(1);
+            WalPosition.Segment holding = WalPosition.segmentOf(base.timeline(), secondHalf, archive.info().segmentSize());
+            WalArchive.Entry middle = chain.stream().filter(e -> e.segment().equals(holding) && !e.partial()).findFirst().orElseThrow();
+            Instant row50 = Instant.parse(query(pg, "SELECT to_char(committed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') FROM t WHERE id = 50"));
             byte[] kept = archive.read(middle);
             repository.store().delete(repository.layout().walFolder() + middle.name());
             assertThatThrownBy(() -> new PointInTimeRecovery(() -> VirtualTree.open(repository, tar), base, archive, Optional.of(target),
-                    Clock.systemUTC()).run(placement)).hasMessageContaining("WAL segment " + middle.name() + " is missing");
+                    Clock.systemUTC()).run(placement)).hasMessageContaining("WAL segment " + middle.name() + " is missing")
+                    .satisfies(e -> {
+                        java.util.regex.Matcher m = java.util.regex.Pattern.compile("the latest moment still reachable is (\\S+) ").matcher(e.getMessage());
+                        assertThat(m.find()).as(e.getMessage()).isTrue();
+                        assertThat(Instant.parse(m.group(1))).isAfter(row50).isBefore(target);
+                    });
             assertThat(ids(pg)).as("the server was not stopped, nothing changed").hasSize(100);
             assertThat(new dev.athena.maintenance.VerifyCommand(repository).call().problems()).as("athena verify finds it too").singleElement()
                     .asString().contains("backup 2026-12-07t10-00-00, component postgres: WAL segment " + middle.name() + " is missing");

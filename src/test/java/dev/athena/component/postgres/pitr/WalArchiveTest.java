@@ -39,4 +39,24 @@ class WalArchiveTest {
         assertThat(archive.list(SIZE)).extracting(e -> e.segment().number()).containsExactly(4L, 5L, 6L, 7L, 8L);
         assertThat(archive.read(archive.list(SIZE).get(4))).hasSize(10);
     }
+
+    /** The empty partial written when a segment completes marks the archive's end: losing the newest complete segment is a hole. */
+    @Test
+    void aLostNewestCompleteSegmentIsAHoleBeforeTheEmptyPartialThatEndsTheArchive() throws Exception {
+        WalArchive archive = new WalArchive(Repository.open(new LocalStore(tmp), "app", null, true));
+        archive.writeInfo(new WalArchive.Info("7300000000000000001", SIZE));
+        byte[] segment = new byte[1024];
+        for (int n = 1; n <= 3; n++) {
+            archive.putSegment(new WalPosition.Segment(1, n).name(SIZE), segment, segment.length);
+        }
+        archive.putPartial(new WalPosition.Segment(1, 4).name(SIZE), new byte[0], 0);
+        PointInTimeRecovery.Base base = new PointInTimeRecovery.Base(SIZE + 40, SIZE + 4000, 1);
+        assertThat(archive.chain(base)).extracting(WalArchive.Entry::name, WalArchive.Entry::partial).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("000000010000000000000001", false), org.assertj.core.groups.Tuple.tuple("000000010000000000000002", false),
+                org.assertj.core.groups.Tuple.tuple("000000010000000000000003", false), org.assertj.core.groups.Tuple.tuple("000000010000000000000004", true));
+        assertThat(archive.read(archive.chain(base).get(3))).isEmpty();
+        new LocalStore(tmp).delete("app/wal/000000010000000000000003");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> archive.chain(base)).hasMessageStartingWith(
+                "WAL segment 000000010000000000000003 is missing from the archive: recovery cannot go past 0/3000000");
+    }
 }
