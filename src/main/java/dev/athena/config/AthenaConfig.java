@@ -35,7 +35,7 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
      * into the repository, and where a point-in-time restore puts the recovered cluster.
      */
     public record PhysicalPostgres(String backupMode, boolean walArchive, java.time.Duration uploadInterval, Optional<Path> dataDir,
-                                   Optional<String> stopCommand, Optional<String> startCommand) {
+                                   Optional<String> stopCommand, Optional<String> startCommand, java.time.Duration baseBackupMaxAge) {
         public static final List<String> MODES = List.of("logical", "physical", "both");
 
         public boolean logical() {
@@ -149,8 +149,13 @@ public record AthenaConfig(String namespace, int port, List<String> apiKeys, Sto
             throw new ConfigException("POSTGRES_DATA_DIR, POSTGRES_STOP_COMMAND and POSTGRES_START_COMMAND go together: a point-in-time restore into the"
                     + " data folder stops the server, replaces the folder and starts it again; set all three, or none");
         }
+        int maxAgeHours = integer(env, "POSTGRES_BASE_BACKUP_MAX_AGE_HOURS", 0, 0, 24 * 366);
+        if (maxAgeHours > 0 && !archive) {
+            throw new ConfigException("POSTGRES_BASE_BACKUP_MAX_AGE_HOURS=" + maxAgeHours + " needs POSTGRES_WAL_ARCHIVE=true: a backup that keeps the last"
+                    + " base backup reaches its own moment through the archived WAL");
+        }
         return new PhysicalPostgres(mode, archive, java.time.Duration.ofSeconds(integer(env, "WAL_UPLOAD_INTERVAL_SECONDS", 10, 1, 3600)),
-                dataDir, stop, start);
+                dataDir, stop, start, java.time.Duration.ofHours(maxAgeHours));
     }
 
     private static Drills drills(Map<String, String> env) {

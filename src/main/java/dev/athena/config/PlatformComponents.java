@@ -38,6 +38,10 @@ public final class PlatformComponents {
         PostgresComponent postgres = new PostgresComponent(settings).backingUp(config.physical().logical(), config.physical().physical());
         config.drills().postgres().ifPresent(postgres::drillsOn);
         AthenaConfig.PhysicalPostgres physical = config.physical();
+        if (!physical.baseBackupMaxAge().isZero()) {
+            postgres.keepingBaseBackups(physical.baseBackupMaxAge(), dev.athena.component.postgres.pitr.WalArchiver.slotName(config.namespace()),
+                    physical.uploadInterval().plusSeconds(30));
+        }
         if (physical.dataDir().isPresent()) {
             postgres.recoveringIn(new dev.athena.component.postgres.pitr.PointInTimeRecovery.Placement(physical.dataDir().get(),
                     physical.stopCommand().get(), physical.startCommand().get(), settings.address(), Duration.ofHours(2)));

@@ -58,6 +58,13 @@ public final class VirtualTree {
         put(name, entry(name, data.length, chunks));
     }
 
+    /** A file of an earlier tree, kept as it was: its chunks are referenced again, not read or stored. */
+    public void reuse(TreeEntry file) {
+        checkName(file.path());
+        put(file.path(), TreeEntry.create(file.path().getBytes(StandardCharsets.UTF_8), TreeEntry.FILE, 0644, 0, 0, mtimeNs, file.size(), null, null,
+                null, 1, file.chunks(), null));
+    }
+
     private synchronized void put(String name, TreeEntry entry) {
         if (files.putIfAbsent(name, entry) != null) {
             throw new IllegalArgumentException("a virtual tree cannot hold two files named " + name);

@@ -170,6 +170,11 @@ class AthenaConfigTest {
         assertThat(p.logical()).isTrue();
         assertThat(p.physical()).isTrue();
         assertThat(p.uploadInterval()).hasSeconds(3);
+        assertThat(p.baseBackupMaxAge()).isZero();
+        assertThatThrownBy(() -> AthenaConfig.fromEnv(with(with(pg, "POSTGRES_BACKUP_MODE", "physical"), "POSTGRES_BASE_BACKUP_MAX_AGE_HOURS", "24")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("needs POSTGRES_WAL_ARCHIVE=true");
+        assertThat(AthenaConfig.fromEnv(with(with(with(pg, "POSTGRES_BACKUP_MODE", "physical"), "POSTGRES_WAL_ARCHIVE", "true"),
+                "POSTGRES_BASE_BACKUP_MAX_AGE_HOURS", "24")).physical().baseBackupMaxAge()).hasHours(24);
     }
 
     private static Map<String, String> with(Map<String, String> env, String name, String value) {

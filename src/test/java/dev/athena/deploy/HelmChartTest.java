@@ -218,13 +218,14 @@ class HelmChartTest {
     @Test
     void monitoringObjectsComeOnRequest() throws Exception {
         List<HasMetadata> items = render(with(PLATFORM, "metrics.serviceMonitor.enabled", "true", "metrics.prometheusRule.enabled", "true",
-                "postgres.backupMode", "both", "postgres.walArchive", "true"));
+                "postgres.backupMode", "both", "postgres.walArchive", "true", "postgres.baseBackupMaxAgeHours", "24"));
         assertThat(items).extracting(HasMetadata::getKind).contains("ServiceMonitor", "PrometheusRule");
         Map<String, String> env = ContainerEnvironment.of(only(items, Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0),
                 only(items, Secret.class), root);
         assertThat(env).containsEntry("POSTGRES_BACKUP_MODE", "both").containsEntry("POSTGRES_WAL_ARCHIVE", "true")
-                .containsEntry("WAL_UPLOAD_INTERVAL_SECONDS", "10");
+                .containsEntry("WAL_UPLOAD_INTERVAL_SECONDS", "10").containsEntry("POSTGRES_BASE_BACKUP_MAX_AGE_HOURS", "24");
         assertThat(AthenaConfig.fromEnv(env).physical().walArchive()).isTrue();
+        assertThat(AthenaConfig.fromEnv(env).physical().baseBackupMaxAge()).hasHours(24);
         HasMetadata rule = items.stream().filter(i -> i.getKind().equals("PrometheusRule")).findFirst().orElseThrow();
         String yaml = io.fabric8.kubernetes.client.utils.Serialization.asYaml(rule);
         assertThat(yaml).contains("athena_backup_last_success_timestamp_seconds", "14400", "athena_backups_total", "AthenaBackupRunningLong",

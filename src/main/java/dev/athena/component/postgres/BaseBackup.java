@@ -23,8 +23,11 @@ final class BaseBackup {
     private static final Pattern START = Pattern.compile("write-ahead log start point: ([0-9A-F]+/[0-9A-F]+) on timeline (\\d+)");
     private static final Pattern END = Pattern.compile("write-ahead log end point: ([0-9A-F]+/[0-9A-F]+)");
 
-    /** Where the base backup's WAL starts and ends, on which timeline, and the tar's size. */
-    record Info(String startLsn, String endLsn, int timeline, long bytes, long durationMs) {
+    /**
+     * Where the base backup's WAL starts and ends, on which timeline, the tar's size, and when it was taken ({@code takenAt},
+     * absent in backups written before it was recorded).
+     */
+    record Info(String startLsn, String endLsn, int timeline, long bytes, long durationMs, String takenAt) {
         long start() {
             return WalPosition.parseLsn(startLsn);
         }
@@ -37,7 +40,7 @@ final class BaseBackup {
     private BaseBackup() {
     }
 
-    static Info take(PostgresTools tools, VirtualTree tree, String label) throws IOException, InterruptedException {
+    static Info take(PostgresTools tools, VirtualTree tree, String label, java.time.Instant now) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
         // -c fast: a checkpoint at once, not spread over minutes; --no-password: a missing password fails instead of waiting at a prompt.
         ExternalCommand.Streaming run = tools.command("postgres", "pg_basebackup", "-D", "-", "-F", "t", "-X", "fetch", "-c", "fast", "-v",
@@ -64,6 +67,6 @@ final class BaseBackup {
         if (!start.find() || !end.find()) {
             throw new IOException("base backup: pg_basebackup did not say where its WAL starts and ends: " + ExternalCommand.lastLines(err, 5));
         }
-        return new Info(start.group(1), end.group(1), Integer.parseInt(start.group(2)), bytes, (System.nanoTime() - t0) / 1_000_000);
+        return new Info(start.group(1), end.group(1), Integer.parseInt(start.group(2)), bytes, (System.nanoTime() - t0) / 1_000_000, now.toString());
     }
 }

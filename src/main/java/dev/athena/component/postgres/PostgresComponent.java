@@ -126,7 +126,10 @@ public final class PostgresComponent implements Component {
             return java.util.Optional.empty();
         }
         BaseBackup.Info i = Json.MAPPER.convertValue(b, BaseBackup.Info.class);
-        return java.util.Optional.of(new dev.athena.component.postgres.pitr.PointInTimeRecovery.Base(i.start(), i.end(), i.timeline()));
+        Object point = snapshot.details().get("recoveryPoint");
+        Long stopAt = point == null ? null
+                : dev.athena.component.postgres.pitr.WalPosition.parseLsn(Json.MAPPER.convertValue(point, RecoveryPoint.class).lsn());
+        return java.util.Optional.of(new dev.athena.component.postgres.pitr.PointInTimeRecovery.Base(i.start(), i.end(), i.timeline(), stopAt));
     }
 
     /** POSTGRES_DATA_DIR and its commands: where a physical restore recovers the cluster; empty: only logical restores. */
@@ -362,7 +365,20 @@ public final class PostgresComponent implements Component {
                     s.close();
                 }
             }
-            BaseBackup.Info base = baseBackups ? BaseBackup.take(tools, tree, "athena " + timestamp) : null;
+            BaseBackup.Info base = null;
+            RecoveryPoint point = null;
+            if (baseBackups) {
+                java.util.Optional<BaseBackup.Info> kept = reusableBaseBackup(admin, parent);
+                if (kept.isPresent()) {
+                    point = archivedCapture(admin, warnings).orElse(null);
+                }
+                if (point != null) {
+                    tree.reuse(VirtualTree.files(repository, parent.treeIds()).get(BaseBackup.FILE));
+                    base = kept.get();
+                } else {
+                    base = BaseBackup.take(tools, tree, "athena " + timestamp, java.time.Instant.now());
+                }
+            }
             if (!logicalDumps) {
                 // The databases as they are named and sized, for the record; their data is in the base backup.
                 databases.addAll(listed);
@@ -384,6 +400,10 @@ public final class PostgresComponent implements Component {
                 details.put("baseBackup", base);
                 stats.put("baseBackupBytes", base.bytes());
             }
+            if (point != null) {
+                details.put("recoveryPoint", point);
+                stats.put("baseBackupKept", 1L);
+            }
             if (!logicalDumps) {
                 details.put("logical", false);
             }
@@ -391,6 +411,75 @@ public final class PostgresComponent implements Component {
         } finally {
             deleteTree(scratch);
         }
+    }
+
+    /**
+     * Where a backup that kept the last base backup stands in the WAL: its capture's position (the server's WAL position when
+     * the backup ran, archived before the backup ends), which a restore of it replays to.
+     */
+    record RecoveryPoint(String lsn, String at) {
+    }
+
+    /** POSTGRES_BASE_BACKUP_MAX_AGE_HOURS: zero takes a base backup each time. */
+    private volatile java.time.Duration baseBackupMaxAge = java.time.Duration.ZERO;
+    private volatile String walSlot;
+    private volatile java.time.Duration archiveWait = java.time.Duration.ofSeconds(40);
+
+    /**
+     * Backups keep the last base backup while it is younger than {@code maxAge} and the server is on its timeline, recording
+     * instead their own WAL position, once the replication slot {@code slot} shows the archive holds it (within {@code wait}).
+     */
+    public PostgresComponent keepingBaseBackups(java.time.Duration maxAge, String slot, java.time.Duration wait) {
+        this.baseBackupMaxAge = maxAge;
+        this.walSlot = slot;
+        this.archiveWait = wait;
+        return this;
+    }
+
+    /** The parent's base backup, when this backup may keep it: young enough, and taken on the server's present timeline. */
+    private java.util.Optional<BaseBackup.Info> reusableBaseBackup(Connection admin, Manifest.ComponentSnapshot parent) throws SQLException {
+        if (baseBackupMaxAge.isZero() || parent == null || parent.details().get("baseBackup") == null) {
+            return java.util.Optional.empty();
+        }
+        BaseBackup.Info last = Json.MAPPER.convertValue(parent.details().get("baseBackup"), BaseBackup.Info.class);
+        if (last.takenAt() == null || java.time.Instant.parse(last.takenAt()).plus(baseBackupMaxAge).isBefore(java.time.Instant.now())) {
+            return java.util.Optional.empty();
+        }
+        if (queryInt(admin, "SELECT timeline_id FROM pg_control_checkpoint()") != last.timeline()) {
+            log.info("the server changed timeline since the last base backup: this backup takes a new one");
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(last);
+    }
+
+    /**
+     * The server's WAL position now, once the archive holds it: the slot's restart position, which the archiver advances only
+     * past what it has stored. Empty (and a warning) when it does not get there in time: the backup then takes a base backup.
+     */
+    private java.util.Optional<RecoveryPoint> archivedCapture(Connection admin, List<String> warnings) throws SQLException, InterruptedException {
+        String at = java.time.Instant.now().toString();
+        String lsn = queryString(admin, "SELECT pg_current_wal_lsn()::text");
+        long wanted = dev.athena.component.postgres.pitr.WalPosition.parseLsn(lsn);
+        long deadline = System.nanoTime() + archiveWait.toNanos();
+        String archived = null;
+        try (java.sql.PreparedStatement q = admin.prepareStatement("SELECT restart_lsn::text FROM pg_replication_slots WHERE slot_name = ?")) {
+            q.setString(1, walSlot);
+            while (true) {
+                try (ResultSet r = q.executeQuery()) {
+                    archived = r.next() ? r.getString(1) : null;
+                }
+                if (archived != null && Long.compareUnsigned(dev.athena.component.postgres.pitr.WalPosition.parseLsn(archived), wanted) >= 0) {
+                    return java.util.Optional.of(new RecoveryPoint(lsn, at));
+                }
+                if (System.nanoTime() > deadline) {
+                    break;
+                }
+                Thread.sleep(200);
+            }
+        }
+        warnings.add("a new base backup was taken: the WAL archive had not reached " + lsn + " (archived: " + (archived == null ? "nothing, no slot "
+                + walSlot : archived) + ") within " + archiveWait.toSeconds() + " s, so the last base backup could not be kept");
+        return java.util.Optional.empty();
     }
 
     /** The databases to back up; the locale provider's columns moved between versions (ICU from 15, renamed in 17). */

@@ -54,8 +54,14 @@ public final class PointInTimeRecovery {
     /** Whether the server has left recovery, the last replayed transaction's commit time, and its timeline. */
     static final String PROMOTION_QUERY = "SELECT pg_is_in_recovery(), pg_last_xact_replay_timestamp(), (SELECT timeline_id FROM pg_control_checkpoint())";
 
-    /** The base backup restored from: where its WAL starts and ends, and on which timeline. */
-    public record Base(long startLsn, long endLsn, int timeline) {
+    /**
+     * The base backup restored from: where its WAL starts and ends, and on which timeline; {@code recoveryLsn}, for a backup
+     * that kept an earlier base backup, the WAL position of its own capture (a restore without a target replays to it), else null.
+     */
+    public record Base(long startLsn, long endLsn, int timeline, Long recoveryLsn) {
+        public Base(long startLsn, long endLsn, int timeline) {
+            this(startLsn, endLsn, timeline, null);
+        }
     }
 
     /** Where the recovered cluster lives and how the server is stopped and started. */
@@ -82,7 +88,8 @@ public final class PointInTimeRecovery {
 
     /** The moment recovered to, in words: a time, every archived transaction, or the end of the base backup. */
     public String goal() {
-        return target.map(t -> t.equals(LATEST) ? "the end of the archived WAL" : t.toString()).orElse("the end of the base backup");
+        return target.map(t -> t.equals(LATEST) ? "the end of the archived WAL" : t.toString()).orElse(base.recoveryLsn() == null
+                ? "the end of the base backup" : "the backup's own moment (WAL position " + WalPosition.format(base.recoveryLsn()) + ")");
     }
 
     /**
@@ -91,7 +98,7 @@ public final class PointInTimeRecovery {
      * when the chain has a hole, and the latest position still reachable.
      */
     public List<WalArchive.Entry> walChain() throws IOException {
-        if (archive.info() == null && target.isEmpty()) {
+        if (archive.info() == null && target.isEmpty() && base.recoveryLsn() == null) {
             return List.of();
         }
         List<WalArchive.Entry> chain = archive.chain(base);
@@ -199,6 +206,8 @@ public final class PointInTimeRecovery {
             lines.add("# the target is after the last archived commit (" + lastCommit.get() + "): every archived transaction is replayed");
         } else if (target.isPresent()) {
             lines.add("recovery_target_time = '" + PG_TIME.format(target.get()) + "'");
+        } else if (base.recoveryLsn() != null) {
+            lines.add("recovery_target_lsn = '" + WalPosition.format(base.recoveryLsn()) + "'");
         } else {
             lines.add("recovery_target = 'immediate'");
         }
@@ -256,7 +265,7 @@ public final class PointInTimeRecovery {
     private static void cleanUp(Placement placement, Path data, Path staged) throws IOException {
         try (Connection c = DriverManager.getConnection(placement.server().jdbcUrl("postgres"), placement.server().jdbcProperties());
              Statement s = c.createStatement()) {
-            for (String setting : List.of("restore_command", "recovery_target_time", "recovery_target", "recovery_target_action",
+            for (String setting : List.of("restore_command", "recovery_target_time", "recovery_target_lsn", "recovery_target", "recovery_target_action",
                     "recovery_target_timeline")) {
                 s.execute("ALTER SYSTEM RESET " + setting);
             }

@@ -116,6 +116,14 @@ public final class WalArchive {
             }
             expected = new WalPosition.Segment(base.timeline(), expected.number() + 1);
         }
+        if (base.recoveryLsn() != null) {
+            Entry last = chain.isEmpty() ? null : chain.get(chain.size() - 1);
+            long reached = last == null ? base.endLsn() : last.segment().startLsn(size) + (last.partial() ? read(last).length : size);
+            if (Long.compareUnsigned(reached, base.recoveryLsn()) < 0) {
+                throw new IOException("the WAL archive ends at " + WalPosition.format(reached) + ", before this backup's own moment ("
+                        + WalPosition.format(base.recoveryLsn()) + "): the WAL from " + WalPosition.format(reached) + " on is missing from it");
+            }
+        }
         return chain;
     }
 
