@@ -125,4 +125,57 @@ class PointInTimeRestoreTest {
             }
         }
     }
+
+    /**
+     * Without POSTGRES_DATA_DIR the same restore recovers in a scratch server and loads the result into the running server,
+     * which is never restarted; with POSTGRES_BASE_BACKUP_MAX_AGE_HOURS the second backup keeps the first one's base backup,
+     * and restored without a target it is the database as it was when that backup ran.
+     */
+    @Test
+    void withoutADataFolderTheMomentIsLoadedIntoTheRunningServerAndAKeptBaseBackupRestoresToItsOwnMoment() throws Exception {
+        try (PostgresCluster pg = new PostgresCluster("pitr-logical")) {
+            pg.sql("postgres", "CREATE TABLE t (id int PRIMARY KEY, inserted_at timestamptz NOT NULL DEFAULT clock_timestamp())");
+            // Athena runs as root here: the scratch server runs as postgres, which must reach the scratch folder.
+            java.nio.file.Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            Map<String, String> env = new HashMap<>(Map.of("POSTGRES_HOST", "127.0.0.1", "POSTGRES_PORT", Integer.toString(pg.port),
+                    "POSTGRES_PASSWORD", PostgresCluster.PASSWORD, "POSTGRES_BACKUP_MODE", "physical", "POSTGRES_WAL_ARCHIVE", "true",
+                    "WAL_UPLOAD_INTERVAL_SECONDS", "1", "POSTGRES_BASE_BACKUP_MAX_AGE_HOURS", "24",
+                    "ATHENA_SCRATCH_DIR", tmp.resolve("scratch").toString()));
+            try (ServiceFixture athena = new ServiceFixture(tmp.resolve("athena"), Clock.systemUTC(), env)) {
+                String first = athena.backup();
+                for (int i = 1; i <= 10; i++) {
+                    pg.sql("postgres", "INSERT INTO t VALUES (" + i + ")");
+                }
+                Awaitility.await().until(() -> !dev.athena.backup.Timestamps.of(Instant.now()).equals(first));
+                String second = athena.backup();
+                dev.athena.repository.Manifest.ComponentSnapshot kept = dev.athena.repository.Repository.open(
+                        new dev.athena.storage.LocalStore(athena.root.resolve("backups")), "app", null, false).readManifest(second).components().get("postgres");
+                assertThat(kept.stats()).containsEntry("baseBackupKept", 1L);
+                assertThat(kept.details()).containsKey("recoveryPoint");
+                for (int i = 11; i <= 20; i++) {
+                    pg.sql("postgres", "INSERT INTO t VALUES (" + i + ")");
+                }
+                Instant target = Instant.parse(query(pg,
+                        "SELECT to_char(inserted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') FROM t WHERE id = 16"));
+                awaitArchived(athena, pg);
+                String started = query(pg, "SELECT pg_postmaster_start_time()::text");
+
+                ServiceFixture.Reply accepted = athena.call("POST", API + "/ondemandrestore", "{\"targetTime\": \"" + target + "\"}");
+                assertThat(accepted.json().get("message").asText()).isEqualTo("Request Accepted with timestamp " + second);
+                JsonNode restore = athena.awaitFinished(API + "/restorestatus", second);
+                assertThat(restore.get("status").asText()).as(restore.toString()).isEqualTo("Success");
+                assertThat(restore.get("checks").toString()).contains("row counts of database postgres match the recovered cluster");
+                assertThat(ids(pg)).as("exactly the rows committed before " + target).isEqualTo(IntStream.rangeClosed(1, 15).boxed().toList());
+                assertThat(query(pg, "SELECT pg_postmaster_start_time()::text")).as("the server stayed up").isEqualTo(started);
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> athena.service.jobs().running().isEmpty());
+
+                // The second backup on its own: the kept base backup, replayed to that backup's WAL position.
+                ServiceFixture.Reply plain = athena.call("POST", API + "/ondemandrestore", "{\"timestamp\": \"" + second + "\"}");
+                assertThat(plain.status()).as(plain.body()).isEqualTo(202);
+                JsonNode own = athena.awaitFinished(API + "/restorestatus", second);
+                assertThat(own.get("status").asText()).as(own.toString()).isEqualTo("Success");
+                assertThat(ids(pg)).as("what was committed when backup " + second + " ran").isEqualTo(IntStream.rangeClosed(1, 10).boxed().toList());
+            }
+        }
+    }
 }

@@ -460,6 +460,12 @@ public final class PostgresComponent implements Component {
         String at = java.time.Instant.now().toString();
         String lsn = queryString(admin, "SELECT pg_current_wal_lsn()::text");
         long wanted = dev.athena.component.postgres.pitr.WalPosition.parseLsn(lsn);
+        try {
+            // The segment is closed now, so the archiver stores it whole at once instead of at its next interval.
+            queryString(admin, "SELECT pg_switch_wal()::text");
+        } catch (SQLException e) {
+            log.debug("pg_switch_wal refused ({}): waiting for the archiver's next interval", e.getMessage());
+        }
         long deadline = System.nanoTime() + archiveWait.toNanos();
         String archived = null;
         try (java.sql.PreparedStatement q = admin.prepareStatement("SELECT restart_lsn::text FROM pg_replication_slots WHERE slot_name = ?")) {
