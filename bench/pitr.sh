@@ -88,6 +88,23 @@ until [ "$(restore_status)" != Running ]; do sleep 1; done
 T_RECOVER=$(elapsed "$t")
 [ "$(restore_status)" = Success ] || { echo "the recovery failed; see $WORK/serve2.log" >&2; api "http://127.0.0.1:$API2/athena/api/v1/restorestatus?timestamp=$TS" >&2; exit 1; }
 RECOVERED=$(PGPORT=$NEW_PORT $BIN/psql -Atq -d bench -c "SELECT count(*) || ' ' || extract(epoch FROM max(at)) FROM rpo")
+
+# 3. The same recovery loaded logically into a server that stays up (no POSTGRES_DATA_DIR): the original server, started
+# again, takes the recovered database "bench" in place of its own, through a scratch server Athena starts and removes.
+kill -9 "${SERVE_PIDS[1]}" 2>/dev/null || true
+runuser -u postgres -- $BIN/pg_ctl -D "$WORK/data" -l "$WORK/log" -w -o "-p $SRC_PORT -k $WORK -c listen_addresses=127.0.0.1" start >/dev/null
+API3=$(free_port)
+env "${SERVICE_ENV[@]}" ATHENA_PORT=$API3 POSTGRES_PORT=$SRC_PORT POSTGRES_BACKUP_MODE=physical ATHENA_SCRATCH_DIR=$WORK/scratch \
+  java -jar "$JAR" serve >>"$WORK/serve3.log" 2>&1 &
+SERVE_PIDS+=($!)
+until api "http://127.0.0.1:$API3/healthz" >/dev/null 2>&1; do sleep 0.5; done
+t=$(now)
+api -XPOST "http://127.0.0.1:$API3/athena/api/v1/ondemandrestore" -d '{"targetTime": "latest", "disableUpgrade": true}' >/dev/null
+logical_status() { api "http://127.0.0.1:$API3/athena/api/v1/restorestatus?timestamp=$TS" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])'; }
+until [ "$(logical_status)" != Running ]; do sleep 1; done
+T_LOGICAL=$(elapsed "$t")
+[ "$(logical_status)" = Success ] || { echo "the logical recovery failed; see $WORK/serve3.log" >&2; exit 1; }
+LOGICAL=$($BIN/psql -Atq -d bench -c "SELECT count(*) FROM rpo")
 C_ROWS=${COMMITTED% *}; C_AT=${COMMITTED#* }
 R_ROWS=${RECOVERED% *}; R_AT=${RECOVERED#* }
 RPO=$(printf '%.2f' "$(echo "$C_AT - $R_AT" | bc)")
@@ -110,6 +127,10 @@ $(nproc) cores. pgbench scale $SCALE ($(mb "$DB_BYTES") MB database), PostgreSQL
 200 single-row transactions a second; after 30 s the database server and Athena were killed with SIGKILL together. The
 original server, restarted, held $C_ROWS committed rows; a new server recovered by a second \`serve\` from the archive alone
 (\`\"targetTime\": \"latest\"\`, base backup, WAL, promotion: ${T_RECOVER} s) held $R_ROWS. The last transaction recovered committed
-**${RPO} s** before the last one committed: this run $VERDICT."
+**${RPO} s** before the last one committed: this run $VERDICT.
+
+**Recovered logically** (no \`POSTGRES_DATA_DIR\`): the same \`latest\` recovery, by a third \`serve\`, into the original server
+started again and left running: a scratch server recovered the base backup and the WAL, the database was dumped from it and
+swapped into the running server, with row counts checked: ${T_LOGICAL} s ($(ratio "$T_LOGICAL" "$T_RECOVER")× the data-folder recovery), $LOGICAL rows."
 write_section "Physical backups and point-in-time recovery (bench/pitr.sh)" "$SECTION"
 echo "$SECTION"

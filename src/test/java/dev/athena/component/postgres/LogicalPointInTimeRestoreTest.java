@@ -56,6 +56,14 @@ class LogicalPointInTimeRestoreTest {
             try {
                 snapshot = new dev.athena.backup.BackupCommand(repository).component(new PostgresComponent(settings(source, tmp)).backingUp(false, true))
                         .timestamp("2026-12-07t10-00-00").call().components().get("postgres");
+                // A backup that may keep that base backup, but whose WAL position the archive does not reach (no such slot), takes a
+                // base backup of its own and says why. (Keeping it, restored through the service: PointInTimeRestoreTest.)
+                Manifest.ComponentSnapshot unarchived = new dev.athena.backup.BackupCommand(repository)
+                        .component(new PostgresComponent(settings(source, tmp)).backingUp(false, true)
+                                .keepingBaseBackups(Duration.ofHours(24), "athena_nothing", Duration.ofMillis(300)))
+                        .timestamp("2026-12-07t10-05-00").call().components().get("postgres");
+                assertThat(unarchived.details()).doesNotContainKey("recoveryPoint");
+                assertThat(unarchived.warnings()).anyMatch(w -> w.startsWith("a new base backup was taken: the WAL archive had not reached"));
                 for (int i = 1; i <= 40; i++) {
                     source.sql("shop", "INSERT INTO t (id) VALUES (" + i + ")");
                 }
@@ -116,57 +124,6 @@ class LogicalPointInTimeRestoreTest {
                 assertThat(left.map(p -> p.getFileName().toString())).as("the scratch server and the dumps are gone")
                         .noneMatch(n -> n.startsWith(ScratchServer.FOLDER_PREFIX) || n.startsWith("athena-pg-pitr-dumps-"));
             }
-        }
-    }
-
-    /**
-     * POSTGRES_BASE_BACKUP_MAX_AGE_HOURS: a backup keeps the last base backup and records its own WAL position once the
-     * archive holds it; restored without a target, it holds exactly what was committed when it ran.
-     */
-    @Test
-    void aBackupThatKeepsTheLastBaseBackupRestoresToItsOwnMomentThroughTheArchivedWal() throws Exception {
-        try (PostgresCluster source = new PostgresCluster("keep-src"); PostgresCluster destination = new PostgresCluster("keep-dst")) {
-            Repository repository = Repository.open(new LocalStore(tmp.resolve("backups")), "app", null, true);
-            source.sql("postgres", "CREATE TABLE t (id int PRIMARY KEY)");
-            WalArchiver archiver = new WalArchiver(settings(source, tmp).address(), new WalArchive(repository), "athena_app", Duration.ofMillis(300),
-                    Clock.systemUTC(), Duration.ofMillis(300)).start();
-            Manifest.ComponentSnapshot second;
-            try {
-                PostgresComponent keeping = new PostgresComponent(settings(source, tmp)).backingUp(false, true)
-                        .keepingBaseBackups(Duration.ofHours(24), "athena_app", Duration.ofSeconds(30));
-                Manifest.ComponentSnapshot first = new dev.athena.backup.BackupCommand(repository).component(keeping).timestamp("2026-12-07t10-00-00")
-                        .call().components().get("postgres");
-                assertThat(first.details()).doesNotContainKey("recoveryPoint");
-                for (int i = 1; i <= 20; i++) {
-                    source.sql("postgres", "INSERT INTO t VALUES (" + i + ")");
-                }
-                second = new dev.athena.backup.BackupCommand(repository).component(keeping).timestamp("2026-12-07t10-15-00").call().components()
-                        .get("postgres");
-                assertThat(second.details()).containsKey("recoveryPoint");
-                assertThat(second.stats()).containsEntry("baseBackupKept", 1L);
-                assertThat(second.details().get("baseBackup")).isEqualTo(first.details().get("baseBackup"));
-                for (int i = 21; i <= 40; i++) {
-                    source.sql("postgres", "INSERT INTO t VALUES (" + i + ")");
-                }
-                // Without the archive reaching its moment (no such slot), a backup takes a base backup of its own, and says why.
-                Manifest.ComponentSnapshot unarchived = new dev.athena.backup.BackupCommand(repository)
-                        .component(new PostgresComponent(settings(source, tmp)).backingUp(false, true)
-                                .keepingBaseBackups(Duration.ofHours(24), "athena_nothing", Duration.ofMillis(500)))
-                        .timestamp("2026-12-07t10-30-00").call().components().get("postgres");
-                assertThat(unarchived.details()).doesNotContainKey("recoveryPoint");
-                assertThat(unarchived.warnings()).anyMatch(w -> w.startsWith("a new base backup was taken: the WAL archive had not reached"));
-            } finally {
-                archiver.close();
-            }
-            Path scratch = tmp.resolve("scratch");
-            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-            PostgresComponent restore = new PostgresComponent(settings(destination, scratch));
-            restore.precheck(repository, "2026-12-07t10-15-00", second);
-            RestoreOutcome outcome = restore.restore(repository, "2026-12-07t10-15-00", second);
-            assertThat(outcome.notes().get(0)).contains("the backup's own moment");
-            assertThat(destination.ints("postgres", "SELECT id FROM t ORDER BY id")).as("what was committed when the second backup ran")
-                    .isEqualTo(IntStream.rangeClosed(1, 20).boxed().toList());
-            assertThat(restore.verifyRestored(repository, "2026-12-07t10-15-00", second)).allMatch(CheckResult::passed);
         }
     }
 }
