@@ -41,6 +41,11 @@ final class DatabaseSwap {
     }
 
     void restore(PostgresComponent.Database db, Path dump, DatabaseLoad.Rows rows) throws Exception {
+        restore(db, db.name(), dump, rows);
+    }
+
+    /** {@code db} as named here, from the dump of the database named {@code sourceName} (another name: an item-level restore, a drill). */
+    void restore(PostgresComponent.Database db, String sourceName, Path dump, DatabaseLoad.Rows rows) throws Exception {
         String tmp = "athena_restore_" + shortHash(db.name());
         String old = "athena_replaced_" + shortHash(db.name());
         try (Connection admin = component.connect("template1")) {
@@ -67,7 +72,7 @@ final class DatabaseSwap {
             throw new IOException("database " + db.name() + " was not restored and keeps its previous state: " + e.getMessage(), e);
         }
         swap(db.name(), tmp, old);
-        restoreDatabaseProperties(dump);
+        restoreDatabaseProperties(dump, sourceName, db.name());
         log.info("restored database {} ({} tables)", db.name(), db.tables().size());
     }
 
@@ -96,7 +101,7 @@ final class DatabaseSwap {
     }
 
     /** Settings (ALTER DATABASE ... SET), comment and grants of the database, as pg_dump --create recorded them. */
-    private void restoreDatabaseProperties(Path dump) throws Exception {
+    private void restoreDatabaseProperties(Path dump, String sourceName, String name) throws Exception {
         ExternalCommand.Result toc = tools.command("template1", "pg_restore", "-l", "--create", dump.toString()).check();
         List<String> entries = toc.stdout().lines().filter(l -> DATABASE_LEVEL.matcher(l).matches()).toList();
         if (entries.isEmpty()) {
@@ -106,10 +111,21 @@ final class DatabaseSwap {
         Path sql = dump.resolveSibling(dump.getFileName() + ".properties.sql");
         Files.write(list, entries, StandardCharsets.UTF_8);
         tools.command("template1", "pg_restore", "--create", "-L", list.toString(), "-f", sql.toString(), dump.toString()).check();
+        // Said of the source's name: a copy under another name takes them itself, and leaves the database of that name alone.
         List<String> statements = Files.readAllLines(sql, StandardCharsets.UTF_8).stream()
-                .filter(l -> !l.startsWith("CREATE DATABASE ") && !l.startsWith("\\")).toList();
+                .filter(l -> !l.startsWith("CREATE DATABASE ") && !l.startsWith("\\")).map(l -> renamed(l, sourceName, name)).toList();
         Files.write(sql, statements, StandardCharsets.UTF_8);
         tools.command("template1", "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", sql.toString()).check();
+    }
+
+    /** {@code statement} with the database it names ({@code DATABASE source}, as pg_dump writes the name) named {@code target}. */
+    static String renamed(String statement, String source, String target) {
+        if (source.equals(target)) {
+            return statement;
+        }
+        String quoted = Pattern.quote(PostgresComponent.ident(source));
+        String name = source.matches("[a-z_][a-z0-9_$]*") ? "(?:" + quoted + "|" + Pattern.quote(source) + ")" : quoted;
+        return statement.replaceAll("(DATABASE )" + name + "(?=[ ;]|$)", "$1" + java.util.regex.Matcher.quoteReplacement(PostgresComponent.ident(target)));
     }
 
     private static boolean roleExists(Connection c, String role) throws SQLException {

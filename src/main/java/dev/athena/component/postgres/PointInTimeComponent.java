@@ -39,6 +39,8 @@ final class PointInTimeComponent implements Component {
     private final PostgresComponent destination;
     private final PostgresSettings settings;
     private final Optional<PointInTimeRecovery.Placement> placement;
+    /** Some databases, each to the name it gets in the destination; null: all of them, and the roles. */
+    private final Map<String, String> only;
     private final Optional<Instant> target;
     private final Clock clock;
     private final Duration timeout = Duration.ofHours(2);
@@ -46,10 +48,14 @@ final class PointInTimeComponent implements Component {
     private ScratchLoad.Dumped loaded;
 
     PointInTimeComponent(PostgresComponent destination, PostgresSettings settings, Optional<PointInTimeRecovery.Placement> placement,
-                         Optional<Instant> target, Clock clock) {
+                         Map<String, String> only, Optional<Instant> target, Clock clock) {
+        if (only != null && placement.isPresent()) {
+            throw new IllegalArgumentException("some databases are loaded logically, never into the data folder");
+        }
         this.destination = destination;
         this.settings = settings;
         this.placement = placement;
+        this.only = only;
         this.target = target;
         this.clock = clock;
     }
@@ -62,7 +68,7 @@ final class PointInTimeComponent implements Component {
     @Override
     public String destination() {
         return placement.map(p -> "the data folder " + p.dataDir() + " (set aside first)")
-                .orElse("the databases on " + settings.host() + ":" + settings.port() + ", loaded from a scratch server recovered in "
+                .orElse((only == null ? "the databases" : "databases " + String.join(", ", only.values())) + " on " + settings.host() + ":" + settings.port() + ", loaded from a scratch server recovered in "
                         + settings.scratch());
     }
 
@@ -97,6 +103,14 @@ final class PointInTimeComponent implements Component {
         List<WalArchive.Entry> chain = recovery.walChain();
         ScratchServer.Binaries.find(major(snapshot), settings.binDir());
         PostgresComponent.Metadata m = PostgresComponent.metadata(snapshot);
+        if (only != null) {
+            List<String> held = m.databases().stream().map(PostgresComponent.Database::name).toList();
+            List<String> missing = only.keySet().stream().filter(d -> !held.contains(d)).toList();
+            if (!missing.isEmpty()) {
+                throw new IllegalArgumentException("backup " + backup + ", component postgres holds no database " + String.join(", ", missing)
+                        + "; it holds " + held);
+            }
+        }
         destination.checkDestination(m.serverVersion(), m.serverMajor());
         // The scratch server's data folder (the base backup and the WAL), then the dumps beside it: at most about as large again.
         long segment = new WalArchive(repository).info() == null ? 0 : new WalArchive(repository).info().segmentSize();
@@ -131,9 +145,9 @@ final class PointInTimeComponent implements Component {
                 try (ScratchServer scratch = ScratchServer.recover(recovery, chain, settings.scratch(), binaries,
                         List.of(settings.user(), "postgres"), timeout, clock)) {
                     reached = scratch.reached();
-                    dumped = ScratchLoad.dump(scratch, settings, major(snapshot), work);
+                    dumped = ScratchLoad.dump(scratch, settings, major(snapshot), work, only);
                 }
-                ScratchLoad.load(destination, settings, dumped);
+                ScratchLoad.load(destination, settings, dumped, only == null);
                 synchronized (this) {
                     loaded = dumped;
                 }

@@ -144,7 +144,9 @@ public final class PostgresComponent implements Component {
     /** Recovered from the base backup and the archived WAL to {@code target} (null: to the end of the base backup). */
     @Override
     public dev.athena.component.Component atMoment(java.time.Instant target) {
-        return new PointInTimeComponent(this, settings, placement, java.util.Optional.ofNullable(target), java.time.Clock.systemUTC());
+        // Some databases (an item-level restore, a drill's prefixed copies) are always loaded logically: the data folder holds them all.
+        return new PointInTimeComponent(this, settings, onlyDatabases == null ? placement : java.util.Optional.empty(), onlyDatabases,
+                java.util.Optional.ofNullable(target), java.time.Clock.systemUTC());
     }
 
     /** A backup with a base backup only (POSTGRES_BACKUP_MODE=physical) restores physically, to the end of its base backup. */
@@ -204,8 +206,14 @@ public final class PostgresComponent implements Component {
                 return "databases " + databasePrefix + "* on " + platform.settings.host() + ":" + platform.settings.port() + ", dropped after the drill";
             }
 
-            private dev.athena.component.Component mapped(Manifest.ComponentSnapshot snapshot) {
-                return platform.only(metadata(snapshot).databases().stream().map(d -> d.name() + "=" + databasePrefix + d.name()).toList());
+            private dev.athena.component.Component mapped;
+
+            /** One mapped restore for the drill: its precheck, restore and checks share what it recovered (a physical backup's outcome). */
+            private synchronized dev.athena.component.Component mapped(Manifest.ComponentSnapshot snapshot) {
+                if (mapped == null) {
+                    mapped = platform.only(metadata(snapshot).databases().stream().map(d -> d.name() + "=" + databasePrefix + d.name()).toList());
+                }
+                return mapped;
             }
 
             @Override
@@ -259,6 +267,14 @@ public final class PostgresComponent implements Component {
                 log.info("drill: dropped database {}", name);
             }
         }
+    }
+
+    /** The name in the backup of the database restored here as {@code name}. */
+    private String sourceName(String name) {
+        if (onlyDatabases == null) {
+            return name;
+        }
+        return onlyDatabases.entrySet().stream().filter(e -> e.getValue().equals(name)).map(Map.Entry::getKey).findFirst().orElse(name);
     }
 
     /** The backup's databases this restore covers, each under the name it gets here. */
@@ -682,7 +698,8 @@ public final class PostgresComponent implements Component {
                 long streamed = 0;
                 for (Database db : restoring) {
                     Path archive = archives.get(db.name());
-                    new DatabaseSwap(this, tools, settings).restore(db, archive, t -> VirtualTree.open(repository, file(files, t.file())));
+                    new DatabaseSwap(this, tools, settings).restore(db, sourceName(db.name()), archive,
+                            t -> VirtualTree.open(repository, file(files, t.file())));
                     Files.delete(archive);
                     tables += db.tables().size();
                     streamed += db.streams().stream().map(TableStream::display).distinct().count();

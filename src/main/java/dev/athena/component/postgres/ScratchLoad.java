@@ -25,7 +25,7 @@ final class ScratchLoad {
     private static final Logger log = LoggerFactory.getLogger(ScratchLoad.class);
 
     /** What was dumped from the scratch server: each database (its tables' row counts included), the roles, the dump files. */
-    record Dumped(int major, List<PostgresComponent.Database> databases, Path globals, Map<String, Path> dumps) {
+    record Dumped(int major, List<PostgresComponent.Database> databases, Path globals, Map<String, Path> dumps, Map<String, String> sourceNames) {
     }
 
     private ScratchLoad() {
@@ -35,15 +35,19 @@ final class ScratchLoad {
      * The recovered databases (those POSTGRES_DATABASES names, when it names any) and the roles
      * dumped into {@code work}. Row counts are taken before the dumps, on a server nothing else writes to.
      */
-    static Dumped dump(ScratchServer scratch, PostgresSettings destination, int major, Path work) throws Exception {
+    static Dumped dump(ScratchServer scratch, PostgresSettings destination, int major, Path work, Map<String, String> only) throws Exception {
         List<PostgresComponent.Database> databases = new ArrayList<>();
+        List<String> sourceNames = new ArrayList<>();
         for (List<String> row : scratch.query("postgres", PostgresComponent.databasesQuery(major * 10000))) {
             String name = row.get(0);
-            if (!destination.databases().isEmpty() && !destination.databases().contains(name)) {
+            if (only != null ? !only.containsKey(name) : !destination.databases().isEmpty() && !destination.databases().contains(name)) {
                 continue;
             }
-            databases.add(new PostgresComponent.Database(name, row.get(1), row.get(2), row.get(3), row.get(4), nullIfEmpty(row.get(5)), row.get(6),
-                    Integer.parseInt(row.get(7)), Long.parseLong(row.get(8)), rowCounts(scratch, name), null, 0, List.of()));
+            PostgresComponent.Database db = new PostgresComponent.Database(name, row.get(1), row.get(2), row.get(3), row.get(4),
+                    nullIfEmpty(row.get(5)), row.get(6), Integer.parseInt(row.get(7)), Long.parseLong(row.get(8)), rowCounts(scratch, name), null, 0,
+                    List.of());
+            databases.add(only == null ? db : db.named(only.get(name)));
+            sourceNames.add(name);
         }
         PostgresSettings source = new PostgresSettings(scratch.socketFolder().toString(), scratch.port(), scratch.role(), null, List.of(),
                 destination.binDir(), destination.scratch(), destination.jobs());
@@ -51,14 +55,16 @@ final class ScratchLoad {
         Path globals = work.resolve(PostgresComponent.GLOBALS);
         tools.command("postgres", "pg_dumpall", "--globals-only", "-f", globals.toString()).check();
         Map<String, Path> dumps = new LinkedHashMap<>();
+        Map<String, String> sources = new LinkedHashMap<>();
         for (int i = 0; i < databases.size(); i++) {
-            String name = databases.get(i).name();
+            String name = sourceNames.get(i);
             Path file = work.resolve("database-" + i + ".dump");
             tools.command(name, "pg_dump", "-Fc", "-Z0", "--create", "-f", file.toString()).check();
-            dumps.put(name, file);
+            dumps.put(databases.get(i).name(), file);
+            sources.put(databases.get(i).name(), name);
             log.info("point-in-time restore: dumped database {} from the scratch server ({} bytes)", name, Files.size(file));
         }
-        return new Dumped(major, databases, globals, dumps);
+        return new Dumped(major, databases, globals, dumps, sources);
     }
 
     private static String nullIfEmpty(String s) {
@@ -76,15 +82,20 @@ final class ScratchLoad {
         return counts;
     }
 
-    /** Loads what was dumped into the destination: the roles (but the one Athena connects as), then each database, swapped in whole. */
-    static void load(PostgresComponent destination, PostgresSettings settings, Dumped dumped) throws Exception {
+    /**
+     * Loads what was dumped into the destination: the roles (but the one Athena connects as; only with {@code roles}, as some
+     * databases leave the cluster's roles alone), then each database under its name here, swapped in whole.
+     */
+    static void load(PostgresComponent destination, PostgresSettings settings, Dumped dumped, boolean roles) throws Exception {
         try (Connection admin = destination.connect("postgres")) {
             int destMajor = PostgresComponent.queryInt(admin, "SHOW server_version_num") / 10000;
             PostgresTools tools = PostgresTools.find(settings, Math.max(destMajor, dumped.major()));
-            destination.restoreGlobals(tools, admin, dumped.globals());
+            if (roles) {
+                destination.restoreGlobals(tools, admin, dumped.globals());
+            }
             for (PostgresComponent.Database db : dumped.databases()) {
                 Path file = dumped.dumps().get(db.name());
-                new DatabaseSwap(destination, tools, settings).restore(db, file, t -> {
+                new DatabaseSwap(destination, tools, settings).restore(db, dumped.sourceNames().get(db.name()), file, t -> {
                     throw new java.io.IOException("a database dumped from the scratch server has no streamed tables");
                 });
                 Files.delete(file);

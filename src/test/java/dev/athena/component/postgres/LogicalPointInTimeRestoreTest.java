@@ -46,7 +46,8 @@ class LogicalPointInTimeRestoreTest {
     void aMomentIsRecoveredInAScratchServerAndLoadedIntoARunningDestinationRowByRow() throws Exception {
         try (PostgresCluster source = new PostgresCluster("pitr-src"); PostgresCluster destination = new PostgresCluster("pitr-dst")) {
             Repository repository = Repository.open(new LocalStore(tmp.resolve("backups")), "app", null, true);
-            source.sql("postgres", "CREATE DATABASE shop", "CREATE ROLE clerk LOGIN PASSWORD 'clerk-pw'");
+            source.sql("postgres", "CREATE DATABASE shop", "CREATE ROLE clerk LOGIN PASSWORD 'clerk-pw'", "COMMENT ON DATABASE shop IS 'the shop'",
+                    "ALTER DATABASE shop SET work_mem = '8MB'");
             source.sql("shop", "CREATE TABLE t (id int PRIMARY KEY, committed_at timestamptz NOT NULL DEFAULT clock_timestamp())",
                     "CREATE TABLE notes (id serial PRIMARY KEY, body text)", "GRANT SELECT ON t TO clerk");
             WalArchiver archiver = new WalArchiver(settings(source, tmp).address(), new WalArchive(repository), "athena_app", Duration.ofMillis(300),
@@ -120,6 +121,21 @@ class LogicalPointInTimeRestoreTest {
             assertThat(destination.ints("shop", "SELECT id FROM t ORDER BY id")).isEqualTo(IntStream.rangeClosed(1, 80).boxed().toList());
             assertThat(destination.ints("shop", "SELECT count(*)::int FROM notes")).as("deleted after the first target").containsExactly(0);
             assertThat(again.verifyRestored(repository, "2026-12-07t10-00-00", snapshot)).allMatch(CheckResult::passed);
+            // A drill of this physical-only backup loads prefixed copies, with the database's own properties, and leaves the
+            // destination's databases (and their properties) alone.
+            destination.sql("postgres", "COMMENT ON DATABASE shop IS 'the platform''s own'");
+            Component drill = new PostgresComponent(settings(destination, scratch)).forDrill(scratch, "athena_drill_t1_");
+            drill.precheck(repository, "2026-12-07t10-00-00", snapshot);
+            drill.restore(repository, "2026-12-07t10-00-00", snapshot);
+            assertThat(drill.verifyRestored(repository, "2026-12-07t10-00-00", snapshot)).allMatch(CheckResult::passed);
+            assertThat(destination.query("postgres", "SELECT string_agg(datname, ',' ORDER BY datname) FROM pg_database WHERE datname LIKE 'athena_drill_t1_%'"))
+                    .isEqualTo("athena_drill_t1_postgres,athena_drill_t1_shop");
+            assertThat(destination.query("postgres", "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = 'athena_drill_t1_shop'"))
+                    .isEqualTo("the shop");
+            assertThat(destination.query("postgres", "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = 'shop'"))
+                    .isEqualTo("the platform's own");
+            assertThat(destination.ints("shop", "SELECT id FROM t ORDER BY id")).isEqualTo(IntStream.rangeClosed(1, 80).boxed().toList());
+            new PostgresComponent(settings(destination, scratch)).removeDrillLeftovers("athena_drill_t1_");
             try (Stream<Path> left = Files.list(scratch)) {
                 assertThat(left.map(p -> p.getFileName().toString())).as("the scratch server and the dumps are gone")
                         .noneMatch(n -> n.startsWith(ScratchServer.FOLDER_PREFIX) || n.startsWith("athena-pg-pitr-dumps-"));
