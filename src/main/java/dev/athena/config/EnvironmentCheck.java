@@ -130,6 +130,12 @@ public final class EnvironmentCheck {
      * own variables ({@code POSTGRES_DB}) are not taken for typos.
      */
     static String typoOf(String name) {
+        for (String k : KNOWN) {
+            // The name without its unit (POSTGRES_BASE_BACKUP_MAX_AGE for ..._HOURS): too far for the spelling distance, but plainly meant.
+            if (k.startsWith(name + "_") && k.indexOf('_', name.length() + 1) < 0 && name.indexOf('_') > 0) {
+                return k;
+            }
+        }
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String k : KNOWN) {

@@ -53,6 +53,10 @@ class EnvironmentCheckTest {
                 .hasMessageContaining("did you mean ENABLE_REGULAR_BACKUPS?");
         assertThatThrownBy(() -> EnvironmentCheck.check(Map.of("AWS_S3_BUKET_NAME", "b"))).hasMessageContaining("AWS_S3_BUCKET_NAME");
         assertThatThrownBy(() -> EnvironmentCheck.check(Map.of("POSTGRES_HOTS", "db"))).hasMessageContaining("POSTGRES_HOST");
+        // The unit left off: too many letters apart for a typo, and still plainly the one meant.
+        assertThatThrownBy(() -> EnvironmentCheck.check(Map.of("POSTGRES_BASE_BACKUP_MAX_AGE", "24")))
+                .hasMessageContaining("did you mean POSTGRES_BASE_BACKUP_MAX_AGE_HOURS?");
+        assertThatThrownBy(() -> EnvironmentCheck.check(Map.of("WAL_UPLOAD_INTERVAL", "5"))).hasMessageContaining("WAL_UPLOAD_INTERVAL_SECONDS");
     }
 
     @Test
