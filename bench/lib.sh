@@ -88,3 +88,15 @@ make_config() {
   mkdir -p "$1"
   for k in APP_HOST FEATURE_FLAGS DB_URL; do echo "value of $k" > "$1/$k"; done
 }
+
+# A platform's volumes in $1: metagraph/ (a copy of /usr/share/doc), gitserver/ (40 bare repositories) and config/ (a
+# 3-key ConfigMap folder); sets META_BYTES, META_FILES and GIT_BYTES.
+make_platform_volumes() {
+  mkdir -p "$1/metagraph"
+  cp -a /usr/share/doc "$1/metagraph/doc"
+  make_git_repos "$1/gitserver" 40
+  make_config "$1/config"
+  META_BYTES=$(du -sb "$1/metagraph" | cut -f1)
+  META_FILES=$(find "$1/metagraph" -type f | wc -l)
+  GIT_BYTES=$(du -sb "$1/gitserver" | cut -f1)
+}

@@ -76,34 +76,31 @@ runuser -u postgres -- $BIN/pg_ctl -D "$WORK/data" -m fast -w stop >/dev/null
 NEW_PORT=$(free_port)
 mkdir -p "$WORK/recovered" && chown postgres "$WORK/recovered" && chmod 700 "$WORK/recovered"
 START="runuser -u postgres -- $BIN/pg_ctl -D $WORK/recovered -l $WORK/recovered.log -w -t 600 -o '-p $NEW_PORT -k $WORK -c listen_addresses=127.0.0.1' start"
-API2=$(free_port)
-env "${SERVICE_ENV[@]}" ATHENA_PORT=$API2 POSTGRES_PORT=$NEW_PORT POSTGRES_BACKUP_MODE=physical POSTGRES_DATA_DIR=$WORK/recovered \
-  POSTGRES_STOP_COMMAND=true POSTGRES_START_COMMAND="$START" java -jar "$JAR" serve >>"$WORK/serve2.log" 2>&1 &
-SERVE_PIDS+=($!)
-until api "http://127.0.0.1:$API2/healthz" >/dev/null 2>&1; do sleep 0.5; done
-t=$(now)
-api -XPOST "http://127.0.0.1:$API2/athena/api/v1/ondemandrestore" -d '{"targetTime": "latest", "disableUpgrade": true}' >/dev/null
-restore_status() { api "http://127.0.0.1:$API2/athena/api/v1/restorestatus?timestamp=$TS" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])'; }
-until [ "$(restore_status)" != Running ]; do sleep 1; done
-T_RECOVER=$(elapsed "$t")
-[ "$(restore_status)" = Success ] || { echo "the recovery failed; see $WORK/serve2.log" >&2; api "http://127.0.0.1:$API2/athena/api/v1/restorestatus?timestamp=$TS" >&2; exit 1; }
+# recover_latest LOG VAR=VALUE...: a new `serve` with the service's settings and these, asked for a "latest" point-in-time
+# restore; waits for it, sets T_RESTORE to its wall time, and stops on a failure.
+recover_latest() {
+  local log=$1; shift
+  local port; port=$(free_port)
+  env "${SERVICE_ENV[@]}" ATHENA_PORT=$port POSTGRES_BACKUP_MODE=physical "$@" java -jar "$JAR" serve >>"$WORK/$log" 2>&1 &
+  SERVE_PIDS+=($!)
+  until api "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; do sleep 0.5; done
+  local t; t=$(now)
+  api -XPOST "http://127.0.0.1:$port/athena/api/v1/ondemandrestore" -d '{"targetTime": "latest", "disableUpgrade": true}' >/dev/null
+  status() { api "http://127.0.0.1:$port/athena/api/v1/restorestatus?timestamp=$TS" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])'; }
+  until [ "$(status)" != Running ]; do sleep 1; done
+  T_RESTORE=$(elapsed "$t")
+  [ "$(status)" = Success ] || { echo "the recovery failed; see $WORK/$log" >&2; api "http://127.0.0.1:$port/athena/api/v1/restorestatus?timestamp=$TS" >&2; exit 1; }
+  kill -9 "${SERVE_PIDS[-1]}" 2>/dev/null || true
+}
+recover_latest serve2.log POSTGRES_PORT=$NEW_PORT POSTGRES_DATA_DIR=$WORK/recovered POSTGRES_STOP_COMMAND=true POSTGRES_START_COMMAND="$START"
+T_RECOVER=$T_RESTORE
 RECOVERED=$(PGPORT=$NEW_PORT $BIN/psql -Atq -d bench -c "SELECT count(*) || ' ' || extract(epoch FROM max(at)) FROM rpo")
 
 # 3. The same recovery loaded logically into a server that stays up (no POSTGRES_DATA_DIR): the original server, started
 # again, takes the recovered database "bench" in place of its own, through a scratch server Athena starts and removes.
-kill -9 "${SERVE_PIDS[1]}" 2>/dev/null || true
 runuser -u postgres -- $BIN/pg_ctl -D "$WORK/data" -l "$WORK/log" -w -o "-p $SRC_PORT -k $WORK -c listen_addresses=127.0.0.1" start >/dev/null
-API3=$(free_port)
-env "${SERVICE_ENV[@]}" ATHENA_PORT=$API3 POSTGRES_PORT=$SRC_PORT POSTGRES_BACKUP_MODE=physical ATHENA_SCRATCH_DIR=$WORK/scratch \
-  java -jar "$JAR" serve >>"$WORK/serve3.log" 2>&1 &
-SERVE_PIDS+=($!)
-until api "http://127.0.0.1:$API3/healthz" >/dev/null 2>&1; do sleep 0.5; done
-t=$(now)
-api -XPOST "http://127.0.0.1:$API3/athena/api/v1/ondemandrestore" -d '{"targetTime": "latest", "disableUpgrade": true}' >/dev/null
-logical_status() { api "http://127.0.0.1:$API3/athena/api/v1/restorestatus?timestamp=$TS" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])'; }
-until [ "$(logical_status)" != Running ]; do sleep 1; done
-T_LOGICAL=$(elapsed "$t")
-[ "$(logical_status)" = Success ] || { echo "the logical recovery failed; see $WORK/serve3.log" >&2; exit 1; }
+recover_latest serve3.log POSTGRES_PORT=$SRC_PORT ATHENA_SCRATCH_DIR=$WORK/scratch
+T_LOGICAL=$T_RESTORE
 LOGICAL=$($BIN/psql -Atq -d bench -c "SELECT count(*) FROM rpo")
 C_ROWS=${COMMITTED% *}; C_AT=${COMMITTED#* }
 R_ROWS=${RECOVERED% *}; R_AT=${RECOVERED#* }

@@ -16,12 +16,7 @@ WORK=${BENCH_WORK:-$PWD/bench/work/platform-rpo}
 start_postgres "$WORK"
 echo "loading pgbench scale $SCALE, a metagraph folder, git repositories and a ConfigMap" >&2
 load_pgbench "$SCALE"
-mkdir -p "$WORK/metagraph"
-cp -a /usr/share/doc "$WORK/metagraph/doc"
-make_git_repos "$WORK/gitserver" 40
-make_config "$WORK/config"
-META_BYTES=$(du -sb "$WORK/metagraph" | cut -f1)
-META_FILES=$(find "$WORK/metagraph" -type f | wc -l)
+make_platform_volumes "$WORK"
 KEY=bench-rpo-key-0123456789
 API_PORT=$(free_port)
 export POSTGRES_DATABASES=bench ATHENA_SCRATCH_DIR=$WORK/scratch LOCAL_BACKUP_LOCATION=$WORK/backups ATHENA_STATE_DIR=$WORK/state \

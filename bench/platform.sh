@@ -14,12 +14,7 @@ WORK=${BENCH_WORK:-$PWD/bench/work/platform}
 start_postgres "$WORK"
 echo "loading pgbench scale $SCALE, a metagraph folder, git repositories and a ConfigMap" >&2
 load_pgbench "$SCALE"
-mkdir -p "$WORK/metagraph"
-cp -a /usr/share/doc "$WORK/metagraph/doc"
-make_git_repos "$WORK/gitserver" 40
-make_config "$WORK/config"
-META_BYTES=$(du -sb "$WORK/metagraph" | cut -f1)
-GIT_BYTES=$(du -sb "$WORK/gitserver" | cut -f1)
+make_platform_volumes "$WORK"
 export POSTGRES_DATABASES=bench ATHENA_SCRATCH_DIR=$WORK/scratch LOCAL_BACKUP_LOCATION=$WORK/unused \
   METAGRAPH_VOLUME_PATH=$WORK/metagraph GITSERVER_VOLUME_PATH=$WORK/gitserver CONFIGMAP_PATH=$WORK/config
 run() { java --add-opens java.base/sun.nio.fs=ALL-UNNAMED -cp "$JAR" bench/TransferBench.java platform "$WORK/runs" "$LATENCY" "$BANDWIDTH" 2>>"$WORK/athena.log"; }

@@ -771,10 +771,6 @@ public final class PostgresComponent implements Component {
     }
 
     static void deleteTree(Path p) {
-        try (var files = Files.walk(p)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException e) {
-            log.warn("cannot clean up {}: {}", p, e.getMessage());
-        }
+        dev.athena.component.ScratchFolder.delete(p);
     }
 }

@@ -72,7 +72,7 @@ final class LastCommit {
             return Optional.empty();
         } finally {
             if (dir != null) {
-                deleteTree(dir);
+                dev.athena.component.ScratchFolder.delete(dir);
             }
         }
     }
@@ -106,15 +106,5 @@ final class LastCommit {
             }
         }
         return out;
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            log.debug("cannot remove {}: {}", dir, e.getMessage());
-        }
     }
 }

@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -287,7 +286,7 @@ public final class ScratchServer implements AutoCloseable {
     @Override
     public void close() {
         stop(data);
-        delete(folder);
+        dev.athena.component.ScratchFolder.delete(folder);
     }
 
     private void stop(Path dataDir) {
@@ -303,16 +302,6 @@ public final class ScratchServer implements AutoCloseable {
             log.warn("cannot stop the scratch PostgreSQL server in {}: {}", dataDir, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void delete(Path folder) {
-        try (Stream<Path> all = Files.walk(folder)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            log.warn("cannot remove the scratch server's folder {}: {}", folder, e.getMessage());
         }
     }
 
