@@ -385,11 +385,12 @@ public final class PostgresComponent implements Component {
             RecoveryPoint point = null;
             if (baseBackups) {
                 java.util.Optional<BaseBackup.Info> kept = reusableBaseBackup(admin, parent);
-                if (kept.isPresent()) {
+                TreeEntry keptTar = kept.isPresent() ? VirtualTree.files(repository, parent.treeIds()).get(BaseBackup.FILE) : null;
+                if (keptTar != null) {
                     point = archivedCapture(admin, warnings).orElse(null);
                 }
                 if (point != null) {
-                    tree.reuse(VirtualTree.files(repository, parent.treeIds()).get(BaseBackup.FILE));
+                    tree.reuse(keptTar);
                     base = kept.get();
                 } else {
                     base = BaseBackup.take(tools, tree, "athena " + timestamp, java.time.Instant.now());
