@@ -68,8 +68,8 @@ final class PointInTimeComponent implements Component {
     @Override
     public String destination() {
         return placement.map(p -> "the data folder " + p.dataDir() + " (set aside first)")
-                .orElse((only == null ? "the databases" : "databases " + String.join(", ", only.values())) + " on " + settings.host() + ":" + settings.port() + ", loaded from a scratch server recovered in "
-                        + settings.scratch());
+                .orElse((only == null ? "the databases" : "databases " + String.join(", ", only.values())) + " on " + settings.host() + ":"
+                        + settings.port() + ", loaded from a scratch server recovered in " + settings.scratch());
     }
 
     @Override
@@ -135,30 +135,7 @@ final class PointInTimeComponent implements Component {
             done = recovery.run(placement.get());
             notes.add("the data folder as it was before is kept at " + done.previousDataKeptAt() + ": remove it once the restore is accepted");
         } else {
-            ScratchServer.Binaries binaries = ScratchServer.Binaries.find(major(snapshot), settings.binDir());
-            ScratchServer.removeLeftovers(settings.scratch(), binaries);
-            List<WalArchive.Entry> chain = recovery.walChain();
-            Path work = Files.createTempDirectory(Files.createDirectories(settings.scratch()), "athena-pg-pitr-dumps-");
-            try {
-                ScratchLoad.Dumped dumped;
-                String[] reached;
-                try (ScratchServer scratch = ScratchServer.recover(recovery, chain, settings.scratch(), binaries,
-                        List.of(settings.user(), "postgres"), timeout, clock)) {
-                    reached = scratch.reached();
-                    dumped = ScratchLoad.dump(scratch, settings, major(snapshot), work, only);
-                }
-                ScratchLoad.load(destination, settings, dumped, only == null);
-                synchronized (this) {
-                    loaded = dumped;
-                }
-                done = new PointInTimeRecovery.Outcome(recovery.goal(), reached[0], reached[1], null, chain.size());
-                stats.put("databases", (long) dumped.databases().size());
-                stats.put("tables", dumped.databases().stream().mapToLong(d -> d.tables().size()).sum());
-                notes.add("recovered in a scratch PostgreSQL " + dumped.major() + " server, then loaded database by database: "
-                        + String.join(", ", dumped.databases().stream().map(PostgresComponent.Database::name).toList()));
-            } finally {
-                PostgresComponent.deleteTree(work);
-            }
+            done = recoverLogically(recovery, snapshot, stats, notes);
         }
         synchronized (this) {
             outcome = done;
@@ -173,6 +150,35 @@ final class PointInTimeComponent implements Component {
                 + (done.lastReplayedTransaction() == null ? "(none after the base backup)" : done.lastReplayedTransaction())
                 + (placement.isPresent() ? ", now on timeline " + done.timeline() : ""));
         return new RestoreOutcome(stats, notes);
+    }
+
+    /** In a scratch server, then loaded into the running destination; what it loaded is kept for {@link #verifyRestored}. */
+    private PointInTimeRecovery.Outcome recoverLogically(PointInTimeRecovery recovery, Manifest.ComponentSnapshot snapshot, Map<String, Long> stats,
+                                                         List<String> notes) throws Exception {
+        ScratchServer.Binaries binaries = ScratchServer.Binaries.find(major(snapshot), settings.binDir());
+        ScratchServer.removeLeftovers(settings.scratch(), binaries);
+        List<WalArchive.Entry> chain = recovery.walChain();
+        Path work = Files.createTempDirectory(Files.createDirectories(settings.scratch()), "athena-pg-pitr-dumps-");
+        try {
+            ScratchLoad.Dumped dumped;
+            String[] reached;
+            try (ScratchServer scratch = ScratchServer.recover(recovery, chain, settings.scratch(), binaries,
+                    List.of(settings.user(), "postgres"), timeout, clock)) {
+                reached = scratch.reached();
+                dumped = ScratchLoad.dump(scratch, settings, major(snapshot), work, only);
+            }
+            ScratchLoad.load(destination, settings, dumped, only == null);
+            synchronized (this) {
+                loaded = dumped;
+            }
+            stats.put("databases", (long) dumped.databases().size());
+            stats.put("tables", dumped.databases().stream().mapToLong(d -> d.tables().size()).sum());
+            notes.add("recovered in a scratch PostgreSQL " + dumped.major() + " server, then loaded database by database: "
+                    + String.join(", ", dumped.databases().stream().map(PostgresComponent.Database::name).toList()));
+            return new PointInTimeRecovery.Outcome(recovery.goal(), reached[0], reached[1], null, chain.size());
+        } finally {
+            PostgresComponent.deleteTree(work);
+        }
     }
 
     /**

@@ -32,9 +32,11 @@ import org.slf4j.LoggerFactory;
 import dev.athena.component.ExternalCommand;
 
 /**
- * Recovers the platform's PostgreSQL cluster, in its own data folder, to a chosen moment: the base
- * backup before it, then the archived WAL replayed up to {@code recovery_target_time} and the
- * server promoted. Without a moment, to the end of the base backup.
+ * Recovers the platform's PostgreSQL cluster to a chosen moment: the base backup before it, then
+ * the archived WAL replayed up to {@code recovery_target_time} and the server promoted. Without a
+ * moment, to the end of the base backup (or, for a backup that kept an earlier one, to its own WAL
+ * position). {@link #run} does it in the cluster's own data folder; {@link ScratchServer} in a
+ * scratch server, with the same {@link #prepare} and {@link #recoverySettings}.
  *
  * <p>Nothing is written before {@link #precheck} passed (the base backup itself is read back by the component's pre-restore check): the
  * WAL from the base backup on is in the archive without a missing segment. Then the server is
