@@ -372,10 +372,6 @@ public final class ApiServer implements AutoCloseable {
         RestoreRequest request = new RestoreRequest(ts, source, b.bool("enableReportGeneration", false), b.bool("enableJenkinsTestRun", false),
                 b.bool("disableUpgrade", false), b.bool("disablePreRestoreChecks", false), b.bool("disablePostRestoreChecks", false),
                 Set.copyOf(disabled), b.bool("dryRun", false), b.bool("allowDowngrade", false), items, location(b)).requestedBy(requestedBy(ctx));
-        if (target != null && !items.isEmpty()) {
-            throw new ApiException(400, "targetTime and svcs." + items.keySet().iterator().next() + ".include were both given: a point-in-time"
-                    + " restore recovers whole components; restore items from a backup without targetTime");
-        }
         if (target != null) {
             request = request.atMoment(ts, target.equals(dev.athena.component.Component.LATEST) ? RestoreRequest.LATEST : target.toString());
         }

@@ -352,11 +352,9 @@ public final class DisasterRecovery {
             if (options.skipped().contains(c.name())) {
                 results.put(c.name(), new ComponentResult(true, null, "skipped: svcs." + c.name() + ".disable"));
             } else if (options.items().containsKey(c.name())) {
-                if (options.targetTime() != null) {
-                    throw new IllegalArgumentException("items of " + c.name() + " and a target time were both given: a point-in-time restore"
-                            + " recovers whole components; restore the items from a backup instead");
-                }
-                selected.add(c.only(options.items().get(c.name())));
+                // Some databases at a moment: recovered in a scratch server, only those loaded (the others' items: from the backup).
+                Component items = c.only(options.items().get(c.name()));
+                selected.add(options.targetTime() == null ? items : items.atMoment(options.targetTime()));
             } else {
                 selected.add(options.targetTime() == null ? c : c.atMoment(options.targetTime()));
             }
