@@ -196,6 +196,8 @@ public final class AthenaService implements AutoCloseable {
             return;
         }
         removeDrillLeftovers();
+        // A point-in-time restore killed midway leaves its scratch PostgreSQL server running, and its copy of the base backup.
+        config.postgres().ifPresent(pg -> dev.athena.component.postgres.pitr.ScratchServer.removeLeftovers(pg.scratch(), pg.binDir()));
         try {
             metrics.seed(records.list());
         } catch (RuntimeException e) {

@@ -156,7 +156,7 @@ final class PointInTimeComponent implements Component {
     private PointInTimeRecovery.Outcome recoverLogically(PointInTimeRecovery recovery, Manifest.ComponentSnapshot snapshot, Map<String, Long> stats,
                                                          List<String> notes) throws Exception {
         ScratchServer.Binaries binaries = ScratchServer.Binaries.find(major(snapshot), settings.binDir());
-        ScratchServer.removeLeftovers(settings.scratch(), binaries);
+        ScratchServer.removeLeftovers(settings.scratch(), settings.binDir());
         List<WalArchive.Entry> chain = recovery.walChain();
         Path work = Files.createTempDirectory(Files.createDirectories(settings.scratch()), "athena-pg-pitr-dumps-");
         try {

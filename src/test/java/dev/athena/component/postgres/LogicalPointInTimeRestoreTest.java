@@ -136,6 +136,21 @@ class LogicalPointInTimeRestoreTest {
                     .isEqualTo("the platform's own");
             assertThat(destination.ints("shop", "SELECT id FROM t ORDER BY id")).isEqualTo(IntStream.rangeClosed(1, 80).boxed().toList());
             new PostgresComponent(settings(destination, scratch)).removeDrillLeftovers("athena_drill_t1_");
+
+            // A scratch server a killed Athena left running is stopped and removed, found by its folder alone.
+            dev.athena.component.postgres.pitr.PointInTimeRecovery recovery = new dev.athena.component.postgres.pitr.PointInTimeRecovery(
+                    () -> dev.athena.volume.VirtualTree.open(repository, dev.athena.volume.VirtualTree.files(repository, snapshot.treeIds()).get("base.tar")),
+                    PostgresComponent.baseBackupOf(snapshot).orElseThrow(), new WalArchive(repository), Optional.empty(), Clock.systemUTC());
+            ScratchServer orphan = ScratchServer.recover(recovery, recovery.walChain(), scratch, ScratchServer.Binaries.find(15, Optional.empty()),
+                    List.of("postgres"), Duration.ofMinutes(2), Clock.systemUTC());
+            long pid = Long.parseLong(Files.readAllLines(orphan.folder().resolve("data/postmaster.pid")).get(0).strip());
+            assertThat(ProcessHandle.of(pid)).isPresent();
+            ScratchServer.removeLeftovers(scratch, Optional.empty());
+            // Gone, or a zombie waiting for its parent (this JVM's container may not reap): no longer running either way.
+            Path status = Path.of("/proc", Long.toString(pid), "status");
+            assertThat(!Files.exists(status) || Files.readAllLines(status).stream().anyMatch(l -> l.startsWith("State:") && l.contains("Z")))
+                    .as("the leftover server is stopped: " + (Files.exists(status) ? Files.readAllLines(status).subList(0, 3) : "gone")).isTrue();
+            assertThat(orphan.folder()).doesNotExist();
             try (Stream<Path> left = Files.list(scratch)) {
                 assertThat(left.map(p -> p.getFileName().toString())).as("the scratch server and the dumps are gone")
                         .noneMatch(n -> n.startsWith(ScratchServer.FOLDER_PREFIX) || n.startsWith("athena-pg-pitr-dumps-"));

@@ -290,7 +290,7 @@ public final class ScratchServer implements AutoCloseable {
     }
 
     private void stop(Path dataDir) {
-        if (!Files.exists(dataDir.resolve("postmaster.pid"))) {
+        if (binaries == null || !Files.exists(dataDir.resolve("postmaster.pid"))) {
             return;
         }
         try {
@@ -305,15 +305,33 @@ public final class ScratchServer implements AutoCloseable {
         }
     }
 
-    /** Stops and removes the scratch servers a killed Athena left under {@code scratch}. */
-    public static void removeLeftovers(Path scratch, Binaries binaries) throws IOException {
+    /**
+     * Stops and removes the scratch servers a killed Athena left under {@code scratch}: each is stopped with the binaries of
+     * its own major version (its {@code PG_VERSION}, found as {@link Binaries#find} finds them), then its folder deleted.
+     */
+    public static void removeLeftovers(Path scratch, Optional<Path> binDir) {
         if (!Files.isDirectory(scratch)) {
             return;
         }
-        try (Stream<Path> folders = Files.list(scratch)) {
-            for (Path folder : folders.filter(f -> f.getFileName().toString().startsWith(FOLDER_PREFIX)).toList()) {
-                log.warn("point-in-time restore: removing the scratch server a previous run left in {}", folder);
+        List<Path> folders;
+        try (Stream<Path> listed = Files.list(scratch)) {
+            folders = listed.filter(f -> f.getFileName().toString().startsWith(FOLDER_PREFIX)).toList();
+        } catch (IOException e) {
+            log.warn("cannot look for scratch servers left in {}: {}", scratch, e.getMessage());
+            return;
+        }
+        for (Path folder : folders) {
+            log.warn("point-in-time restore: removing the scratch server a previous run left in {}", folder);
+            Path version = folder.resolve("data").resolve("PG_VERSION");
+            try {
+                Binaries binaries = Files.exists(version) ? Binaries.find(Integer.parseInt(Files.readString(version).strip()), binDir) : null;
                 new ScratchServer(folder, 0, binaries, Duration.ofMinutes(2), Clock.systemUTC()).close();
+            } catch (IOException | RuntimeException e) {
+                log.warn("cannot stop the scratch server in {} ({}): removing its folder", folder, e.getMessage());
+                dev.athena.component.ScratchFolder.delete(folder);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }
