@@ -136,6 +136,10 @@ public final class ApiServer implements AutoCloseable {
             });
             config.routes.get(BASE + "/walstatus", ctx -> {
                 body(ctx).allowOnly(Set.of());
+                // Only the leader archives: a follower asks it, as it does for jobs.
+                if (service().walStatus().isEmpty() && service().config().physical().walArchive() && forwarding.forwarded(ctx)) {
+                    return;
+                }
                 json(ctx, 200, service().walStatus().orElseThrow(() -> new ApiException(404,
                         "WAL archiving is off: set POSTGRES_WAL_ARCHIVE=true (with POSTGRES_HOST and a user allowed to replicate)")));
             });

@@ -97,6 +97,27 @@ class ReplicasTest {
         assertThat(b.service.jobs().running()).isEmpty();
     }
 
+    /** Only the leader archives the WAL; GET /walstatus asked of a follower is answered by the leader. */
+    @Test
+    void theWalArchiveStatusAskedOfAFollowerIsTheLeaders() throws Exception {
+        try (dev.athena.testing.PostgresCluster pg = new dev.athena.testing.PostgresCluster("replicas-wal")) {
+            Map<String, String> env = Map.of("POSTGRES_HOST", "127.0.0.1", "POSTGRES_PORT", Integer.toString(pg.port), "POSTGRES_PASSWORD",
+                    dev.athena.testing.PostgresCluster.PASSWORD, "POSTGRES_BACKUP_MODE", "physical", "POSTGRES_WAL_ARCHIVE", "true",
+                    "WAL_UPLOAD_INTERVAL_SECONDS", "1");
+            ServiceFixture a = replica("a", env, null, () -> { });
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> leads(a));
+            ServiceFixture b = replica("b", env, null, () -> { });
+            assertThat(leads(b)).isFalse();
+            assertThat(b.service.walStatus()).as("the follower does not archive").isEmpty();
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> a.call("GET", "/athena/api/v1/walstatus", null).json().path("streaming")
+                    .asBoolean());
+            Reply asked = b.call("GET", "/athena/api/v1/walstatus", null);
+            assertThat(asked.status()).as(asked.body()).isEqualTo(200);
+            assertThat(asked.json().get("streaming").asBoolean()).isTrue();
+            assertThat(asked.json().get("timeline").asInt()).isEqualTo(1);
+        }
+    }
+
     @Test
     void onlyTheLeaderRunsTheSchedule() throws Exception {
         Map<String, String> every2s = Map.of("ENABLE_REGULAR_BACKUPS", "true", "BACKUP_FREQUENCY", "*/2 * * * * *");
