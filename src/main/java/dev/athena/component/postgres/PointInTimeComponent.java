@@ -103,17 +103,11 @@ final class PointInTimeComponent implements Component {
         List<WalArchive.Entry> chain = recovery.walChain();
         ScratchServer.Binaries.find(major(snapshot), settings.binDir());
         PostgresComponent.Metadata m = PostgresComponent.metadata(snapshot);
-        if (only != null) {
-            List<String> held = m.databases().stream().map(PostgresComponent.Database::name).toList();
-            List<String> missing = only.keySet().stream().filter(d -> !held.contains(d)).toList();
-            if (!missing.isEmpty()) {
-                throw new IllegalArgumentException("backup " + backup + ", component postgres holds no database " + String.join(", ", missing)
-                        + "; it holds " + held);
-            }
-        }
+        PostgresComponent.checkHeld(backup, m, only);
         destination.checkDestination(m.serverVersion(), m.serverMajor());
         // The scratch server's data folder (the base backup and the WAL), then the dumps beside it: at most about as large again.
-        long segment = new WalArchive(repository).info() == null ? 0 : new WalArchive(repository).info().segmentSize();
+        WalArchive.Info archived = new WalArchive(repository).info();
+        long segment = archived == null ? 0 : archived.segmentSize();
         long needed = 2 * snapshot.stats().getOrDefault("baseBackupBytes", 0L) + chain.size() * segment;
         Path scratch = settings.scratch();
         ScratchServer.checkReachable(scratch);
@@ -177,7 +171,7 @@ final class PointInTimeComponent implements Component {
                     + String.join(", ", dumped.databases().stream().map(PostgresComponent.Database::name).toList()));
             return new PointInTimeRecovery.Outcome(recovery.goal(), reached[0], reached[1], null, chain.size());
         } finally {
-            PostgresComponent.deleteTree(work);
+            dev.athena.component.ScratchFolder.delete(work);
         }
     }
 
@@ -208,10 +202,7 @@ final class PointInTimeComponent implements Component {
         }
         if (dumped != null) {
             for (PostgresComponent.Database db : dumped.databases()) {
-                Optional<String> differ = ScratchLoad.differences(destination, db);
-                long rows = db.tables().values().stream().mapToLong(Long::longValue).sum();
-                checks.add(new CheckResult(name() + ": row counts of database " + db.name() + " match the recovered cluster", differ.isEmpty(),
-                        differ.orElse(db.tables().size() + " tables, " + rows + " rows")));
+                checks.add(destination.rowCountCheck(db, "the recovered cluster"));
             }
         }
         return checks;

@@ -426,7 +426,7 @@ public final class PostgresComponent implements Component {
             }
             return new Manifest.ComponentSnapshot(KIND, ids.stream().map(BlobId::hex).toList(), stats, warnings, details);
         } finally {
-            deleteTree(scratch);
+            dev.athena.component.ScratchFolder.delete(scratch);
         }
     }
 
@@ -605,22 +605,27 @@ public final class PostgresComponent implements Component {
         }
         List<dev.athena.component.CheckResult> out = new ArrayList<>();
         for (Database db : covered(metadata(snapshot).databases())) {
-            List<String> differ = new ArrayList<>();
-            Map<String, Long> now;
-            try (Connection c = connect(db.name())) {
-                now = countRows(c);
-            }
-            db.tables().forEach((table, rows) -> {
-                Long actual = now.get(table);
-                if (!rows.equals(actual)) {
-                    differ.add(table + " has " + actual + " rows, the backup " + rows);
-                }
-            });
-            long total = db.tables().values().stream().mapToLong(Long::longValue).sum();
-            out.add(new dev.athena.component.CheckResult(name() + ": row counts of database " + db.name() + " match the backup", differ.isEmpty(),
-                    differ.isEmpty() ? db.tables().size() + " tables, " + total + " rows" : String.join("; ", differ.subList(0, Math.min(5, differ.size())))));
+            out.add(rowCountCheck(db, "the backup"));
         }
         return out;
+    }
+
+    /** Whether each table of {@code db} here holds the rows {@code db} records (counted in the backup, or in a recovered cluster: {@code source}). */
+    dev.athena.component.CheckResult rowCountCheck(Database db, String source) throws SQLException {
+        Map<String, Long> now;
+        try (Connection c = connect(db.name())) {
+            now = countRows(c);
+        }
+        List<String> differ = new ArrayList<>();
+        db.tables().forEach((table, rows) -> {
+            Long actual = now.get(table);
+            if (!rows.equals(actual)) {
+                differ.add(table + " has " + actual + " rows, " + source + " " + rows);
+            }
+        });
+        long total = db.tables().values().stream().mapToLong(Long::longValue).sum();
+        return new dev.athena.component.CheckResult(name() + ": row counts of database " + db.name() + " match " + source, differ.isEmpty(),
+                differ.isEmpty() ? db.tables().size() + " tables, " + total + " rows" : String.join("; ", differ.subList(0, Math.min(5, differ.size()))));
     }
 
     @Override
@@ -630,15 +635,7 @@ public final class PostgresComponent implements Component {
             return;
         }
         Metadata m = metadata(snapshot);
-        if (onlyDatabases != null) {
-            java.util.Set<String> held = new java.util.TreeSet<>();
-            m.databases().forEach(d -> held.add(d.name()));
-            List<String> missing = onlyDatabases.keySet().stream().filter(d -> !held.contains(d)).toList();
-            if (!missing.isEmpty()) {
-                throw new IllegalArgumentException("backup " + backup + ", component postgres holds no database " + String.join(", ", missing)
-                        + "; it holds " + held);
-            }
-        }
+        checkHeld(backup, m, onlyDatabases);
         checkDestination(m.serverVersion(), m.serverMajor());
         long needed = m.databases().stream().mapToLong(Database::archiveBytes).sum();
         Path scratch = Files.createDirectories(settings.scratch());
@@ -650,6 +647,25 @@ public final class PostgresComponent implements Component {
         new VolumeRestore(repository).precheck(backup, name(), snapshot.treeIds());
     }
 
+    /** Every database of {@code only} (an item-level restore's; null: all) is in the backup, or an error naming what it holds. */
+    static void checkHeld(String backup, Metadata m, Map<String, String> only) {
+        if (only == null) {
+            return;
+        }
+        java.util.Set<String> held = new java.util.TreeSet<>();
+        m.databases().forEach(d -> held.add(d.name()));
+        List<String> missing = only.keySet().stream().filter(d -> !held.contains(d)).toList();
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("backup " + backup + ", component postgres holds no database " + String.join(", ", missing)
+                    + "; it holds " + held);
+        }
+    }
+
+    /** The tools for loading a backup of PostgreSQL {@code major} into this server: of its version or the backup's, the newer. */
+    PostgresTools destinationTools(Connection admin, int major) throws Exception {
+        return PostgresTools.find(settings, Math.max(queryInt(admin, "SHOW server_version_num") / 10000, major));
+    }
+
     /** The destination can take a logical restore of PostgreSQL {@code major}: same major or newer, tools found, a superuser. */
     void checkDestination(String version, int major) throws Exception {
         try (Connection admin = connect("postgres")) {
@@ -658,7 +674,7 @@ public final class PostgresComponent implements Component {
                 throw new IOException("cannot restore a backup of PostgreSQL " + version + " into PostgreSQL " + destMajor
                         + " on " + settings.host() + ": the destination must run PostgreSQL " + major + " or newer");
             }
-            PostgresTools.find(settings, Math.max(destMajor, major));
+            destinationTools(admin, major);
             try (Statement s = admin.createStatement(); ResultSet rs = s.executeQuery(
                     "SELECT rolsuper, rolcreatedb FROM pg_roles WHERE rolname = current_user")) {
                 rs.next();
@@ -689,8 +705,7 @@ public final class PostgresComponent implements Component {
                 archives.put(db.name(), stage(repository, files, db.file(), scratch));
             }
             try (Connection admin = connect("postgres")) {
-                int destMajor = queryInt(admin, "SHOW server_version_num") / 10000;
-                PostgresTools tools = PostgresTools.find(settings, Math.max(destMajor, m.serverMajor()));
+                PostgresTools tools = destinationTools(admin, m.serverMajor());
                 if (onlyDatabases == null) {
                     // Roles are the cluster's, shared by every database: a restore of some databases leaves them alone.
                     restoreGlobals(tools, admin, globals);
@@ -712,7 +727,7 @@ public final class PostgresComponent implements Component {
                 return RestoreOutcome.of(stats);
             }
         } finally {
-            deleteTree(scratch);
+            dev.athena.component.ScratchFolder.delete(scratch);
         }
     }
 
@@ -771,7 +786,4 @@ public final class PostgresComponent implements Component {
         }
     }
 
-    static void deleteTree(Path p) {
-        dev.athena.component.ScratchFolder.delete(p);
-    }
 }

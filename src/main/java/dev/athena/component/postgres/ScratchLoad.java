@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import dev.athena.component.postgres.pitr.ScratchServer;
 
@@ -88,8 +87,7 @@ final class ScratchLoad {
      */
     static void load(PostgresComponent destination, PostgresSettings settings, Dumped dumped, boolean roles) throws Exception {
         try (Connection admin = destination.connect("postgres")) {
-            int destMajor = PostgresComponent.queryInt(admin, "SHOW server_version_num") / 10000;
-            PostgresTools tools = PostgresTools.find(settings, Math.max(destMajor, dumped.major()));
+            PostgresTools tools = destination.destinationTools(admin, dumped.major());
             if (roles) {
                 destination.restoreGlobals(tools, admin, dumped.globals());
             }
@@ -101,20 +99,5 @@ final class ScratchLoad {
                 Files.delete(file);
             }
         }
-    }
-
-    /** Whether the destination's tables hold the rows the scratch server's did, per database; empty when all match. */
-    static Optional<String> differences(PostgresComponent destination, PostgresComponent.Database db) throws Exception {
-        Map<String, Long> now;
-        try (Connection c = destination.connect(db.name())) {
-            now = PostgresComponent.countRows(c);
-        }
-        List<String> differ = new ArrayList<>();
-        db.tables().forEach((table, rows) -> {
-            if (!rows.equals(now.get(table))) {
-                differ.add(table + " has " + now.get(table) + " rows, the recovered cluster " + rows);
-            }
-        });
-        return differ.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", differ.subList(0, Math.min(5, differ.size()))));
     }
 }

@@ -38,19 +38,51 @@ final class LastCommit {
     private LastCommit() {
     }
 
-    /** Empty when pg_waldump is not installed or the last segments hold no commit. */
+    /**
+     * The last commit in {@code contiguous}, read from the archive into a temporary folder (a hole found before anything is
+     * staged). Empty when pg_waldump is not installed or the last segments hold no commit.
+     */
     static Optional<Instant> in(WalArchive archive, List<WalArchive.Entry> contiguous, long segmentSize) {
-        List<Path> tools = waldumps();
-        if (tools.isEmpty() || contiguous.isEmpty()) {
-            return Optional.empty();
-        }
         Path dir = null;
         try {
             dir = Files.createTempDirectory("athena-waldump-");
-            for (int i = contiguous.size() - 1; i >= Math.max(0, contiguous.size() - SEGMENTS_SEARCHED); i--) {
-                WalArchive.Entry e = contiguous.get(i);
+            Path into = dir;
+            return search(contiguous, dir, e -> {
                 byte[] bytes = archive.read(e);
-                Files.write(dir.resolve(e.name()), e.partial() ? java.util.Arrays.copyOf(bytes, (int) segmentSize) : bytes);
+                Files.write(into.resolve(e.name()), e.partial() ? java.util.Arrays.copyOf(bytes, (int) segmentSize) : bytes);
+            });
+        } catch (IOException e) {
+            log.warn("cannot read the last commit of the archived WAL: {}", e.getMessage());
+            return Optional.empty();
+        } finally {
+            if (dir != null) {
+                dev.athena.component.ScratchFolder.delete(dir);
+            }
+        }
+    }
+
+    /** The last commit in {@code chain}, whose segments are staged in {@code folder} already (an empty partial is not: skipped). */
+    static Optional<Instant> inStaged(Path folder, List<WalArchive.Entry> chain) {
+        return search(chain, folder, e -> { });
+    }
+
+    private interface Stage {
+        void put(WalArchive.Entry segment) throws IOException;
+    }
+
+    /** Newest segment first, at most {@value #SEGMENTS_SEARCHED}: each made present in {@code dir} by {@code stage}, then read. */
+    private static Optional<Instant> search(List<WalArchive.Entry> chain, Path dir, Stage stage) {
+        List<Path> tools = waldumps();
+        if (tools.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            for (int i = chain.size() - 1; i >= Math.max(0, chain.size() - SEGMENTS_SEARCHED); i--) {
+                WalArchive.Entry e = chain.get(i);
+                stage.put(e);
+                if (!Files.exists(dir.resolve(e.name()))) {
+                    continue;
+                }
                 for (Path tool : tools) {
                     ExternalCommand.Result r = new ExternalCommand(List.of(tool.toString(), "-p", dir.toString(), e.name()), Map.of("TZ", "UTC")).run();
                     if (r.stderr().contains("magic number") || r.stderr().contains("WAL file is from different")) {
@@ -70,10 +102,6 @@ final class LastCommit {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
-        } finally {
-            if (dir != null) {
-                dev.athena.component.ScratchFolder.delete(dir);
-            }
         }
     }
 

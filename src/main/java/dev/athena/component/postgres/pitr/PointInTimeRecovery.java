@@ -198,7 +198,7 @@ public final class PointInTimeRecovery {
     List<String> recoverySettings(Path staged, List<WalArchive.Entry> chain) {
         List<String> lines = new ArrayList<>();
         Optional<Instant> lastCommit = target.isPresent() && !target.get().equals(LATEST) && !chain.isEmpty()
-                ? LastCommit.in(archive, chain, archive.info().segmentSize()) : Optional.empty();
+                ? LastCommit.inStaged(staged, chain) : Optional.empty();
         lines.add("# written by Athena for a point-in-time restore; removed once the server is promoted");
         lines.add("restore_command = 'cp \"" + staged + "/%f\" \"%p\"'");
         if (target.isPresent() && target.get().equals(LATEST)) {
@@ -219,13 +219,14 @@ public final class PointInTimeRecovery {
         return lines;
     }
 
-    private static boolean isRoot() {
+    /** Athena runs as root (the tests; an image run so): PostgreSQL refuses to, so its folders go to the server's user. */
+    static boolean isRoot() {
         return "root".equals(System.getProperty("user.name"));
     }
 
-    /** Athena running as root (the tests) gives the new folder back to the server's user, who owned the old one. */
-    private static void chown(Path data, UserPrincipal owner) throws IOException {
-        try (Stream<Path> all = Files.walk(data)) {
+    /** {@code folder} and everything in it given to {@code owner}: the server's user, who owned the old data folder or runs the scratch server. */
+    static void chown(Path folder, UserPrincipal owner) throws IOException {
+        try (Stream<Path> all = Files.walk(folder)) {
             for (Path p : all.toList()) {
                 Files.setOwner(p, owner);
             }

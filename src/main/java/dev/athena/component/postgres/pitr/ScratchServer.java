@@ -122,7 +122,7 @@ public final class ScratchServer implements AutoCloseable {
      */
     public static void checkReachable(Path scratch) throws IOException {
         Files.createDirectories(scratch);
-        if (!isRoot()) {
+        if (!PointInTimeRecovery.isRoot()) {
             return;
         }
         for (Path p = scratch.toAbsolutePath(); p != null; p = p.getParent()) {
@@ -161,7 +161,7 @@ public final class ScratchServer implements AutoCloseable {
         Files.writeString(data.resolve("postgresql.auto.conf"), "");
         Files.writeString(data.resolve("pg_hba.conf"), "# only the scratch folder's owner reaches this socket\nlocal all all trust\n");
         Files.writeString(data.resolve("pg_ident.conf"), "");
-        if (isRoot()) {
+        if (PointInTimeRecovery.isRoot()) {
             chownToServerUser(folder);
         }
         ExternalCommand.Result r = run(List.of(binaries.tool("pg_ctl").toString(), "-D", data.toString(), "-l", log().toString(), "-W", "start"));
@@ -175,10 +175,6 @@ public final class ScratchServer implements AutoCloseable {
         return folder.resolve("server.log");
     }
 
-    private static boolean isRoot() {
-        return "root".equals(System.getProperty("user.name"));
-    }
-
     private static void chownToServerUser(Path folder) throws IOException {
         UserPrincipal user;
         try {
@@ -187,17 +183,13 @@ public final class ScratchServer implements AutoCloseable {
             throw new IOException("Athena runs as root, and PostgreSQL refuses to: a scratch server needs the system user " + SERVER_USER
                     + " to run as (or run Athena as a user other than root)");
         }
-        try (Stream<Path> all = Files.walk(folder)) {
-            for (Path p : all.toList()) {
-                Files.setOwner(p, user);
-            }
-        }
+        PointInTimeRecovery.chown(folder, user);
     }
 
     /** A command as the server's user: root hands it to the system user postgres. */
     private ExternalCommand.Result run(List<String> command) throws IOException, InterruptedException {
         List<String> full = new ArrayList<>();
-        if (isRoot()) {
+        if (PointInTimeRecovery.isRoot()) {
             full.addAll(List.of("runuser", "-u", SERVER_USER, "--"));
         }
         full.addAll(command);
