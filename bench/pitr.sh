@@ -123,11 +123,11 @@ $(nproc) cores. pgbench scale $SCALE ($(mb "$DB_BYTES") MB database), PostgreSQL
 **Recovery point.** \`serve\` archived the WAL (\`WAL_UPLOAD_INTERVAL_SECONDS=$INTERVAL\`) while pgbench committed about
 200 single-row transactions a second; after 30 s the database server and Athena were killed with SIGKILL together. The
 original server, restarted, held $C_ROWS committed rows; a new server recovered by a second \`serve\` from the archive alone
-(\`\"targetTime\": \"latest\"\`, base backup, WAL, promotion: ${T_RECOVER} s) held $R_ROWS. The last transaction recovered committed
+(\`\"targetTime\": \"latest\"\`, base backup, WAL, promotion: ${T_RECOVER} s from the request to the freshly started \`serve\` to its end) held $R_ROWS. The last transaction recovered committed
 **${RPO} s** before the last one committed: this run $VERDICT.
 
 **Recovered logically** (no \`POSTGRES_DATA_DIR\`): the same \`latest\` recovery, by a third \`serve\`, into the original server
 started again and left running: a scratch server recovered the base backup and the WAL, the database was dumped from it and
-swapped into the running server, with row counts checked: ${T_LOGICAL} s ($(ratio "$T_LOGICAL" "$T_RECOVER")× the data-folder recovery), $LOGICAL rows."
+swapped into the running server, with row counts checked: ${T_LOGICAL} s, timed the same way ($(ratio "$T_LOGICAL" "$T_RECOVER")× the data-folder recovery), $LOGICAL rows."
 write_section "Physical backups and point-in-time recovery (bench/pitr.sh)" "$SECTION"
 echo "$SECTION"
